@@ -1,0 +1,3 @@
+"""quiz: a terminal quiz and flashcard trainer."""
+
+__version__ = "0.1.0"

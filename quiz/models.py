@@ -1,0 +1,342 @@
+"""The question-bank schema, version 1: the public file format of `quiz`.
+
+Pure data: this module does no I/O. `quiz.banks` reads files into these models and
+adds what needs the file system (the `source_quote` check against the article).
+See docs/bank-format.md for the format as authors meet it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1), Field()]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+
+#: `{{answer}}` or `{{answer|alternative|...}}` in a cloze text.
+CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+
+QUESTION_TYPES: tuple[str, ...] = (
+    "multiple_choice",
+    "multiple_select",
+    "true_false",
+    "short_answer",
+    "numeric",
+    "cloze",
+    "ordering",
+    "matching",
+    "flashcard",
+)
+
+
+def _not_blank(value: str, what: str) -> None:
+    if not value.strip():
+        raise ValueError(f"{what} must not be blank")
+
+
+class StrictModel(BaseModel):
+    """Base for every part of a bank: unknown fields are errors, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Source(StrictModel):
+    """The article a bank is derived from; `path` is relative to the bank file."""
+
+    title: NonEmpty
+    path: NonEmpty
+
+
+class QuestionBase(StrictModel):
+    """Fields every question carries, whatever its type."""
+
+    id: Slug
+    prompt: NonEmpty
+    explanation: NonEmpty
+    source_quote: str | None = None
+    tags: list[Tag] = Field(default_factory=list)
+    difficulty: int = Field(default=3, ge=1, le=5)
+    hint: str | None = None
+
+    @model_validator(mode="after")
+    def _check_text(self) -> QuestionBase:
+        _not_blank(self.prompt, "prompt")
+        _not_blank(self.explanation, "explanation")
+        if self.source_quote is not None:
+            _not_blank(self.source_quote, "source_quote")
+        return self
+
+
+class Choice(StrictModel):
+    """One option of a multiple choice or multiple select question."""
+
+    text: NonEmpty
+    correct: bool = False
+    feedback: str | None = None
+
+
+def _check_choices(choices: list[Choice]) -> None:
+    seen: set[str] = set()
+    for choice in choices:
+        key = choice.text.strip()
+        if key in seen:
+            raise ValueError(f"choice texts must be unique; {key!r} appears twice")
+        seen.add(key)
+
+
+class MultipleChoice(QuestionBase):
+    """Pick the one correct choice."""
+
+    type: Literal["multiple_choice"]
+    choices: list[Choice] = Field(min_length=2)
+    shuffle: bool = True
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> MultipleChoice:
+        _check_choices(self.choices)
+        n = sum(1 for c in self.choices if c.correct)
+        if n != 1:
+            raise ValueError(
+                f"a multiple_choice question needs exactly one choice with correct = true, "
+                f"found {n}"
+            )
+        return self
+
+
+class MultipleSelect(QuestionBase):
+    """Pick every correct choice; graded with partial credit."""
+
+    type: Literal["multiple_select"]
+    choices: list[Choice] = Field(min_length=2)
+    shuffle: bool = True
+
+    @model_validator(mode="after")
+    def _some_correct(self) -> MultipleSelect:
+        _check_choices(self.choices)
+        if not any(c.correct for c in self.choices):
+            raise ValueError(
+                "a multiple_select question needs at least one choice with correct = true"
+            )
+        return self
+
+
+class TrueFalse(QuestionBase):
+    """A statement the learner marks true or false."""
+
+    type: Literal["true_false"]
+    answer: bool
+
+
+class ShortAnswer(QuestionBase):
+    """A typed answer; small typos are forgiven unless `exact` is set."""
+
+    type: Literal["short_answer"]
+    accept: list[NonEmpty] = Field(min_length=1)
+    case_sensitive: bool = False
+    exact: bool = False
+
+
+class NumericRange(StrictModel):
+    """A further accepted numeric answer, worth `credit` (0 < credit <= 1)."""
+
+    answer: float | None = None
+    tolerance: float = Field(default=0.0, ge=0)
+    min: float | None = None
+    max: float | None = None
+    credit: float = Field(default=1.0, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _answer_or_range(self) -> NumericRange:
+        _check_numeric(self.answer, self.min, self.max)
+        return self
+
+
+def _check_numeric(answer: float | None, lo: float | None, hi: float | None) -> None:
+    if answer is None and (lo is None or hi is None):
+        raise ValueError("give either `answer` (with optional `tolerance`) or both `min` and `max`")
+    if answer is not None and (lo is not None or hi is not None):
+        raise ValueError("give `answer` or `min`/`max`, not both")
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"`min` ({lo}) must not be greater than `max` ({hi})")
+
+
+class Numeric(QuestionBase):
+    """A number, right within `tolerance` of `answer` or inside [`min`, `max`]."""
+
+    type: Literal["numeric"]
+    answer: float | None = None
+    tolerance: float = Field(default=0.0, ge=0)
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    partial: list[NumericRange] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _answer_or_range(self) -> Numeric:
+        _check_numeric(self.answer, self.min, self.max)
+        return self
+
+
+def cloze_gaps(text: str) -> list[list[str]]:
+    """The accepted answers of each `{{...}}` gap in a cloze text, in order."""
+    return [
+        [alt.strip() for alt in m.group(1).split("|") if alt.strip()]
+        for m in CLOZE_GAP.finditer(text)
+    ]
+
+
+class Cloze(QuestionBase):
+    """A text with `{{answer}}` or `{{answer|alternative}}` gaps to fill."""
+
+    type: Literal["cloze"]
+    text: NonEmpty
+    case_sensitive: bool = False
+    exact: bool = False
+
+    @model_validator(mode="after")
+    def _has_gaps(self) -> Cloze:
+        gaps = cloze_gaps(self.text)
+        if not gaps:
+            raise ValueError("a cloze `text` needs at least one {{answer}} gap")
+        for i, gap in enumerate(gaps, 1):
+            if not gap:
+                raise ValueError(f"gap {i} of the cloze `text` is empty")
+        return self
+
+
+class Ordering(QuestionBase):
+    """Items to put in order; `items` lists them in the correct order."""
+
+    type: Literal["ordering"]
+    items: list[NonEmpty] = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Ordering:
+        if len({i.strip() for i in self.items}) != len(self.items):
+            raise ValueError("ordering `items` must be unique")
+        return self
+
+
+class Pair(StrictModel):
+    """One left/right pair of a matching question."""
+
+    left: NonEmpty
+    right: NonEmpty
+
+
+class Matching(QuestionBase):
+    """Match every left item with its right item."""
+
+    type: Literal["matching"]
+    pairs: list[Pair] = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Matching:
+        lefts = [p.left.strip() for p in self.pairs]
+        rights = [p.right.strip() for p in self.pairs]
+        if len(set(lefts)) != len(lefts):
+            raise ValueError("matching `left` values must be unique")
+        if len(set(rights)) != len(rights):
+            raise ValueError("matching `right` values must be unique")
+        return self
+
+
+class Flashcard(QuestionBase):
+    """Front (`prompt`) and `back`; the learner grades their own recall."""
+
+    type: Literal["flashcard"]
+    back: NonEmpty
+
+
+Question = Annotated[
+    MultipleChoice
+    | MultipleSelect
+    | TrueFalse
+    | ShortAnswer
+    | Numeric
+    | Cloze
+    | Ordering
+    | Matching
+    | Flashcard,
+    Field(discriminator="type"),
+]
+
+QUESTION_MODELS: dict[str, type[QuestionBase]] = {
+    "multiple_choice": MultipleChoice,
+    "multiple_select": MultipleSelect,
+    "true_false": TrueFalse,
+    "short_answer": ShortAnswer,
+    "numeric": Numeric,
+    "cloze": Cloze,
+    "ordering": Ordering,
+    "matching": Matching,
+    "flashcard": Flashcard,
+}
+
+
+class Bank(StrictModel):
+    """A question bank: metadata plus a non-empty list of questions."""
+
+    schema_version: Literal[1] = Field(alias="schema")
+    id: Slug
+    title: NonEmpty
+    description: str = ""
+    tags: list[Tag] = Field(default_factory=list)
+    source: Source | None = None
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _bank_rules(self) -> Bank:
+        seen: dict[str, int] = {}
+        for i, q in enumerate(self.questions):
+            if q.id in seen:
+                raise ValueError(
+                    f"duplicate question id {q.id!r} (questions {seen[q.id] + 1} and {i + 1})"
+                )
+            seen[q.id] = i
+        if self.source is not None:
+            missing = [q.id for q in self.questions if not q.source_quote]
+            if missing:
+                raise ValueError(
+                    "every question needs a `source_quote` when the bank has a `source`; "
+                    f"missing in: {', '.join(missing)}"
+                )
+        return self
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, or None."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        return None
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data in file order, as a bank file holds it (no defaults-only noise)."""
+        return self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=False)
+
+
+#: Reused everywhere: building a TypeAdapter is expensive, validating with it is not.
+BANK_ADAPTER: TypeAdapter[Bank] = TypeAdapter(Bank)
+QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a bank file, for editors and other tools."""
+    schema = Bank.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://quiz.local/schema/bank-v1.json"
+    schema["title"] = "quiz question bank (schema 1)"
+    return schema
