@@ -1,0 +1,404 @@
+"""The session server: a FastAPI app over one `ClassSession`, plus a uvicorn runner.
+
+Imported only by `quiz class host` and the tests (fastapi and uvicorn are heavy).
+Tokens travel as `Authorization: Bearer <token>`. Refusals are JSON `Refusal` bodies with a
+stable `error` code. Live updates are server-sent events on `GET /api/events`: every event
+carries the caller's whole state, so clients never poll.
+"""
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from quiz.classroom.analysis import Report, build_report
+from quiz.classroom.models import (
+    AnswerRequest,
+    AnswerResponse,
+    ControlRequest,
+    JoinRequest,
+    JoinResponse,
+    Refusal,
+    StudentState,
+    TeacherState,
+)
+from quiz.classroom.state import ClassSession, Refused, Student
+
+#: Largest request body accepted (bytes); answers are small.
+MAX_BODY = 16 * 1024
+#: Joins allowed per client address per minute (a burst of this many, refilled steadily).
+JOIN_LIMIT = 30
+#: Seconds between keep-alive comments on an idle event stream.
+KEEPALIVE = 15.0
+
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Refusal} for code in (401, 403, 404, 409, 410, 413, 422, 429)
+}
+
+
+class Notifier:
+    """Wakes event streams when the session changes; `close` ends them all (shutdown)."""
+
+    def __init__(self) -> None:
+        self.closing = False
+        self._event: asyncio.Event | None = None
+
+    def bump(self) -> None:
+        """Wake every waiter (call on the server's loop)."""
+        if self._event is not None:
+            self._event.set()
+            self._event = None
+
+    async def wait(self, timeout: float) -> bool:
+        """Wait for the next change; False on timeout."""
+        if self._event is None:
+            self._event = asyncio.Event()
+        try:
+            await asyncio.wait_for(self._event.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """End every stream."""
+        self.closing = True
+        self.bump()
+
+
+class RateLimiter:
+    """A token bucket per client address."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, address: str) -> bool:
+        """Take one token for `address`; False when its bucket is empty."""
+        now = self.clock()
+        tokens, last = self._buckets.get(address, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        if tokens < 1.0:
+            self._buckets[address] = (tokens, now)
+            return False
+        self._buckets[address] = (tokens - 1.0, now)
+        return True
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies over `limit` bytes with 413."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await _too_large(send, self.limit)
+                return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _too_large(send, self.limit)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = (
+        Refusal(error="too_large", message=f"request bodies are limited to {limit} bytes")
+        .model_dump_json()
+        .encode()
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(
+    session: ClassSession,
+    *,
+    join_limit: int = JOIN_LIMIT,
+    max_body: int = MAX_BODY,
+    tick_interval: float = 0.2,
+    notifier: Notifier | None = None,
+) -> FastAPI:
+    """The API for one session. The app's lifespan runs the deadline ticker."""
+    everyone = notifier or Notifier()
+    teacher_changes = Notifier()
+    limiter = RateLimiter(join_limit)
+
+    def on_change(for_everyone: bool) -> None:
+        teacher_changes.bump()
+        if for_everyone:
+            everyone.bump()
+
+    session.on_change = on_change
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async def ticker() -> None:
+            while True:
+                session.tick()
+                await asyncio.sleep(tick_interval)
+
+        app.state.loop = asyncio.get_running_loop()
+        task = asyncio.create_task(ticker())
+        try:
+            yield
+        finally:
+            everyone.close()
+            teacher_changes.close()
+            task.cancel()
+
+    app = FastAPI(
+        title="quiz classroom",
+        version="1",
+        lifespan=lifespan,
+        description="One live or self-paced classroom session of `quiz`.",
+    )
+    app.state.session = session
+    app.state.notifier = everyone
+    app.state.teacher_notifier = teacher_changes
+    bearer = HTTPBearer(auto_error=False)
+    Creds = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> JSONResponse:
+        body = Refusal(error=exc.error, message=exc.message)
+        return JSONResponse(body.model_dump(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors()[:5]:
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            parts.append(f"{where or 'body'}: {err.get('msg', 'invalid')}")
+        body = Refusal(error="invalid_request", message="; ".join(parts))
+        return JSONResponse(body.model_dump(), status_code=422)
+
+    def token_of(creds: HTTPAuthorizationCredentials | None) -> str:
+        if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
+            raise Refused(401, "no_token", "send your token as 'Authorization: Bearer <token>'")
+        return creds.credentials
+
+    def student(creds: Creds) -> Student:
+        token = token_of(creds)
+        found = session.student_for(token)
+        if found is None:
+            if session.is_teacher(token):
+                raise Refused(403, "not_a_student", "that is the teacher's token")
+            raise Refused(401, "bad_token", "unknown token; join the session first")
+        return found
+
+    def teacher(creds: Creds) -> None:
+        token = token_of(creds)
+        if not session.is_teacher(token):
+            if session.student_for(token) is not None:
+                raise Refused(403, "forbidden", "only the teacher may do that")
+            raise Refused(401, "bad_token", "unknown token")
+
+    Me = Annotated[Student, Depends(student)]
+
+    @app.post("/api/join", response_model=JoinResponse, responses=_REFUSALS)
+    async def join(body: JoinRequest, request: Request) -> JoinResponse:
+        """Join with the session's code and a display name; returns the student token."""
+        address = request.client.host if request.client else "unknown"
+        if not limiter.allow(address):
+            raise Refused(429, "rate_limited", "too many joins from your address; wait a minute")
+        st, token = session.join(body.code, body.name)
+        return JoinResponse(
+            student_token=token,
+            student_id=st.id,
+            name=st.name,
+            session=session.id,
+            mode=session.mode,
+            title=session.title,
+        )
+
+    @app.get("/api/state", response_model=StudentState, responses=_REFUSALS)
+    async def state(me: Me) -> StudentState:
+        """The student's state: phase, the current question without its key, deadline."""
+        return session.student_state(me)
+
+    @app.post("/api/answer", response_model=AnswerResponse, responses=_REFUSALS)
+    async def answer(body: AnswerRequest, me: Me) -> AnswerResponse:
+        """Answer the current question; a retry of the same answer is not counted twice."""
+        return session.answer(me, body.question_id, body.answer)
+
+    @app.get("/api/events", responses=_REFUSALS)
+    async def events(creds: Creds) -> StreamingResponse:
+        """Server-sent events: `event: state` with the caller's whole state on every change."""
+        token = token_of(creds)
+        me = session.student_for(token)
+        is_teacher = me is None and session.is_teacher(token)
+        if me is None and not is_teacher:
+            raise Refused(401, "bad_token", "unknown token")
+        source = teacher_changes if is_teacher else everyone
+
+        def snapshot() -> str:
+            if me is not None:
+                return session.student_state(me).model_dump_json()
+            return session.teacher_state().model_dump_json()
+
+        async def stream() -> AsyncIterator[bytes]:
+            yield f"event: state\ndata: {snapshot()}\n\n".encode()
+            while not source.closing:
+                changed = await source.wait(KEEPALIVE)
+                if source.closing:
+                    break
+                if not changed:
+                    yield b": ping\n\n"
+                    continue
+                if is_teacher:
+                    # Coalesce a burst of answers into one update.
+                    await asyncio.sleep(0.1)
+                yield f"event: state\ndata: {snapshot()}\n\n".encode()
+            yield b"event: bye\ndata: {}\n\n"
+
+        return StreamingResponse(
+            stream(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    @app.get(
+        "/api/teacher/state",
+        response_model=TeacherState,
+        responses=_REFUSALS,
+        dependencies=[Depends(teacher)],
+    )
+    async def teacher_state() -> TeacherState:
+        """The dashboard's view: roster, leaderboard, the current question with its key."""
+        return session.teacher_state()
+
+    def control(
+        name: str, action: Callable[[ControlRequest], None], doc: str
+    ) -> Callable[..., Awaitable[TeacherState]]:
+        async def endpoint(body: ControlRequest | None = None) -> TeacherState:
+            action(body or ControlRequest())
+            return session.teacher_state()
+
+        endpoint.__doc__ = doc
+        endpoint.__name__ = f"teacher_{name}"
+        app.post(
+            f"/api/teacher/{name}",
+            response_model=TeacherState,
+            responses=_REFUSALS,
+            dependencies=[Depends(teacher)],
+        )(endpoint)
+        return endpoint
+
+    control(
+        "open",
+        lambda b: session.open(b.index),
+        "Live: open the next question (or `index`). Self-paced: start the session.",
+    )
+    control("close", lambda b: session.close(), "Stop accepting answers.")
+    control("reveal", lambda b: session.reveal(), "Live: show the answer and distribution.")
+    control("end", lambda b: session.end(), "End the session.")
+
+    @app.get(
+        "/api/results", response_model=Report, responses=_REFUSALS, dependencies=[Depends(teacher)]
+    )
+    async def results() -> Report:
+        """Scores per student and item analysis per question, so far."""
+        return build_report(session.db.load(session.id))
+
+    app.add_middleware(BodyLimit, limit=max_body)
+    return app
+
+
+def _close_streams(app: Any) -> None:
+    """End the event streams from any thread, so uvicorn's shutdown does not wait on them."""
+    state = getattr(app, "state", None)
+    loop = getattr(state, "loop", None)
+    if loop is None or loop.is_closed():
+        return
+    for name in ("notifier", "teacher_notifier"):
+        notifier = getattr(state, name, None)
+        if notifier is not None:
+            loop.call_soon_threadsafe(notifier.close)
+
+
+def make_server(app: FastAPI, host: str, port: int) -> Any:
+    """A uvicorn server whose exit (signal or `should_exit`) first ends the event streams."""
+    import uvicorn
+
+    class _Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            _close_streams(app)
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+    )
+    return _Server(config)
+
+
+class ServerThread:
+    """uvicorn serving an app in a worker thread, with a clean stop (used by the dashboard)."""
+
+    def __init__(self, app: FastAPI, host: str, port: int) -> None:
+        self.app = app
+        self.server = make_server(app, host, port)
+        self.thread = threading.Thread(target=self._run, name="classroom-server", daemon=True)
+        self.error: BaseException | None = None
+
+    def _run(self) -> None:
+        try:
+            self.server.run()
+        except BaseException as exc:  # reported by the caller
+            self.error = exc
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Start serving; returns once the port is bound (raises if it could not be)."""
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the classroom server did not start: {self.error or 'timeout'}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        """Ask uvicorn to exit and wait for it."""
+        _close_streams(self.app)
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+
+def openapi_json(app: FastAPI) -> str:
+    """The OpenAPI document (for docs)."""
+    return json.dumps(app.openapi(), indent=2)

@@ -1,0 +1,617 @@
+"""A classroom session as plain state: joins, the teacher's controls, answers, and the rules.
+
+No web framework here: the server (`quiz.classroom.server`) turns HTTP requests into calls on
+`ClassSession` and `Refused` into error responses, so every rule can be tested directly.
+Every change is written to the `ClassroomDB` before it is acknowledged. The clock is
+injected so deadlines are tested without waiting.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from quiz.classroom import analysis
+from quiz.classroom.db import AnswerRow, ClassroomDB, RunRow, SessionRow, StudentRow, hash_token
+from quiz.classroom.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    NAME_MAX,
+    AnswerResponse,
+    Mode,
+    Phase,
+    PublicQuestion,
+    ResultView,
+    RosterEntry,
+    StudentState,
+    TeacherState,
+    public_question,
+)
+from quiz.grading import AnswerError, GradeResult, check_answer_shape, describe_answer, grade
+from quiz.models import QUESTION_ADAPTER, Question
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    """The server's clock: deadlines are always server time."""
+    return datetime.now(UTC)
+
+
+class Refused(Exception):
+    """A request the rules refuse: HTTP `status`, a stable `error` code, a message."""
+
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+
+
+def normalise_name(raw: str) -> str:
+    """A display name as stored: NFC, whitespace collapsed; refuses control characters."""
+    name = " ".join(unicodedata.normalize("NFC", raw).split())
+    if not name:
+        raise Refused(422, "name_invalid", "a name is required")
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        raise Refused(422, "name_invalid", "a name must not contain control characters")
+    if len(name) > NAME_MAX:
+        raise Refused(422, "name_invalid", f"a name may be at most {NAME_MAX} characters long")
+    return name
+
+
+def new_code() -> str:
+    """A fresh 6-character join code."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+@dataclass
+class Student:
+    """A student in memory, with what the rules need to answer quickly."""
+
+    id: int
+    name: str
+    token_hash: str
+    joined_at: datetime
+    #: Self-paced: the index of the student's current question.
+    position: int = 0
+    #: Self-paced: when the student reached their current question.
+    question_started: datetime | None = None
+    score: float = 0.0
+    time_ms: int = 0
+
+
+@dataclass
+class Run:
+    """One opening of a live question."""
+
+    idx: int
+    opened_at: datetime
+    deadline: datetime | None
+    closed_at: datetime | None = None
+    revealed_at: datetime | None = None
+
+    def row(self) -> RunRow:
+        """As stored."""
+        return RunRow(self.idx, self.opened_at, self.deadline, self.closed_at, self.revealed_at)
+
+
+@dataclass
+class Answer:
+    """A scored answer in memory."""
+
+    student_id: int
+    question_id: str
+    idx: int
+    answer: Any
+    result: GradeResult
+    elapsed_ms: int
+    answered_at: datetime
+
+
+@dataclass
+class ClassSession:
+    """One classroom session: the questions, the roster, the phase and every answer."""
+
+    db: ClassroomDB
+    id: str
+    code: str
+    bank_id: str
+    title: str
+    mode: Mode
+    time_limit: float | None
+    seed: str
+    questions: list[Question]
+    teacher_token_hash: str
+    clock: Clock = utcnow
+    phase: Phase = "lobby"
+    current: int = -1
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    students: dict[int, Student] = field(default_factory=dict)
+    runs: dict[int, Run] = field(default_factory=dict)
+    answers: dict[tuple[int, str], Answer] = field(default_factory=dict)
+    #: Bumped on every change (the teacher's view); `phase_version` only when what every
+    #: student sees changes (phase, current question), so students are not woken per answer.
+    version: int = 0
+    phase_version: int = 0
+    on_change: Callable[[bool], None] | None = None
+    _by_token: dict[str, int] = field(default_factory=dict)
+    _by_name: dict[str, int] = field(default_factory=dict)
+    _public: dict[str, PublicQuestion] = field(default_factory=dict)
+    _key_text: dict[str, str] = field(default_factory=dict)
+
+    # -- creation -------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        db: ClassroomDB,
+        *,
+        bank_id: str,
+        title: str,
+        questions: Sequence[Question],
+        mode: Mode = "live",
+        time_limit: float | None = None,
+        clock: Clock = utcnow,
+    ) -> tuple[ClassSession, str]:
+        """A new session, stored; returns it with the teacher's token."""
+        if not questions:
+            raise ValueError("a classroom session needs at least one question")
+        now = clock()
+        teacher_token = secrets.token_urlsafe(32)
+        session_id = now.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+        session = cls(
+            db=db,
+            id=session_id,
+            code=new_code(),
+            bank_id=bank_id,
+            title=title,
+            mode=mode,
+            time_limit=time_limit,
+            seed=secrets.token_hex(8),
+            questions=list(questions),
+            teacher_token_hash=hash_token(teacher_token),
+            clock=clock,
+        )
+        db.create_session(
+            SessionRow(
+                id=session.id,
+                code=session.code,
+                bank_id=bank_id,
+                title=title,
+                mode=mode,
+                time_limit=time_limit,
+                seed=session.seed,
+                questions=[q.model_dump(mode="json") for q in session.questions],
+                teacher_token_hash=session.teacher_token_hash,
+                created_at=now,
+                phase=session.phase,
+                current=session.current,
+            )
+        )
+        return session, teacher_token
+
+    @classmethod
+    def resume(
+        cls, db: ClassroomDB, session_id: str, *, clock: Clock = utcnow
+    ) -> tuple[ClassSession, str]:
+        """A stored session back in memory with every committed answer; a new teacher token.
+
+        Students keep their tokens, so their clients reconnect without joining again.
+        """
+        row = db.load(session_id)
+        teacher_token = secrets.token_urlsafe(32)
+        session = cls(
+            db=db,
+            id=row.id,
+            code=row.code,
+            bank_id=row.bank_id,
+            title=row.title,
+            mode="self-paced" if row.mode == "self-paced" else "live",
+            time_limit=row.time_limit,
+            seed=row.seed,
+            questions=[QUESTION_ADAPTER.validate_python(q) for q in row.questions],
+            teacher_token_hash=hash_token(teacher_token),
+            clock=clock,
+            phase=_phase(row.phase),
+            current=row.current,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+        )
+        db.set_teacher_token(row.id, session.teacher_token_hash)
+        for s in row.students:
+            session._add_student(Student(s.id, s.name, s.token_hash, s.joined_at))
+        for r in row.runs:
+            session.runs[r.idx] = Run(r.idx, r.opened_at, r.deadline, r.closed_at, r.revealed_at)
+        by_id = {q.id: q for q in session.questions}
+        for a in row.answers:
+            q = by_id[a.question_id]
+            result = grade(q, check_answer_shape(q, a.answer))
+            session._remember(
+                Answer(
+                    a.student_id,
+                    a.question_id,
+                    a.idx,
+                    a.answer,
+                    result,
+                    a.elapsed_ms,
+                    a.answered_at,
+                )
+            )
+        if session.mode == "self-paced":
+            for st in session.students.values():
+                mine = [a for a in session.answers.values() if a.student_id == st.id]
+                st.position = len(mine)
+                st.question_started = max((a.answered_at for a in mine), default=None)
+        return session, teacher_token
+
+    # -- queries --------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        """How many questions the session has."""
+        return len(self.questions)
+
+    def is_teacher(self, token: str | None) -> bool:
+        """Whether `token` is this session's teacher token."""
+        return token is not None and secrets.compare_digest(
+            hash_token(token), self.teacher_token_hash
+        )
+
+    def student_for(self, token: str | None) -> Student | None:
+        """The student holding `token`, or None."""
+        if token is None:
+            return None
+        sid = self._by_token.get(hash_token(token))
+        return None if sid is None else self.students[sid]
+
+    def deadline(self, student: Student | None = None) -> datetime | None:
+        """When answering the current question stops (live) or the session stops (self-paced)."""
+        if self.mode == "live":
+            run = self.runs.get(self.current)
+            return None if run is None else run.deadline
+        if self.started_at is None or self.time_limit is None:
+            return None
+        return self.started_at + timedelta(seconds=self.time_limit)
+
+    def public(self, idx: int) -> PublicQuestion:
+        """The student's view of question `idx` (cached)."""
+        q = self.questions[idx]
+        if q.id not in self._public:
+            self._public[q.id] = public_question(q, self.seed)
+        return self._public[q.id]
+
+    def key_text(self, q: Question) -> str:
+        """The human-readable right answer of `q` (from the grader)."""
+        if q.id not in self._key_text:
+            self._key_text[q.id] = grade(q, analysis.blank_answer(q)).correct_answer
+        return self._key_text[q.id]
+
+    def result_view(self, q: Question, a: Answer) -> ResultView:
+        """An answer's grade as the student sees it once feedback is allowed."""
+        return ResultView(
+            outcome=str(a.result.outcome),
+            score=a.result.score,
+            correct_answer=a.result.correct_answer,
+            feedback=list(a.result.feedback),
+            note=a.result.note,
+            explanation=q.explanation,
+            your_answer=describe_answer(q, a.answer),
+        )
+
+    def answers_for(self, idx: int) -> list[Answer]:
+        """Every answer given to question `idx`."""
+        qid = self.questions[idx].id
+        return [a for a in self.answers.values() if a.question_id == qid]
+
+    def student_state(self, student: Student) -> StudentState:
+        """What `student` may see now: never an answer key before the rules allow it."""
+        now = self.clock()
+        idx: int | None = None
+        phase: Phase = self.phase
+        if self.mode == "live":
+            idx = self.current if self.current >= 0 else None
+        elif self.phase in ("open", "closed"):
+            idx = student.position if student.position < self.total else None
+            if idx is None:
+                phase = "finished"
+        state = StudentState(
+            session=self.id,
+            title=self.title,
+            mode=self.mode,
+            phase=phase,
+            name=student.name,
+            index=idx,
+            total=self.total,
+            version=self.phase_version,
+            answered_count=sum(1 for a in self.answers.values() if a.student_id == student.id),
+        )
+        if self.mode == "live":
+            state.score = sum(
+                a.result.score
+                for a in self.answers.values()
+                if a.student_id == student.id and self.runs[a.idx].revealed_at is not None
+            )
+        else:
+            state.score = student.score
+        if idx is None or phase in ("lobby", "ended"):
+            return state
+        q = self.questions[idx]
+        state.question = self.public(idx)
+        mine = self.answers.get((student.id, q.id))
+        state.answered = mine is not None
+        deadline = self.deadline(student)
+        if deadline is not None and phase == "open":
+            state.deadline = deadline
+            state.seconds_left = max(0.0, (deadline - now).total_seconds())
+        if self.mode == "live" and phase == "revealed":
+            state.revealed = q.model_dump(mode="json")
+            state.distribution = analysis.distribution(q, [a.answer for a in self.answers_for(idx)])
+            if mine is not None:
+                state.result = self.result_view(q, mine)
+        return state
+
+    def teacher_state(self) -> TeacherState:
+        """The dashboard's view: everything, keys included."""
+        now = self.clock()
+        idx = self.current if self.mode == "live" and self.current >= 0 else None
+        current_qid = self.questions[idx].id if idx is not None else None
+        roster = [
+            RosterEntry(
+                id=s.id,
+                name=s.name,
+                score=s.score,
+                answered=sum(1 for a in self.answers.values() if a.student_id == s.id),
+                time_ms=s.time_ms,
+                answered_current=(s.id, current_qid) in self.answers if current_qid else False,
+            )
+            for s in self.students.values()
+        ]
+        roster.sort(key=lambda r: (-r.score, r.time_ms, r.name.casefold()))
+        state = TeacherState(
+            session=self.id,
+            code=self.code,
+            title=self.title,
+            mode=self.mode,
+            phase=self.phase,
+            index=idx,
+            total=self.total,
+            roster=roster,
+            version=self.version,
+        )
+        deadline = self.deadline()
+        if deadline is not None and self.phase == "open":
+            state.deadline = deadline
+            state.seconds_left = max(0.0, (deadline - now).total_seconds())
+        if idx is not None:
+            q = self.questions[idx]
+            given = self.answers_for(idx)
+            state.question = q.model_dump(mode="json")
+            state.correct_answer = self.key_text(q)
+            state.answers_in = len(given)
+            state.distribution = analysis.distribution(q, [a.answer for a in given])
+        else:
+            state.answers_in = len(self.answers)
+        return state
+
+    # -- students -------------------------------------------------------------------------
+
+    def join(self, code: str, raw_name: str) -> tuple[Student, str]:
+        """Admit a student; returns them with their bearer token."""
+        if not secrets.compare_digest(code.strip().upper().encode(), self.code.encode()):
+            raise Refused(403, "bad_code", "that join code is not this session's code")
+        if self.phase == "ended":
+            raise Refused(410, "session_ended", "this session has ended")
+        name = normalise_name(raw_name)
+        if name.casefold() in self._by_name:
+            raise Refused(409, "name_taken", f"the name {name!r} is taken in this session")
+        token = secrets.token_urlsafe(24)
+        student = Student(
+            id=max(self.students, default=0) + 1,
+            name=name,
+            token_hash=hash_token(token),
+            joined_at=self.clock(),
+        )
+        self.db.add_student(
+            self.id,
+            StudentRow(student.id, student.name, student.token_hash, student.joined_at),
+            name.casefold(),
+        )
+        self._add_student(student)
+        self._changed(everyone=False)
+        return student, token
+
+    def answer(self, student: Student, question_id: str, raw: Any) -> AnswerResponse:
+        """Score and store one answer, or refuse it with the reason."""
+        now = self.clock()
+        previous = self.answers.get((student.id, question_id))
+        if previous is not None:
+            # A retried request: the same answer again is acknowledged, not counted twice.
+            q = self._question(question_id)
+            try:
+                same = _same(check_answer_shape(q, raw), previous.answer)
+            except (AnswerError, ValueError):
+                same = False
+            if not same:
+                raise Refused(409, "already_answered", "you have already answered this question")
+            return AnswerResponse(accepted=True, duplicate=True, result=self._feedback(q, previous))
+        if self.phase == "ended":
+            raise Refused(409, "session_ended", "this session has ended")
+        if self.phase == "lobby":
+            raise Refused(409, "not_open", "no question is open yet")
+        idx = self.current if self.mode == "live" else student.position
+        if not 0 <= idx < self.total:
+            raise Refused(409, "not_open", "there is no question to answer")
+        q = self.questions[idx]
+        if question_id != q.id:
+            raise Refused(
+                409, "not_current", f"question {question_id!r} is not the current question"
+            )
+        if self.phase != "open":
+            raise Refused(409, "closed", "this question is closed")
+        deadline = self.deadline(student)
+        if deadline is not None and now > deadline:
+            raise Refused(409, "past_deadline", "the time for this question is over")
+        try:
+            shaped = check_answer_shape(q, raw)
+        except (AnswerError, ValueError) as exc:
+            raise Refused(422, "bad_answer", f"answer to {q.id!r}: {exc}") from None
+        result = grade(q, shaped)
+        started = self._question_started(student, now)
+        elapsed = max(0, int((now - started).total_seconds() * 1000))
+        record = Answer(student.id, q.id, idx, shaped, result, elapsed, now)
+        self.db.add_answer(
+            self.id,
+            AnswerRow(
+                student.id, q.id, idx, shaped, str(result.outcome), result.score, elapsed, now
+            ),
+        )
+        self._remember(record)
+        if self.mode == "self-paced":
+            student.position += 1
+            student.question_started = now
+        self._changed(everyone=False)
+        return AnswerResponse(accepted=True, result=self._feedback(q, record))
+
+    # -- the teacher's controls -----------------------------------------------------------
+
+    def open(self, index: int | None = None) -> None:
+        """Live: open the next question (or `index`); self-paced: start the session."""
+        now = self.clock()
+        if self.phase == "ended":
+            raise Refused(409, "session_ended", "this session has ended")
+        if self.mode == "self-paced":
+            if self.phase == "open":
+                raise Refused(409, "already_open", "the session is already open")
+            self.started_at = self.started_at or now
+            self._set_phase("open", self.current)
+            return
+        nxt = self.current + 1 if index is None else index
+        if not 0 <= nxt < self.total:
+            raise Refused(
+                409,
+                "no_more_questions",
+                f"there is no question {nxt + 1} (the session has {self.total}); end it",
+            )
+        self._close_run(now)
+        run = Run(
+            nxt,
+            now,
+            None if self.time_limit is None else now + timedelta(seconds=self.time_limit),
+        )
+        self.runs[nxt] = run
+        self.started_at = self.started_at or now
+        self._set_phase("open", nxt, run)
+
+    def close(self) -> None:
+        """Stop accepting answers to the current question (self-paced: to any question)."""
+        if self.phase != "open":
+            raise Refused(409, "not_open", "nothing is open to close")
+        run = self._close_run(self.clock())
+        self._set_phase("closed", self.current, run)
+
+    def reveal(self) -> None:
+        """Live: show the right answer and the distribution (closing the question first)."""
+        if self.mode != "live":
+            raise Refused(409, "not_live", "reveal is for live sessions")
+        if self.phase not in ("open", "closed"):
+            raise Refused(409, "not_open", "open a question before revealing it")
+        now = self.clock()
+        run = self._close_run(now)
+        assert run is not None
+        run.revealed_at = now
+        self._set_phase("revealed", self.current, run)
+
+    def end(self) -> None:
+        """End the session: no more joins or answers."""
+        if self.phase == "ended":
+            raise Refused(409, "session_ended", "this session has already ended")
+        now = self.clock()
+        run = self._close_run(now)
+        self.ended_at = now
+        self._set_phase("ended", self.current, run)
+
+    def tick(self) -> bool:
+        """Close what has passed its deadline; True if anything changed."""
+        if self.phase != "open":
+            return False
+        deadline = self.deadline()
+        if deadline is None or self.clock() <= deadline:
+            return False
+        self.close()
+        return True
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise Refused(404, "no_such_question", f"no question {question_id!r} in this session")
+
+    def _feedback(self, q: Question, a: Answer) -> ResultView | None:
+        # Live sessions show feedback only after the reveal, through the state.
+        return self.result_view(q, a) if self.mode == "self-paced" else None
+
+    def _question_started(self, student: Student, now: datetime) -> datetime:
+        if self.mode == "live":
+            return self.runs[self.current].opened_at
+        candidates = [t for t in (self.started_at, student.question_started) if t is not None]
+        return max(candidates, default=now)
+
+    def _close_run(self, now: datetime) -> Run | None:
+        run = self.runs.get(self.current) if self.mode == "live" else None
+        if run is not None and run.closed_at is None:
+            run.closed_at = now
+        return run
+
+    def _set_phase(self, phase: Phase, current: int, run: Run | None = None) -> None:
+        self.db.set_phase(
+            self.id,
+            phase,
+            current,
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+            run=None if run is None else run.row(),
+        )
+        self.phase = phase
+        self.current = current
+        self._changed(everyone=True)
+
+    def _changed(self, *, everyone: bool) -> None:
+        self.version += 1
+        if everyone:
+            self.phase_version += 1
+        if self.on_change is not None:
+            self.on_change(everyone)
+
+    def _add_student(self, student: Student) -> None:
+        self.students[student.id] = student
+        self._by_token[student.token_hash] = student.id
+        self._by_name[student.name.casefold()] = student.id
+
+    def _remember(self, a: Answer) -> None:
+        self.answers[(a.student_id, a.question_id)] = a
+        st = self.students.get(a.student_id)
+        if st is not None:
+            st.score += a.result.score
+            st.time_ms += a.elapsed_ms
+
+
+def _phase(value: str) -> Phase:
+    phases: tuple[Phase, ...] = ("lobby", "open", "closed", "revealed", "finished", "ended")
+    for p in phases:
+        if p == value:
+            return p
+    return "lobby"
+
+
+def _same(a: Any, b: Any) -> bool:
+    # Compare as stored JSON: a resumed answer comes back as lists where a fresh one may not.
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)

@@ -1,0 +1,68 @@
+"""Fixtures for the classroom tests: a session and its API behind an httpx ASGI transport."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from quiz.classroom.db import ClassroomDB
+from quiz.classroom.models import Mode
+from quiz.classroom.server import create_app
+from quiz.classroom.state import ClassSession
+from tests.classroom.support import FakeClock, Harness, make_bank
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[ClassroomDB]:
+    d = ClassroomDB(tmp_path / "classroom.db")
+    yield d
+    d.close()
+
+
+async def _harness(
+    db: ClassroomDB, clock: FakeClock, mode: Mode, time_limit: float | None, **app_kw: Any
+) -> Harness:
+    bank = make_bank()
+    session, teacher = ClassSession.create(
+        db,
+        bank_id=bank.id,
+        title=bank.title,
+        questions=bank.questions,
+        mode=mode,
+        time_limit=time_limit,
+        clock=clock,
+    )
+    app = create_app(session, **app_kw)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+    return Harness(session, client, teacher, clock, db)
+
+
+@pytest.fixture
+async def live(db: ClassroomDB, clock: FakeClock) -> AsyncIterator[Harness]:
+    h = await _harness(db, clock, "live", 30.0)
+    yield h
+    await h.client.aclose()
+
+
+@pytest.fixture
+async def selfpaced(db: ClassroomDB, clock: FakeClock) -> AsyncIterator[Harness]:
+    h = await _harness(db, clock, "self-paced", 600.0)
+    yield h
+    await h.client.aclose()
+
+
+@pytest.fixture
+def make_harness(db: ClassroomDB, clock: FakeClock) -> Any:
+    async def make(mode: Mode = "live", time_limit: float | None = None, **kw: Any) -> Harness:
+        return await _harness(db, clock, mode, time_limit, **kw)
+
+    return make

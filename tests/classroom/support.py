@@ -1,0 +1,178 @@
+"""Shared helpers of the classroom tests: a bank with all nine question types, a clock moved by
+hand, and a harness around a session and its API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from quiz.classroom.db import ClassroomDB
+from quiz.classroom.state import ClassSession
+from quiz.models import BANK_ADAPTER, Bank
+
+BANK_DATA: dict[str, Any] = {
+    "schema": 1,
+    "id": "class-test",
+    "title": "Classroom test bank",
+    "questions": [
+        {
+            "id": "mc",
+            "type": "multiple_choice",
+            "prompt": "Which organ pumps blood?",
+            "explanation": "The heart is a pump.",
+            "choices": [
+                {"text": "Heart", "correct": True, "feedback": "Yes, KEYFEEDBACK"},
+                {"text": "Liver", "feedback": "No, the liver filters"},
+                {"text": "Lung"},
+                {"text": "Skin"},
+            ],
+        },
+        {
+            "id": "ms",
+            "type": "multiple_select",
+            "prompt": "Which are prime?",
+            "explanation": "EXPLAIN-MS",
+            "choices": [
+                {"text": "2", "correct": True},
+                {"text": "3", "correct": True},
+                {"text": "4"},
+            ],
+        },
+        {
+            "id": "tf",
+            "type": "true_false",
+            "prompt": "The sky is green.",
+            "explanation": "EXPLAIN-TF",
+            "answer": False,
+        },
+        {
+            "id": "sa",
+            "type": "short_answer",
+            "prompt": "Capital of France?",
+            "explanation": "EXPLAIN-SA",
+            "accept": ["Paris", "Lutetia"],
+        },
+        {
+            "id": "num",
+            "type": "numeric",
+            "prompt": "Boiling point of water?",
+            "explanation": "EXPLAIN-NUM",
+            "answer": 100.0,
+            "tolerance": 0.5,
+            "unit": "°C",
+        },
+        {
+            "id": "cz",
+            "type": "cloze",
+            "prompt": "Fill in the gaps.",
+            "explanation": "EXPLAIN-CZ",
+            "text": "Blood is pumped by the {{heart|cardia}} through the {{aorta}}.",
+        },
+        {
+            "id": "ord",
+            "type": "ordering",
+            "prompt": "Order the steps.",
+            "explanation": "EXPLAIN-ORD",
+            "items": ["Alpha", "Bravo", "Charlie", "Delta"],
+        },
+        {
+            "id": "mat",
+            "type": "matching",
+            "prompt": "Match the capitals.",
+            "explanation": "EXPLAIN-MAT",
+            "pairs": [
+                {"left": "France", "right": "Paris"},
+                {"left": "Italy", "right": "Rome"},
+                {"left": "Spain", "right": "Madrid"},
+            ],
+        },
+        {
+            "id": "fc",
+            "type": "flashcard",
+            "prompt": "Mitochondria?",
+            "explanation": "EXPLAIN-FC",
+            "back": "Powerhouse SECRETBACK",
+            "source_quote": "SECRETQUOTE",
+        },
+    ],
+}
+
+#: A right answer to each question above (original indices).
+RIGHT: dict[str, Any] = {
+    "mc": 0,
+    "ms": [0, 1],
+    "tf": False,
+    "sa": "Paris",
+    "num": 100.0,
+    "cz": ["heart", "aorta"],
+    "ord": [0, 1, 2, 3],
+    "mat": [0, 1, 2],
+    "fc": 3,
+}
+#: A wrong answer to each question.
+WRONG: dict[str, Any] = {
+    "mc": 1,
+    "ms": [2],
+    "tf": True,
+    "sa": "London",
+    "num": 42.0,
+    "cz": ["liver", "vein"],
+    "ord": [3, 2, 1, 0],
+    "mat": [1, 2, 0],
+    "fc": 1,
+}
+
+
+def make_bank() -> Bank:
+    """The nine-type test bank."""
+    return BANK_ADAPTER.validate_python(BANK_DATA)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Harness:
+    """A session, its API client and the teacher's token."""
+
+    session: ClassSession
+    client: httpx.AsyncClient
+    teacher: str
+    clock: FakeClock
+    db: ClassroomDB
+
+    def auth(self, token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    async def join(self, name: str) -> str:
+        r = await self.client.post("/api/join", json={"code": self.session.code, "name": name})
+        assert r.status_code == 200, r.text
+        return str(r.json()["student_token"])
+
+    async def control(self, action: str, **body: Any) -> httpx.Response:
+        return await self.client.post(
+            f"/api/teacher/{action}", headers=self.auth(self.teacher), json=body or None
+        )
+
+    async def answer(self, token: str, qid: str, answer: Any) -> httpx.Response:
+        return await self.client.post(
+            "/api/answer", headers=self.auth(token), json={"question_id": qid, "answer": answer}
+        )
+
+    async def state(self, token: str) -> dict[str, Any]:
+        r = await self.client.get("/api/state", headers=self.auth(token))
+        assert r.status_code == 200, r.text
+        return dict(r.json())
