@@ -26,7 +26,7 @@ from quiz import locations
 from quiz.models import BANK_ADAPTER, QUESTION_MODELS, QUESTION_TYPES, Bank, Source
 
 #: Largest bank file read, in bytes (YAML is parsed in pure Python, so its cap is lower).
-MAX_BANK_BYTES = 32 * 1024 * 1024
+MAX_BANK_BYTES = 64 * 1024 * 1024
 MAX_YAML_BYTES = 4 * 1024 * 1024
 #: Largest source article read, in bytes.
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -576,7 +576,7 @@ def _message(err: Any, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
         )
     if kind in ("string_too_short", "too_short") and isinstance(value, str | list):
         if isinstance(value, str):
-            return "must not be empty"
+            return "must not be empty or blank"
         need = err.get("ctx", {}).get("min_length")
         return f"needs at least {need} item(s), got {len(value)}"
     if kind == "value_error":
