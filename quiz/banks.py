@@ -339,7 +339,13 @@ def _compose_yaml(text: str, path: str) -> Any:
             finally:
                 self.depth -= 1
 
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise _error(
+            path, line, f"character U+{exc.character:04X} is not allowed in YAML"
+        ) from None
     try:
         node = loader.get_single_node()
         if node is not None:
