@@ -22,44 +22,14 @@ from quiz.classroom.models import DistributionRow
 from quiz.grading import describe_answer, grade
 from quiz.models import (
     QUESTION_ADAPTER,
-    Cloze,
-    Flashcard,
-    Matching,
     MultipleChoice,
     MultipleSelect,
-    Numeric,
-    Ordering,
     Question,
-    ShortAnswer,
     TrueFalse,
-    cloze_gaps,
 )
 
 #: Answers other than choices are grouped by their text; show at most this many bars.
 MAX_FREE_ROWS = 8
-
-
-def blank_answer(q: Question) -> Any:
-    """Some well-formed answer to `q` (used to ask the grader for the right answer's text)."""
-    if isinstance(q, MultipleChoice):
-        return 0
-    if isinstance(q, MultipleSelect):
-        return []
-    if isinstance(q, TrueFalse):
-        return True
-    if isinstance(q, ShortAnswer):
-        return ""
-    if isinstance(q, Numeric):
-        return 0.0
-    if isinstance(q, Cloze):
-        return [""] * len(cloze_gaps(q.text))
-    if isinstance(q, Ordering):
-        return list(range(len(q.items)))
-    if isinstance(q, Matching):
-        return [None] * len(q.pairs)
-    if isinstance(q, Flashcard):
-        return 3
-    raise TypeError(f"unknown question type {type(q).__name__}")
 
 
 def distribution(q: Question, answers: Sequence[Any]) -> list[DistributionRow]:

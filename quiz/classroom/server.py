@@ -8,6 +8,7 @@ carries the caller's whole state, so clients never poll.
 
 import asyncio
 import json
+import signal
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -359,8 +360,12 @@ def make_server(app: FastAPI, host: str, port: int) -> Any:
 
     class _Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: Any) -> None:
+            # A requested stop, not a crash: shut down and exit 0 (uvicorn would re-raise the
+            # signal after shutting down).
             _close_streams(app)
-            super().handle_exit(sig, frame)
+            if self.should_exit and sig == signal.SIGINT:
+                self.force_exit = True
+            self.should_exit = True
 
     config = uvicorn.Config(
         app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2

@@ -32,7 +32,14 @@ from quiz.classroom.models import (
     TeacherState,
     public_question,
 )
-from quiz.grading import AnswerError, GradeResult, check_answer_shape, describe_answer, grade
+from quiz.grading import (
+    AnswerError,
+    GradeResult,
+    check_answer_shape,
+    correct_answer_text,
+    describe_answer,
+    grade,
+)
 from quiz.models import QUESTION_ADAPTER, Question
 
 Clock = Callable[[], datetime]
@@ -290,7 +297,7 @@ class ClassSession:
     def key_text(self, q: Question) -> str:
         """The human-readable right answer of `q` (from the grader)."""
         if q.id not in self._key_text:
-            self._key_text[q.id] = grade(q, analysis.blank_answer(q)).correct_answer
+            self._key_text[q.id] = correct_answer_text(q)
         return self._key_text[q.id]
 
     def result_view(self, q: Question, a: Answer) -> ResultView:

@@ -1,0 +1,392 @@
+"""`quiz class host|join|report|list`: run a bank with a class, live or self-paced.
+
+fastapi, uvicorn, httpx and the Textual screens are imported inside the functions, so
+`quiz --help` and the study app never load them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from quiz.cli import UsageError, add_common_options
+
+if TYPE_CHECKING:
+    from quiz.classroom.db import ClassroomDB
+    from quiz.classroom.state import ClassSession
+    from quiz.models import Bank
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `quiz class` and its sub-subcommands."""
+    p = subparsers.add_parser(
+        "class",
+        help="run a bank with a class (live or self-paced) and report on it",
+        description="Classroom sessions: host one, join one, list them, report on one.",
+    )
+    sub = p.add_subparsers(dest="class_command", metavar="ACTION", required=True)
+
+    host = sub.add_parser(
+        "host",
+        help="start a session server and the teacher dashboard",
+        description=(
+            "Start a classroom session for BANK_ID (a bank id or a bank file) and open the "
+            "teacher dashboard. Students join with `quiz class join URL --code CODE`."
+        ),
+    )
+    add_common_options(host)
+    host.add_argument("bank", nargs="?", metavar="BANK_ID", help="bank id or bank file")
+    host.add_argument("--resume", metavar="SESSION", help="continue a stored session")
+    host.add_argument("--count", type=int, metavar="N", help="use N questions of the bank")
+    host.add_argument("--mode", choices=("live", "self-paced"), default="live")
+    host.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help="per question (live) or for the whole quiz (self-paced)",
+    )
+    host.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    host.add_argument("--port", type=int, default=8765, help="port to listen on (8765; 0: any)")
+    host.add_argument(
+        "--web", action="store_true", help="also serve the student client to browsers"
+    )
+    host.add_argument("--web-port", type=int, metavar="PORT", help="browser port (port + 1)")
+    host.add_argument(
+        "--no-ui",
+        action="store_true",
+        help="no dashboard: print one JSON line {url, code, teacher_token, session} and serve",
+    )
+    host.add_argument(
+        "--join-limit",
+        type=int,
+        default=30,
+        metavar="N",
+        help="joins allowed per client address per minute (30)",
+    )
+    host.add_argument("--classroom-db", type=Path, metavar="PATH", help=argparse.SUPPRESS)
+    host.set_defaults(func=run_host)
+
+    join = sub.add_parser(
+        "join",
+        help="join a session as a student",
+        description="Join a classroom session; missed questions become review cards.",
+    )
+    add_common_options(join)
+    join.add_argument("url", metavar="URL", help="the session's URL, as the teacher shows it")
+    join.add_argument("--code", required=True, help="the 6-character join code")
+    join.add_argument("--name", help="your display name (asked for if not given)")
+    join.set_defaults(func=run_join)
+
+    report = sub.add_parser(
+        "report",
+        help="scores and item analysis of a session",
+        description="Per student: score, answers, time. Per question: facility, "
+        "discrimination, distractor counts.",
+    )
+    add_common_options(report)
+    report.add_argument("session", metavar="SESSION", help="session id (or a unique prefix)")
+    report.add_argument("--csv", type=Path, metavar="FILE", help="write per-student rows as CSV")
+    report.add_argument("--json", action="store_true", help="print the full report as JSON")
+    report.add_argument("--classroom-db", type=Path, metavar="PATH", help=argparse.SUPPRESS)
+    report.set_defaults(func=run_report)
+
+    lst = sub.add_parser("list", help="list classroom sessions", description="List sessions.")
+    add_common_options(lst)
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.add_argument("--classroom-db", type=Path, metavar="PATH", help=argparse.SUPPRESS)
+    lst.set_defaults(func=run_list)
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from quiz.classroom.db import default_path
+
+    return Path(getattr(args, "classroom_db", None) or default_path())
+
+
+def _open_db(args: argparse.Namespace) -> ClassroomDB:
+    from quiz.classroom.db import ClassroomDB
+
+    path = _db_path(args)
+    try:
+        return ClassroomDB(path)
+    except Exception as exc:  # sqlite3.DatabaseError, permissions, a newer schema
+        raise UsageError(f"cannot open the classroom database {path}: {exc}") from None
+
+
+def _find_bank(ref: str) -> Bank:
+    from quiz.banks import BankLoadError, load_bank, load_catalog
+
+    path = Path(ref)
+    if path.suffix.lower() in (".toml", ".yaml", ".yml", ".json") and path.is_file():
+        try:
+            return load_bank(path).bank
+        except BankLoadError as exc:
+            raise UsageError(
+                "the bank is invalid:\n" + "\n".join(p.format() for p in exc.problems)
+            ) from None
+    catalog = load_catalog()
+    loaded = catalog.get(ref)
+    if loaded is None:
+        known = ", ".join(sorted(b.bank.id for b in catalog.banks)) or "none"
+        raise UsageError(f"no bank with id {ref!r} (known: {known})")
+    return loaded.bank
+
+
+def _new_session(args: argparse.Namespace, db: ClassroomDB) -> tuple[ClassSession, str]:
+    from quiz.classroom.state import ClassSession
+
+    if not args.bank:
+        raise UsageError("give a BANK_ID to host, or --resume SESSION")
+    bank = _find_bank(args.bank)
+    questions = list(bank.questions)
+    if args.count is not None:
+        if args.count < 1:
+            raise UsageError("--count must be at least 1")
+        if args.count < len(questions):
+            # A random selection, asked in the bank's order.
+            keep = set(random.sample(range(len(questions)), args.count))
+            questions = [q for i, q in enumerate(questions) if i in keep]
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise UsageError("--time-limit must be a positive number of seconds")
+    return ClassSession.create(
+        db,
+        bank_id=bank.id,
+        title=bank.title,
+        questions=questions,
+        mode=args.mode,
+        time_limit=args.time_limit,
+    )
+
+
+def _public_host(host: str) -> str:
+    """The address students should use when the server listens on every interface."""
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # no packet is sent; this picks the outgoing interface
+            return str(s.getsockname()[0])
+    except OSError:
+        return socket.gethostname()
+
+
+def run_host(args: argparse.Namespace) -> int:
+    """Start (or resume) a session; serve it with the dashboard, or alone with --no-ui."""
+    from quiz.classroom.db import SessionNotFound
+    from quiz.classroom.server import create_app, make_server
+    from quiz.classroom.state import ClassSession
+
+    if args.host in ("0.0.0.0", "::"):
+        print(
+            f"quiz: warning: listening on {args.host}: anyone who can reach this machine can "
+            "join with the code",
+            file=sys.stderr,
+        )
+    if args.join_limit < 1:
+        raise UsageError("--join-limit must be at least 1")
+    db = _open_db(args)
+    if args.resume:
+        if args.bank:
+            raise UsageError("give either BANK_ID or --resume SESSION, not both")
+        try:
+            session, teacher_token = ClassSession.resume(db, db.resolve(args.resume))
+        except SessionNotFound as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        session, teacher_token = _new_session(args, db)
+    app = create_app(session, join_limit=args.join_limit)
+    server = make_server(app, args.host, args.port)
+    if args.no_ui:
+        return _serve_headless(server, session, teacher_token, args)
+    return _serve_with_dashboard(app, session, teacher_token, args)
+
+
+def _bound_port(server: Any, fallback: int) -> int:
+    for s in getattr(server, "servers", []):
+        for sock in s.sockets:
+            return int(sock.getsockname()[1])
+    return fallback
+
+
+def _start_web(url: str, code: str, host: str, port: int) -> subprocess.Popen[bytes]:
+    """textual-serve in a child process (it wants the main thread for its own loop)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "quiz.classroom.web", url, code, host, str(port)],
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def _serve_headless(
+    server: Any, session: ClassSession, teacher_token: str, args: argparse.Namespace
+) -> int:
+    import asyncio
+
+    web: subprocess.Popen[bytes] | None = None
+
+    async def main() -> None:
+        nonlocal web
+        task = asyncio.create_task(server.serve())
+        while not server.started:
+            if task.done():
+                await task
+                raise UsageError(f"cannot listen on {args.host}:{args.port}")
+            await asyncio.sleep(0.02)
+        port = _bound_port(server, args.port)
+        url = f"http://{_public_host(args.host)}:{port}"
+        line: dict[str, Any] = {
+            "url": url,
+            "code": session.code,
+            "teacher_token": teacher_token,
+            "session": session.id,
+        }
+        if args.web:
+            web_port = args.web_port or port + 1
+            web = _start_web(f"http://127.0.0.1:{port}", session.code, args.host, web_port)
+            line["web_url"] = f"http://{_public_host(args.host)}:{web_port}"
+        print(json.dumps(line), flush=True)
+        await task
+
+    try:
+        asyncio.run(main())
+    except SystemExit as exc:  # uvicorn exits this way when the port is taken
+        raise UsageError(f"cannot listen on {args.host}:{args.port}") from exc
+    finally:
+        if web is not None:
+            web.send_signal(signal.SIGTERM)
+            try:
+                web.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                web.kill()
+        session.db.close()
+    return 0
+
+
+def _serve_with_dashboard(
+    app: Any, session: ClassSession, teacher_token: str, args: argparse.Namespace
+) -> int:
+    from quiz.classroom.dashboard import DashboardApp
+    from quiz.classroom.server import ServerThread
+
+    thread = ServerThread(app, args.host, args.port)
+    try:
+        thread.start()
+    except RuntimeError as exc:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
+    port = _bound_port(thread.server, args.port)
+    local = f"http://127.0.0.1:{port}" if args.host in ("0.0.0.0", "::") else None
+    url = f"http://{_public_host(args.host)}:{port}"
+    web: subprocess.Popen[bytes] | None = None
+    web_url = None
+    if args.web:
+        web_port = args.web_port or port + 1
+        web = _start_web(local or url, session.code, args.host, web_port)
+        web_url = f"http://{_public_host(args.host)}:{web_port}"
+    try:
+        DashboardApp(
+            api_url=local or url,
+            join_url=url,
+            teacher_token=teacher_token,
+            web_url=web_url,
+        ).run()
+    finally:
+        if web is not None:
+            web.terminate()
+            try:
+                web.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                web.kill()
+        thread.stop()
+        session.db.close()
+    print(f"Session {session.id} stored. Report: quiz class report {session.id}")
+    return 0
+
+
+def run_join(args: argparse.Namespace) -> int:
+    """Open the student client."""
+    from quiz.classroom.client import StudentApp
+
+    url = args.url.rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"the URL must start with http:// or https:// (got {args.url!r})")
+    app = StudentApp(
+        url,
+        args.code,
+        name=args.name,
+        db=getattr(args, "db", None),
+        profile=getattr(args, "profile", None),
+    )
+    app.run()
+    return app.return_code or 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Print (or write) a session's report."""
+    from quiz.classroom.analysis import build_report, report_csv, report_text
+    from quiz.classroom.db import SessionNotFound
+
+    if not _db_path(args).exists():
+        raise UsageError(f"no classroom sessions yet ({_db_path(args)} does not exist)")
+    db = _open_db(args)
+    try:
+        report = build_report(db.load(db.resolve(args.session)))
+    except SessionNotFound as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        db.close()
+    if args.csv is not None:
+        _write_atomic(args.csv, report_csv(report))
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    elif args.csv is None:
+        print(report_text(report))
+    else:
+        print(f"wrote {len(report.students)} students to {args.csv}")
+    return 0
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    if not path.parent.is_dir():
+        raise UsageError(f"no such folder: {path.parent}")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """List stored sessions, newest first."""
+    if not _db_path(args).exists():
+        print("[]" if args.json else "no classroom sessions yet (start one with `quiz class host`)")
+        return 0
+    db = _open_db(args)
+    try:
+        sessions = db.list_sessions()
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(sessions, indent=2))
+        return 0
+    if not sessions:
+        print("no classroom sessions yet (start one with `quiz class host BANK_ID`)")
+        return 0
+    print(f"{'session':<24} {'mode':<10} {'phase':<8} {'students':>8} {'answers':>8}  bank")
+    for s in sessions:
+        print(
+            f"{s['id']:<24} {s['mode']:<10} {s['phase']:<8} {s['students']:>8} "
+            f"{s['answers']:>8}  {s['bank_id']}"
+        )
+    return 0

@@ -1,0 +1,210 @@
+"""The real thing: `quiz class host --no-ui` as a subprocess, many students over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from quiz.classroom.db import ClassroomDB
+from tests.classroom.support import BANK_DATA
+
+ROOT = Path(__file__).resolve().parents[2]
+STUDENTS = 50
+
+
+@pytest.fixture
+def bank_file(tmp_path: Path) -> Path:
+    path = tmp_path / "bank.json"
+    path.write_text(json.dumps(BANK_DATA), encoding="utf-8")
+    return path
+
+
+def start_host(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZ_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quiz", "class", "host", *args, "--no-ui", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line:
+        proc.kill()
+        raise AssertionError(f"host printed nothing: {proc.stderr.read() if proc.stderr else ''}")
+    return proc, json.loads(line)
+
+
+@pytest.fixture
+def hosts() -> Iterator[list[subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def stop(proc: subprocess.Popen[str]) -> int:
+    proc.send_signal(signal.SIGINT)
+    return proc.wait(timeout=15)
+
+
+async def test_fifty_students_answer_concurrently_none_lost_none_doubled(
+    tmp_path: Path, bank_file: Path, hosts: list[subprocess.Popen[str]]
+) -> None:
+    proc, info = start_host(tmp_path, str(bank_file), "--join-limit", "1000")
+    hosts.append(proc)
+    assert set(info) == {"url", "code", "teacher_token", "session"}
+    teacher = {"Authorization": f"Bearer {info['teacher_token']}"}
+    sent: dict[tuple[str, str], Any] = {}
+    async with httpx.AsyncClient(base_url=info["url"], timeout=30) as client:
+
+        async def join(i: int) -> str:
+            r = await client.post("/api/join", json={"code": info["code"], "name": f"s{i}"})
+            assert r.status_code == 200, r.text
+            return str(r.json()["student_token"])
+
+        tokens = await asyncio.gather(*(join(i) for i in range(STUDENTS)))
+        for qid, choices in (("mc", [0, 1, 2, 3]), ("tf", [True, False])):
+            r = await client.post("/api/teacher/open", headers=teacher)
+            while r.json()["question"]["id"] != qid:
+                r = await client.post("/api/teacher/open", headers=teacher)
+
+            async def answer(
+                i: int, token: str, qid: str = qid, choices: list[Any] = choices
+            ) -> None:
+                value = choices[i % len(choices)]
+                h = {"Authorization": f"Bearer {token}"}
+                body = {"question_id": qid, "answer": value}
+                r = await client.post("/api/answer", headers=h, json=body)
+                assert r.status_code == 200, r.text
+                # Every third student retries, as a client would after a lost response.
+                if i % 3 == 0:
+                    r = await client.post("/api/answer", headers=h, json=body)
+                    assert r.json()["duplicate"] is True
+                sent[(f"s{i}", qid)] = value
+
+            await asyncio.gather(*(answer(i, t) for i, t in enumerate(tokens)))
+        r = await client.get("/api/results", headers=teacher)
+        assert sum(q["answered"] for q in r.json()["questions"]) == 2 * STUDENTS
+    assert stop(proc) == 0
+    db = ClassroomDB(tmp_path / "data" / "classroom.db")
+    row = db.load(info["session"])
+    db.close()
+    names = {s.id: s.name for s in row.students}
+    stored = [((names[a.student_id], a.question_id), a.answer) for a in row.answers]
+    assert len(stored) == 2 * STUDENTS  # none doubled
+    assert dict(stored) == sent  # none lost, each as sent
+
+
+async def test_resume_after_the_host_dies_keeps_every_answer(
+    tmp_path: Path, bank_file: Path, hosts: list[subprocess.Popen[str]]
+) -> None:
+    proc, info = start_host(tmp_path, str(bank_file))
+    hosts.append(proc)
+    async with httpx.AsyncClient(base_url=info["url"], timeout=30) as client:
+        r = await client.post("/api/join", json={"code": info["code"], "name": "Ada"})
+        token = r.json()["student_token"]
+        h = {"Authorization": f"Bearer {token}"}
+        await client.post(
+            "/api/teacher/open", headers={"Authorization": f"Bearer {info['teacher_token']}"}
+        )
+        r = await client.post("/api/answer", headers=h, json={"question_id": "mc", "answer": 2})
+        assert r.status_code == 200
+    proc.kill()  # the host dies without any chance to clean up
+    proc.wait(timeout=10)
+
+    proc2, info2 = start_host(tmp_path, "--resume", info["session"][:15])
+    hosts.append(proc2)
+    assert info2["session"] == info["session"] and info2["code"] == info["code"]
+    assert info2["teacher_token"] != info["teacher_token"]
+    async with httpx.AsyncClient(base_url=info2["url"], timeout=30) as client:
+        state = (await client.get("/api/state", headers=h)).json()
+        assert state["phase"] == "open" and state["answered"] is True
+        r = await client.post("/api/answer", headers=h, json={"question_id": "mc", "answer": 1})
+        assert r.json()["error"] == "already_answered"
+        teacher = {"Authorization": f"Bearer {info2['teacher_token']}"}
+        rep = (await client.get("/api/results", headers=teacher)).json()
+        assert rep["students"][0]["answers"]["mc"]["answer"] == "Lung"
+    assert stop(proc2) == 0
+
+
+async def test_sigterm_ends_the_server_even_with_an_open_event_stream(
+    tmp_path: Path, bank_file: Path, hosts: list[subprocess.Popen[str]]
+) -> None:
+    proc, info = start_host(tmp_path, str(bank_file))
+    hosts.append(proc)
+    async with httpx.AsyncClient(base_url=info["url"], timeout=30) as client:
+        r = await client.post("/api/join", json={"code": info["code"], "name": "Ada"})
+        h = {"Authorization": f"Bearer {r.json()['student_token']}"}
+        async with client.stream("GET", "/api/events", headers=h) as stream:
+            lines = stream.aiter_lines()
+            assert await anext(lines) == "event: state"
+            assert json.loads((await anext(lines))[6:])["phase"] == "lobby"
+            proc.send_signal(signal.SIGTERM)
+            rest = [line async for line in lines]
+            assert "event: bye" in rest
+    assert proc.wait(timeout=15) == 0
+
+
+def test_report_and_list_commands(tmp_path: Path, bank_file: Path) -> None:
+    from quiz.classroom.state import ClassSession
+    from quiz.models import BANK_ADAPTER
+
+    data = tmp_path / "data"
+    db = ClassroomDB(data / "classroom.db")
+    bank = BANK_ADAPTER.validate_python(BANK_DATA)
+    session, _ = ClassSession.create(
+        db, bank_id=bank.id, title=bank.title, questions=bank.questions
+    )
+    a, ta = session.join(session.code, "Ada")
+    b, tb = session.join(session.code, "[bold]Bo[/]")
+    session.open()
+    session.answer(a, "mc", 0)
+    session.answer(b, "mc", 1)
+    session.end()
+    db.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZ_DATA_DIR": str(data)}
+
+    def quiz(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "quiz", "class", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+        )
+
+    listed = quiz("list", "--json")
+    assert listed.returncode == 0
+    assert [(s["id"], s["students"], s["answers"]) for s in json.loads(listed.stdout)] == [
+        (session.id, 2, 2)
+    ]
+    rep = json.loads(quiz("report", session.id, "--json").stdout)
+    assert [(s["name"], s["score"]) for s in rep["students"]] == [
+        ("Ada", 1.0),
+        ("[bold]Bo[/]", 0.0),
+    ]
+    assert rep["questions"][0]["facility"] == 0.5
+    text = quiz("report", session.id[:10]).stdout
+    assert "[bold]Bo[/]" in text and "Heart" in text
+    out = tmp_path / "r.csv"
+    assert quiz("report", session.id, "--csv", str(out)).returncode == 0
+    assert out.read_text().splitlines()[1].startswith("Ada,1.0,1,100.0,")
+    missing = quiz("report", "nope")
+    assert missing.returncode == 2 and "no classroom session 'nope'" in missing.stderr
+    assert "Traceback" not in missing.stderr
