@@ -170,8 +170,8 @@ def test_report_and_list_commands(tmp_path: Path, bank_file: Path) -> None:
     session, _ = ClassSession.create(
         db, bank_id=bank.id, title=bank.title, questions=bank.questions
     )
-    a, ta = session.join(session.code, "Ada")
-    b, tb = session.join(session.code, "[bold]Bo[/]")
+    a, _ = session.join(session.code, "Ada")
+    b, _ = session.join(session.code, "[bold]Bo[/]")
     session.open()
     session.answer(a, "mc", 0)
     session.answer(b, "mc", 1)
