@@ -239,18 +239,21 @@ def _user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def _refuse_newer(version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database uses schema version {version}, but this quiz only knows up to "
+            f"{SCHEMA_VERSION}; update quiz or use another --db"
+        )
+
+
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Bring the database up to `target`, one transaction per version; returns the version.
 
     Safe against another process migrating at the same moment: the version is read again
     under the write lock before each step.
     """
-    version = _user_version(conn)
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"the database uses schema version {version}, but this quiz only knows up to "
-            f"{SCHEMA_VERSION}; update quiz or use another --db"
-        )
+    _refuse_newer(_user_version(conn))
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -506,6 +509,7 @@ class Store:
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _refuse_newer(_user_version(conn))  # before anything could change the file
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -894,6 +898,8 @@ class Store:
         pid = self._pid(profile)
         now_ms = _ms(_now(now))
         out: list[DueCard] = []
+        if limit is not None and limit <= 0:
+            return out
         queries = (
             ("state IN (1, 3)", now_ms + int(learn_ahead.total_seconds() * 1000)),
             ("state = 2", now_ms),
