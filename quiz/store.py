@@ -76,6 +76,8 @@ Design notes
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import sqlite3
 from collections import Counter
@@ -212,7 +214,8 @@ _V2 = (
          AND json_extract(card_before, '$.card.last_review') IS NOT NULL""",
     "DROP INDEX cards_due",
     # Partial, covering indexes: the due queue and the due counts never touch the table.
-    """CREATE INDEX cards_queue ON cards(profile_id, state, due_ms)
+    """CREATE INDEX cards_queue
+       ON cards(profile_id, state, due_ms, bank_id, question_id, lapses, leech, buried_until_ms)
        WHERE suspended = 0 AND reps > 0""",
     """CREATE INDEX cards_due_cover
        ON cards(profile_id, due_ms, bank_id, question_id, buried_until_ms)
@@ -900,26 +903,37 @@ class Store:
         out: list[DueCard] = []
         if limit is not None and limit <= 0:
             return out
-        queries = (
-            ("state IN (1, 3)", now_ms + int(learn_ahead.total_seconds() * 1000)),
-            ("state = 2", now_ms),
+        missed_until = now_ms + int(learn_ahead.total_seconds() * 1000)
+        # One index range per state, each already in due order: merging the two missed
+        # states lazily avoids sorting thousands of rows to return the first few.
+        missed = heapq.merge(
+            self._due_range(pid, State.Learning, missed_until, now_ms),
+            self._due_range(pid, State.Relearning, missed_until, now_ms),
+            key=lambda row: row[3],
         )
-        for condition, until in queries:
-            cur = self.conn.execute(
-                "SELECT bank_id, question_id, state, due_ms, lapses, leech FROM cards"
-                f" INDEXED BY cards_queue WHERE profile_id = ? AND {condition}"
-                " AND due_ms <= ? AND suspended = 0 AND reps > 0"
-                " AND (buried_until_ms IS NULL OR buried_until_ms <= ?) ORDER BY due_ms",
-                (pid, until, now_ms),
-            )
-            for b, q, state, due_ms, lapses, leech in cur:
-                if existing is not None and (b, q) not in existing:
-                    continue
-                out.append(DueCard(b, q, State(state), _from_ms(due_ms), lapses, bool(leech)))
-                if limit is not None and len(out) >= limit:
-                    cur.close()
-                    return out
+        rows = itertools.chain(missed, self._due_range(pid, State.Review, now_ms, now_ms))
+        for b, q, state, due_ms, lapses, leech in rows:
+            if existing is not None and (b, q) not in existing:
+                continue
+            out.append(DueCard(b, q, State(state), _from_ms(due_ms), lapses, bool(leech)))
+            if limit is not None and len(out) >= limit:
+                break
         return out
+
+    def _due_range(
+        self, pid: int, state: State, until_ms: int, now_ms: int
+    ) -> Iterator[tuple[str, str, int, int, int, int]]:
+        cur = self.conn.execute(
+            "SELECT bank_id, question_id, state, due_ms, lapses, leech FROM cards"
+            " INDEXED BY cards_queue WHERE profile_id = ? AND state = ? AND due_ms <= ?"
+            " AND suspended = 0 AND reps > 0"
+            " AND (buried_until_ms IS NULL OR buried_until_ms <= ?) ORDER BY due_ms",
+            (pid, int(state), until_ms, now_ms),
+        )
+        try:
+            yield from cur
+        finally:
+            cur.close()
 
     def due_counts(
         self,
