@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.models import BANK_ADAPTER
+from quiz.models import BANK_ADAPTER, Bank
 from quiz.scheduler import Rating, Settings, State
 from quiz.store import (
     MIGRATIONS,
@@ -515,7 +515,7 @@ def test_settings_persist_per_profile(db_path: Path) -> None:
 # --------------------------------------------------------------------------- stats
 
 
-def _bank(bank_id: str, questions: list[tuple[str, list[str]]]) -> object:
+def _bank(bank_id: str, questions: list[tuple[str, list[str]]]) -> Bank:
     return BANK_ADAPTER.validate_python(
         {
             "schema": 1,
@@ -540,7 +540,7 @@ def _bank(bank_id: str, questions: list[tuple[str, list[str]]]) -> object:
 def test_stats_report(store: Store) -> None:
     catalog = CatalogInfo.from_banks(
         [_bank("b", [("q1", ["x"]), ("q2", ["x", "y"]), ("q3", [])]), _bank("c", [("c1", [])])]
-    )  # type: ignore[list-item]
+    )
     assert catalog.tags[("b", "q2")] == ("all", "x", "y")
     # Three consecutive days of study ending yesterday, a gap before.
     days = [NOW - timedelta(days=d) for d in (5, 3, 2, 1)]
