@@ -334,7 +334,7 @@ QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a bank file, for editors and other tools."""
     schema = Bank.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema["$id"] = "https://quiz.local/schema/bank-v1.json"
     schema["title"] = "quiz question bank (schema 1)"
     return schema
