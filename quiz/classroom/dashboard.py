@@ -1,0 +1,231 @@
+"""The teacher's dashboard: join code, roster, live controls, distribution, leaderboard, report.
+
+A Textual app that is a client of the session API (with the teacher token), so it works the
+same against a server in this process or elsewhere. Updates arrive as server-sent events.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+import httpx
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quiz.classroom.analysis import Report, report_text
+from quiz.classroom.models import DistributionRow, TeacherState
+
+BAR_WIDTH = 30
+
+
+def bars(rows: list[DistributionRow], *, reveal: bool) -> Text:
+    """A bar per choice; the right ones marked once revealed. Labels are plain text."""
+    out = Text()
+    total = max(1, sum(r.count for r in rows))
+    width = max((len(r.label) for r in rows), default=0)
+    width = min(width, 40)
+    for r in rows:
+        mark = "✓" if (reveal and r.correct) else " "
+        label = r.label if len(r.label) <= width else r.label[: width - 1] + "…"
+        n = round(BAR_WIDTH * r.count / total)
+        style = "green" if (reveal and r.correct) else "cyan"
+        out.append(f"{mark} {label:<{width}} ")
+        out.append("█" * n, style=style)
+        out.append(f" {r.count}\n")
+    return out
+
+
+class DashboardApp(App[None]):
+    """The teacher's view of one session."""
+
+    TITLE = "quiz — classroom"
+    CSS = """
+    #top { height: auto; }
+    #code { width: auto; min-width: 30; border: heavy $accent; padding: 0 2;
+            text-style: bold; content-align: center middle; height: 5; }
+    #join { width: 1fr; padding: 0 2; height: 5; }
+    #main { height: 1fr; }
+    #roster { width: 45%; }
+    #question { width: 1fr; padding: 0 1; border-left: solid $primary; }
+    #question > Static { height: auto; margin: 0 0 1 0; }
+    #phase { text-style: bold; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "open", "Open next", tooltip="Open the next question (self-paced: start)"),
+        Binding("c", "close", "Close", tooltip="Stop accepting answers"),
+        Binding("r", "reveal", "Reveal", tooltip="Show the answer distribution and right answer"),
+        Binding("e", "end", "End session", tooltip="Press twice: end the session"),
+        Binding("q", "quit", "Quit", tooltip="Quit the dashboard (resume with --resume)"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        join_url: str,
+        teacher_token: str,
+        web_url: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__()
+        self.api_url = api_url
+        self.join_url = join_url
+        self.web_url = web_url
+        self.headers = {"Authorization": f"Bearer {teacher_token}"}
+        self.transport = transport
+        self.state: TeacherState | None = None
+        self.report: Report | None = None
+        self._end_armed = False
+
+    def client(self, timeout: float | None = 10.0) -> httpx.AsyncClient:
+        """An API client with the teacher token."""
+        return httpx.AsyncClient(
+            base_url=self.api_url, headers=self.headers, timeout=timeout, transport=self.transport
+        )
+
+    def compose(self) -> ComposeResult:
+        """Join code and URL on top; roster and current question below."""
+        yield Header()
+        with Horizontal(id="top"):
+            yield Static("", id="code")
+            yield Static("", id="join")
+        with Horizontal(id="main"):
+            with Vertical(id="roster"):
+                yield DataTable(id="leaderboard", cursor_type="none", zebra_stripes=True)
+            with VerticalScroll(id="question"):
+                yield Static("", id="phase")
+                yield Static("", id="prompt")
+                yield Static("", id="counts")
+                yield Static("", id="dist")
+                yield Static("", id="report")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Set up the table and start following the session."""
+        table = self.query_one("#leaderboard", DataTable)
+        table.add_columns("#", "name", "score", "answered", "now")
+        self.follow()
+
+    @work(exclusive=True, group="events")
+    async def follow(self) -> None:
+        """Stream the teacher state from the server (server-sent events)."""
+        async with self.client(timeout=None) as client:
+            try:
+                async with client.stream("GET", "/api/events") as resp:
+                    event = ""
+                    async for line in resp.aiter_lines():
+                        if line.startswith("event: "):
+                            event = line[7:]
+                        elif line.startswith("data: ") and event == "state":
+                            self.show(TeacherState.model_validate_json(line[6:]))
+            except httpx.HTTPError as exc:
+                self.notify(f"lost the connection to the server: {exc}", severity="error")
+
+    def show(self, state: TeacherState) -> None:
+        """Render a teacher state."""
+        self.state = state
+        self.sub_title = f"{state.title} — {state.mode}"
+        code = " ".join(state.code)
+        self.query_one("#code", Static).update(Content.assemble("JOIN CODE\n\n", (code, "bold")))
+        join = Text(f"quiz class join {self.join_url} --code {state.code}\n")
+        if self.web_url:
+            join.append(f"Browser: {self.web_url}\n")
+        join.append(f"Session {state.session} · {len(state.roster)} joined")
+        self.query_one("#join", Static).update(join)
+        table = self.query_one("#leaderboard", DataTable)
+        table.clear()
+        for rank, r in enumerate(state.roster, 1):
+            table.add_row(
+                str(rank),
+                Text(r.name),
+                f"{r.score:.1f}",
+                str(r.answered),
+                "✓" if r.answered_current else "",
+            )
+        position = "" if state.index is None else f" — question {state.index + 1}/{state.total}"
+        left = "" if state.seconds_left is None else f" — {state.seconds_left:.0f} s left"
+        self.query_one("#phase", Static).update(
+            Text(f"{state.phase.upper()}{position}{left}  ({state.mode}, {state.total} questions)")
+        )
+        prompt = Text()
+        if state.question is not None:
+            prompt.append(str(state.question.get("prompt", "")))
+        elif state.phase == "lobby":
+            prompt.append(
+                "Waiting for students. Press n to "
+                + ("open the first question." if state.mode == "live" else "start the quiz.")
+            )
+        self.query_one("#prompt", Static).update(prompt)
+        counts = Text(f"Answers in: {state.answers_in}/{len(state.roster)}")
+        if state.phase == "revealed" and state.correct_answer is not None:
+            counts.append("\nRight answer: ", style="bold")
+            counts.append(state.correct_answer, style="green")
+        self.query_one("#counts", Static).update(counts)
+        dist = self.query_one("#dist", Static)
+        if state.phase == "revealed" and state.distribution:
+            dist.update(bars(state.distribution, reveal=True))
+        else:
+            dist.update("")
+        if state.phase == "ended" and self.report is None:
+            self.load_report()
+
+    @work(exclusive=True, group="report")
+    async def load_report(self) -> None:
+        """The end screen: scores and item analysis."""
+        async with self.client() as client:
+            resp = await client.get("/api/results")
+        if resp.status_code != 200:
+            self.notify(f"could not load the report: {resp.text}", severity="error")
+            return
+        self.report = Report.model_validate(resp.json())
+        self.query_one("#report", Static).update(Text(report_text(self.report)))
+
+    async def _control(self, action: str) -> None:
+        async with self.client() as client:
+            try:
+                resp = await client.post(f"/api/teacher/{action}")
+            except httpx.HTTPError as exc:
+                self.notify(f"{action}: {exc}", severity="error")
+                return
+        if resp.status_code != 200:
+            try:
+                message = json.loads(resp.text).get("message", resp.text)
+            except ValueError:
+                message = resp.text
+            self.notify(str(message), title=f"cannot {action}", severity="warning", markup=False)
+            return
+        self.show(TeacherState.model_validate(resp.json()))
+
+    async def action_open(self) -> None:
+        """Open the next question (self-paced: start the quiz)."""
+        self._end_armed = False
+        await self._control("open")
+
+    async def action_close(self) -> None:
+        """Stop accepting answers."""
+        self._end_armed = False
+        await self._control("close")
+
+    async def action_reveal(self) -> None:
+        """Show the distribution and the right answer."""
+        self._end_armed = False
+        await self._control("reveal")
+
+    async def action_end(self) -> None:
+        """End the session (asks for a second press)."""
+        if not self._end_armed:
+            self._end_armed = True
+            self.notify("Press e again to end the session for everyone.")
+            return
+        self._end_armed = False
+        await self._control("end")
+
+    def format_state(self) -> dict[str, Any]:
+        """The last state as plain data (for tests and debugging)."""
+        return {} if self.state is None else self.state.model_dump(mode="json")
