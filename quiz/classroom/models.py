@@ -69,6 +69,7 @@ class JoinResponse(ApiModel):
     session: str
     mode: Mode
     title: str
+    bank_id: str
 
 
 class PublicOption(ApiModel):
@@ -122,6 +123,7 @@ class StudentState(ApiModel):
 
     session: str
     title: str
+    bank_id: str
     mode: Mode
     phase: Phase
     name: str
@@ -154,6 +156,8 @@ class AnswerResponse(ApiModel):
     duplicate: bool = False
     #: Feedback, in self-paced mode only (live mode shows it after the reveal).
     result: ResultView | None = None
+    #: The answered question with its key, with the feedback (self-paced mode only).
+    revealed: dict[str, Any] | None = None
 
 
 class RosterEntry(ApiModel):

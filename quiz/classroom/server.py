@@ -247,6 +247,7 @@ def create_app(
             session=session.id,
             mode=session.mode,
             title=session.title,
+            bank_id=session.bank_id,
         )
 
     @app.get("/api/state", response_model=StudentState, responses=_REFUSALS)

@@ -331,6 +331,7 @@ class ClassSession:
         state = StudentState(
             session=self.id,
             title=self.title,
+            bank_id=self.bank_id,
             mode=self.mode,
             phase=phase,
             name=student.name,
@@ -447,7 +448,7 @@ class ClassSession:
                 same = False
             if not same:
                 raise Refused(409, "already_answered", "you have already answered this question")
-            return AnswerResponse(accepted=True, duplicate=True, result=self._feedback(q, previous))
+            return self._accepted(q, previous, duplicate=True)
         if self.phase == "ended":
             raise Refused(409, "session_ended", "this session has ended")
         if self.phase == "lobby":
@@ -484,7 +485,7 @@ class ClassSession:
             student.position += 1
             student.question_started = now
         self._changed(everyone=False)
-        return AnswerResponse(accepted=True, result=self._feedback(q, record))
+        return self._accepted(q, record, duplicate=False)
 
     # -- the teacher's controls -----------------------------------------------------------
 
@@ -562,9 +563,16 @@ class ClassSession:
                 return q
         raise Refused(404, "no_such_question", f"no question {question_id!r} in this session")
 
-    def _feedback(self, q: Question, a: Answer) -> ResultView | None:
+    def _accepted(self, q: Question, a: Answer, *, duplicate: bool) -> AnswerResponse:
         # Live sessions show feedback only after the reveal, through the state.
-        return self.result_view(q, a) if self.mode == "self-paced" else None
+        if self.mode != "self-paced":
+            return AnswerResponse(accepted=True, duplicate=duplicate)
+        return AnswerResponse(
+            accepted=True,
+            duplicate=duplicate,
+            result=self.result_view(q, a),
+            revealed=q.model_dump(mode="json"),
+        )
 
     def _question_started(self, student: Student, now: datetime) -> datetime:
         if self.mode == "live":

@@ -82,6 +82,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     join.add_argument("url", metavar="URL", help="the session's URL, as the teacher shows it")
     join.add_argument("--code", required=True, help="the 6-character join code")
     join.add_argument("--name", help="your display name (asked for if not given)")
+    join.add_argument(
+        "--no-store",
+        action="store_true",
+        help="do not add missed questions to your local review cards",
+    )
     join.set_defaults(func=run_join)
 
     report = sub.add_parser(
@@ -217,9 +222,11 @@ def _bound_port(server: Any, fallback: int) -> int:
 
 def _start_web(url: str, code: str, host: str, port: int) -> subprocess.Popen[bytes]:
     """textual-serve in a child process (it wants the main thread for its own loop)."""
+    public = f"http://{_public_host(host)}:{port}"
     return subprocess.Popen(
-        [sys.executable, "-m", "quiz.classroom.web", url, code, host, str(port)],
+        [sys.executable, "-m", "quiz.classroom.web", url, code, host, str(port), public],
         stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
     )
 
 
@@ -321,9 +328,13 @@ def run_join(args: argparse.Namespace) -> int:
         name=args.name,
         db=getattr(args, "db", None),
         profile=getattr(args, "profile", None),
+        record=not args.no_store,
     )
     app.run()
-    return app.return_code or 0
+    if app.failure:
+        print(f"quiz: {app.failure}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def run_report(args: argparse.Namespace) -> int:

@@ -11,9 +11,9 @@ import pytest
 
 from quiz.classroom.db import ClassroomDB
 from quiz.classroom.models import Mode
-from quiz.classroom.server import create_app
+from quiz.classroom.server import ServerThread, create_app
 from quiz.classroom.state import ClassSession
-from tests.classroom.support import FakeClock, Harness, make_bank
+from tests.classroom.support import FakeClock, Harness, Served, make_bank
 
 
 @pytest.fixture
@@ -66,3 +66,29 @@ def make_harness(db: ClassroomDB, clock: FakeClock) -> Any:
         return await _harness(db, clock, mode, time_limit, **kw)
 
     return make
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """A live session with the first three test questions, served on a loopback port."""
+    yield from _served(tmp_path, "live")
+
+
+@pytest.fixture
+def served_selfpaced(tmp_path: Path) -> Iterator[Served]:
+    """The same, self-paced."""
+    yield from _served(tmp_path, "self-paced")
+
+
+def _served(tmp_path: Path, mode: Mode) -> Iterator[Served]:
+    db = ClassroomDB(tmp_path / "classroom.db")
+    bank = make_bank()
+    session, teacher = ClassSession.create(
+        db, bank_id=bank.id, title=bank.title, questions=bank.questions[:3], mode=mode
+    )
+    thread = ServerThread(create_app(session), "127.0.0.1", 0)
+    thread.start()
+    port = thread.server.servers[0].sockets[0].getsockname()[1]
+    yield Served(session, f"http://127.0.0.1:{port}", teacher)
+    thread.stop()
+    db.close()

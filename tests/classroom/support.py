@@ -3,6 +3,7 @@ hand, and a harness around a session and its API."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -176,3 +177,41 @@ class Harness:
         r = await self.client.get("/api/state", headers=self.auth(token))
         assert r.status_code == 200, r.text
         return dict(r.json())
+
+
+@dataclass
+class Served:
+    session: ClassSession
+    url: str
+    teacher: str
+
+    def join(self, name: str) -> str:
+        r = httpx.post(f"{self.url}/api/join", json={"code": self.session.code, "name": name})
+        assert r.status_code == 200, r.text
+        return str(r.json()["student_token"])
+
+    def answer(self, token: str, qid: str, answer: object) -> None:
+        r = httpx.post(
+            f"{self.url}/api/answer",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"question_id": qid, "answer": answer},
+        )
+        assert r.status_code == 200, r.text
+
+    def control(self, action: str) -> dict[str, Any]:
+        r = httpx.post(
+            f"{self.url}/api/teacher/{action}",
+            headers={"Authorization": f"Bearer {self.teacher}"},
+        )
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+
+async def wait_for(pilot: Any, check: Any, timeout: float = 10.0) -> None:
+    """Let the app run until `check()` holds (events arrive over real HTTP)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not check():
+        if loop.time() > end:
+            raise AssertionError("condition not reached")
+        await pilot.pause(0.05)

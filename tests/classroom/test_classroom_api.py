@@ -166,7 +166,7 @@ async def test_answer_is_accepted_once_and_a_retry_is_not_counted_twice(live: Ha
     await live.control("open")
     first = await live.answer(token, "mc", 0)
     assert first.status_code == 200
-    assert first.json() == {"accepted": True, "duplicate": False, "result": None}
+    assert first.json() == {"accepted": True, "duplicate": False, "result": None, "revealed": None}
     again = await live.answer(token, "mc", 0)
     assert again.status_code == 200 and again.json()["duplicate"] is True
     refusal(await live.answer(token, "mc", 1), 409, "already_answered")

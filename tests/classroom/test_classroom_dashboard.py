@@ -2,69 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
-import httpx
-import pytest
 from textual.widgets import DataTable, Static
 
 from quiz.classroom.dashboard import DashboardApp
-from quiz.classroom.db import ClassroomDB
-from quiz.classroom.server import ServerThread, create_app
-from quiz.classroom.state import ClassSession
-from tests.classroom.support import make_bank
-
-
-@dataclass
-class Served:
-    session: ClassSession
-    url: str
-    teacher: str
-
-    def join(self, name: str) -> str:
-        r = httpx.post(f"{self.url}/api/join", json={"code": self.session.code, "name": name})
-        assert r.status_code == 200, r.text
-        return str(r.json()["student_token"])
-
-    def answer(self, token: str, qid: str, answer: object) -> None:
-        r = httpx.post(
-            f"{self.url}/api/answer",
-            headers={"Authorization": f"Bearer {token}"},
-            json={"question_id": qid, "answer": answer},
-        )
-        assert r.status_code == 200, r.text
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    db = ClassroomDB(tmp_path / "classroom.db")
-    bank = make_bank()
-    session, teacher = ClassSession.create(
-        db, bank_id=bank.id, title=bank.title, questions=bank.questions[:3]
-    )
-    thread = ServerThread(create_app(session), "127.0.0.1", 0)
-    thread.start()
-    port = thread.server.servers[0].sockets[0].getsockname()[1]
-    yield Served(session, f"http://127.0.0.1:{port}", teacher)
-    thread.stop()
-    db.close()
+from tests.classroom.support import Served, wait_for
 
 
 def text_of(app: DashboardApp, selector: str) -> str:
     return str(app.query_one(selector, Static).render())
-
-
-async def wait_for(pilot: object, check: object, timeout: float = 10.0) -> None:
-    """Let the app run until `check()` holds (events arrive over real HTTP)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not check():  # type: ignore[operator]
-        if loop.time() > end:
-            raise AssertionError("condition not reached")
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
 
 
 async def test_dashboard_runs_a_live_question(served: Served) -> None:

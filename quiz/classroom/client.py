@@ -1,0 +1,425 @@
+"""The student client: join a session, answer with the study app's question widgets.
+
+`ClassClient` is the HTTP side (httpx, async; retries an answer safely because the server
+never counts a retry twice). `StudentApp` is the Textual app. Live mode follows the
+teacher through server-sent events; self-paced mode moves on when the student is ready.
+Questions the student missed are recorded in their local `quiz` store as review cards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from quiz.classroom.dashboard import bars
+from quiz.classroom.models import (
+    AnswerResponse,
+    JoinResponse,
+    PublicQuestion,
+    ResultView,
+    StudentState,
+)
+from quiz.classroom.render import renderable_question, to_original
+from quiz.grading import GradeResult, Outcome
+from quiz.models import QUESTION_ADAPTER, Question
+from quiz.ui.widgets.feedback import FeedbackPanel
+from quiz.ui.widgets.question_view import QuestionView
+
+
+class ClientRefused(Exception):
+    """The server refused a request; `error` is its stable code."""
+
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+
+
+def _refusal(resp: httpx.Response) -> ClientRefused:
+    try:
+        body = resp.json()
+        return ClientRefused(resp.status_code, str(body["error"]), str(body["message"]))
+    except (ValueError, KeyError, TypeError):
+        return ClientRefused(resp.status_code, "http_error", resp.text[:200])
+
+
+class ClassClient:
+    """The student's side of the API."""
+
+    def __init__(self, url: str, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.url = url.rstrip("/")
+        self.transport = transport
+        self.token: str | None = None
+
+    def _client(self, timeout: float | None = 10.0) -> httpx.AsyncClient:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return httpx.AsyncClient(
+            base_url=self.url, headers=headers, timeout=timeout, transport=self.transport
+        )
+
+    async def join(self, code: str, name: str) -> JoinResponse:
+        """Join; keeps the token for later calls."""
+        async with self._client() as c:
+            resp = await c.post("/api/join", json={"code": code, "name": name})
+        if resp.status_code != 200:
+            raise _refusal(resp)
+        joined = JoinResponse.model_validate(resp.json())
+        self.token = joined.student_token
+        return joined
+
+    async def state(self) -> StudentState:
+        """The current state."""
+        async with self._client() as c:
+            resp = await c.get("/api/state")
+        if resp.status_code != 200:
+            raise _refusal(resp)
+        return StudentState.model_validate(resp.json())
+
+    async def answer(self, question_id: str, answer: Any, attempts: int = 3) -> AnswerResponse:
+        """Send an answer; on a lost connection, send it again (never counted twice)."""
+        body = {"question_id": question_id, "answer": answer}
+        for attempt in range(attempts):
+            try:
+                async with self._client() as c:
+                    resp = await c.post("/api/answer", json=body)
+                break
+            except httpx.TransportError:
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.5 * (attempt + 1))
+        if resp.status_code != 200:
+            raise _refusal(resp)
+        return AnswerResponse.model_validate(resp.json())
+
+    async def events(self) -> AsyncIterator[StudentState]:
+        """States pushed by the server until the stream ends."""
+        async with (
+            self._client(timeout=None) as c,
+            c.stream("GET", "/api/events") as resp,
+        ):
+            if resp.status_code != 200:
+                await resp.aread()
+                raise _refusal(resp)
+            event = ""
+            async for line in resp.aiter_lines():
+                if line.startswith("event: "):
+                    event = line[7:]
+                elif line.startswith("data: ") and event == "state":
+                    yield StudentState.model_validate_json(line[6:])
+
+
+def grade_result(view: ResultView) -> GradeResult:
+    """A grading result rebuilt from the server's feedback (for the feedback panel)."""
+    return GradeResult(
+        outcome=Outcome(view.outcome),
+        score=view.score,
+        correct_answer=view.correct_answer,
+        feedback=tuple(view.feedback),
+        note=view.note,
+    )
+
+
+def record_missed(
+    db: str | Path | None,
+    profile: str,
+    bank_id: str,
+    question_id: str,
+    answer: Any,
+    result: ResultView,
+) -> None:
+    """A missed question becomes a review card in the student's local store."""
+    from quiz.store import Store
+
+    with Store.open(db) as store:
+        store.record_attempt(
+            None,
+            profile,
+            bank_id,
+            question_id,
+            answer=answer,
+            outcome=result.outcome,
+            score=result.score,
+        )
+
+
+class NameScreen(ModalScreen[str]):
+    """Ask for a display name."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        """A label, an input and the last refusal."""
+        with Vertical(id="name-box"):
+            yield Label("Your name for this session:")
+            yield Input(placeholder="name", max_length=32, id="name")
+            yield Static(Content(self.message), id="name-error")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        """Return the name typed."""
+        if event.value.strip():
+            self.dismiss(event.value)
+
+
+class StudentApp(App[None]):
+    """Join a classroom session and answer its questions."""
+
+    TITLE = "quiz — class"
+    CSS = """
+    #status { height: auto; padding: 0 1; background: $boost; }
+    #info { height: auto; padding: 1 1; }
+    #body { height: 1fr; }
+    #dist { height: auto; padding: 0 1; }
+    NameScreen { align: center middle; }
+    #name-box { width: 50; height: auto; border: round $accent; padding: 1 2; }
+    #name-error { color: $text-error; height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next", "Next question", tooltip="Self-paced: go on to the next question"),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        url: str,
+        code: str,
+        *,
+        name: str | None = None,
+        db: str | Path | None = None,
+        profile: str | None = None,
+        record: bool = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__()
+        self.api = ClassClient(url, transport)
+        self.code = code
+        self.student_name = name
+        self.db = db
+        self.profile = profile or "default"
+        self.record = record
+        self.joined: JoinResponse | None = None
+        self.state: StudentState | None = None
+        self.public: PublicQuestion | None = None
+        self.view: QuestionView | None = None
+        self.shown_feedback: str | None = None
+        self.recorded: set[str] = set()
+        self.sent: dict[str, Any] = {}
+        self.waiting_next = False
+        self._deadline_mono: float | None = None
+        #: A problem that ends the client (wrong code, server gone); exit status 1.
+        self.failure: str | None = None
+
+    def compose(self) -> ComposeResult:
+        """Status line, messages, the question and its feedback."""
+        yield Header()
+        yield Static("", id="status")
+        yield Static("Connecting…", id="info")
+        yield VerticalScroll(id="body")
+        yield Static("", id="dist")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Join (asking for a name if needed), then follow the session."""
+        self.set_interval(1.0, self.tick)
+        if self.student_name:
+            self.join(self.student_name)
+        else:
+            self.ask_name()
+
+    def ask_name(self, message: str = "") -> None:
+        """Show the name dialog; join with what is typed."""
+        self.push_screen(NameScreen(message), callback=self.join)
+
+    @work(exclusive=True, group="join")
+    async def join(self, name: str | None) -> None:
+        """Join the session; on a refusal of the name, ask again."""
+        if not name:
+            return
+        try:
+            self.joined = await self.api.join(self.code, name)
+        except ClientRefused as exc:
+            if exc.error in ("name_taken", "name_invalid"):
+                self.ask_name(exc.message)
+                return
+            self.fail(f"Could not join: {exc.message}")
+            return
+        except httpx.HTTPError as exc:
+            self.fail(f"Could not reach {self.api.url}: {exc}")
+            return
+        self.sub_title = f"{self.joined.title} — {self.joined.name}"
+        self.follow()
+
+    def fail(self, message: str) -> None:
+        """Show a fatal problem and set a failing exit status."""
+        self.failure = message
+        self.query_one("#info", Static).update(Text(message, style="bold red"))
+
+    @work(exclusive=True, group="events")
+    async def follow(self) -> None:
+        """Apply every state the server pushes; reconnect if the stream drops."""
+        while True:
+            try:
+                async for state in self.api.events():
+                    await self.apply(state)
+                if self.state is not None and self.state.phase == "ended":
+                    return
+            except ClientRefused as exc:
+                self.fail(exc.message)
+                return
+            except httpx.HTTPError:
+                self.query_one("#info", Static).update("Connection lost; reconnecting…")
+            await asyncio.sleep(1.0)
+
+    def tick(self) -> None:
+        """Refresh the countdown."""
+        self.update_status()
+
+    def update_status(self) -> None:
+        """Question number, score and time left."""
+        s = self.state
+        if s is None:
+            return
+        parts = [s.title, s.name]
+        if s.index is not None:
+            parts.append(f"question {s.index + 1}/{s.total}")
+        parts.append(f"score {s.score:g}")
+        if self._deadline_mono is not None and s.phase == "open":
+            left = max(0.0, self._deadline_mono - time.monotonic())
+            parts.append(f"{left:.0f} s left")
+        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+
+    def info(self, text: str) -> None:
+        """The message line."""
+        self.query_one("#info", Static).update(Text(text))
+
+    async def apply(self, state: StudentState) -> None:
+        """Show a state: a new question, a lock, a reveal, the end."""
+        self.state = state
+        self._deadline_mono = (
+            None if state.seconds_left is None else time.monotonic() + state.seconds_left
+        )
+        self.update_status()
+        body = self.query_one("#body", VerticalScroll)
+        dist = self.query_one("#dist", Static)
+        q = state.question
+        if state.mode == "self-paced" and self.waiting_next and state.phase == "open":
+            return  # the student is reading feedback; n moves on
+        if q is None or self.public is None or q.id != self.public.id:
+            await body.remove_children()
+            dist.update("")
+            self.view = None
+            self.shown_feedback = None
+            self.public = q
+            if q is not None and state.phase == "open" and not state.answered:
+                self.view = QuestionView(renderable_question(q), seed=0)
+                await body.mount(self.view)
+        if state.phase == "lobby":
+            self.info("Joined. Waiting for the teacher to start…")
+        elif state.phase == "open":
+            self.info("Answer sent — waiting for the teacher." if state.answered else "")
+        elif state.phase == "closed":
+            if self.view is not None:
+                self.view.locked = True
+            self.info("This question is closed. Waiting for the teacher…")
+        elif state.phase == "revealed" and q is not None and state.revealed is not None:
+            if self.view is not None:
+                self.view.locked = True
+            await self.reveal(q, state)
+        elif state.phase == "finished":
+            self.info(f"You have finished: {state.score:g} / {state.total}. Well done!")
+        elif state.phase == "ended":
+            self.info(f"The session has ended. Your score: {state.score:g}.")
+
+    async def reveal(self, q: PublicQuestion, state: StudentState) -> None:
+        """Live: the right answer, your result and the class's distribution."""
+        if self.shown_feedback == q.id:
+            return
+        self.shown_feedback = q.id
+        full = QUESTION_ADAPTER.validate_python(state.revealed)
+        body = self.query_one("#body", VerticalScroll)
+        if state.result is not None:
+            await body.mount(FeedbackPanel(full, grade_result(state.result)))
+            self.info("")
+            self.remember_missed(full, state.result)
+        else:
+            self.info("You did not answer this one.")
+        if state.distribution:
+            self.query_one("#dist", Static).update(bars(state.distribution, reveal=True))
+
+    def remember_missed(self, question: Question, result: ResultView) -> None:
+        """Record a missed question once as a review card (off for browser students)."""
+        if not self.record or result.outcome == "correct" or question.id in self.recorded:
+            return
+        if self.joined is None:
+            return
+        self.recorded.add(question.id)
+        self.save_missed(self.joined.bank_id, question.id, self.sent.get(question.id), result)
+
+    @work(thread=True, group="store")
+    def save_missed(self, bank_id: str, qid: str, answer: Any, result: ResultView) -> None:
+        """The store write, off the UI thread."""
+        try:
+            record_missed(self.db, self.profile, bank_id, qid, answer, result)
+        except Exception as exc:  # a broken local store must not end the class
+            self.call_from_thread(
+                self.notify, f"could not save a review card: {exc}", severity="warning"
+            )
+
+    @on(QuestionView.Answered)
+    async def answered(self, event: QuestionView.Answered) -> None:
+        """Send the answer (in the bank's original indices)."""
+        event.stop()
+        if self.public is None:
+            return
+        pq = self.public
+        answer = to_original(pq, event.answer)
+        self.sent[pq.id] = answer
+        try:
+            resp = await self.api.answer(pq.id, answer)
+        except ClientRefused as exc:
+            self.info(f"Not accepted: {exc.message}")
+            return
+        except httpx.HTTPError as exc:
+            self.info(f"Could not send the answer: {exc}")
+            if self.view is not None:
+                self.view.locked = False
+            return
+        if resp.result is None or resp.revealed is None:
+            self.info("Answer sent — waiting for the teacher.")
+            return
+        full = QUESTION_ADAPTER.validate_python(resp.revealed)
+        await self.query_one("#body", VerticalScroll).mount(
+            FeedbackPanel(full, grade_result(resp.result))
+        )
+        self.remember_missed(full, resp.result)
+        self.waiting_next = True
+        self.info("Press n for the next question.")
+
+    async def action_next(self) -> None:
+        """Self-paced: go on to the next question."""
+        if not self.waiting_next:
+            return
+        self.waiting_next = False
+        try:
+            state = await self.api.state()
+        except (ClientRefused, httpx.HTTPError) as exc:
+            self.info(f"Could not load the next question: {exc}")
+            self.waiting_next = True
+            return
+        await self.apply(state)

@@ -1,0 +1,130 @@
+"""The student client: the render mapping (pure) and pilot tests against a real server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Static
+
+from quiz.classroom.client import StudentApp
+from quiz.classroom.models import PublicQuestion, public_question
+from quiz.classroom.render import renderable_question, to_original
+from quiz.grading import grade
+from quiz.store import Store
+from quiz.ui.widgets.feedback import FeedbackPanel
+from quiz.ui.widgets.question_view import QuestionView
+from tests.classroom.support import RIGHT, Served, make_bank, wait_for
+from tests.classroom.test_classroom_api import SECRETS
+
+
+def store_done(app: StudentApp) -> bool:
+    """The client's review-card writes have finished."""
+    return all(w.is_finished for w in app.workers if w.group == "store")
+
+
+def display_answer(pq: PublicQuestion, original: Any) -> Any:
+    """What the widgets would post for `original` (the inverse of to_original)."""
+    if pq.type == "multiple_choice":
+        return [c.index for c in pq.choices or []].index(original)
+    if pq.type == "multiple_select":
+        return [i for i, c in enumerate(pq.choices or []) if c.index in original]
+    if pq.type == "ordering":
+        pos = {item.index: i for i, item in enumerate(pq.items or [])}
+        return [pos[o] for o in original]
+    if pq.type == "matching":
+        pos = {r.index: i for i, r in enumerate(pq.rights or [])}
+        return [pos[o] for o in original]
+    return original
+
+
+@pytest.mark.parametrize("qid", list(RIGHT))
+def test_renderable_question_carries_no_key_and_answers_map_back(qid: str) -> None:
+    q = make_bank().question(qid)
+    assert q is not None
+    pq = public_question(q, "seed-1")
+    rq = renderable_question(pq)
+    assert rq.type == q.type and rq.prompt == q.prompt
+    dumped = rq.model_dump_json()
+    for secret in SECRETS[qid]:
+        if secret in ("correct", "answer", "accept", "tolerance", "back", ":false", "{{"):
+            continue  # field names and placeholder keys exist in a full model
+        assert secret not in dumped, f"{secret!r} leaked"
+    answer = to_original(pq, display_answer(pq, RIGHT[qid]))
+    assert answer == RIGHT[qid]
+    assert grade(q, answer).score == 1.0
+
+
+async def test_student_answers_live_and_a_miss_becomes_a_review_card(
+    served: Served, tmp_path: Path
+) -> None:
+    db = tmp_path / "quiz.db"
+    app = StudentApp(served.url, served.session.code, name="Ada", db=db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: app.state is not None)
+        assert "Waiting for the teacher" in str(app.query_one("#info", Static).render())
+        served.control("open")
+        await wait_for(pilot, lambda: app.view is not None)
+        assert app.public is not None
+        liver = [c.text for c in app.public.choices or []].index("Liver")
+        await pilot.press(str(liver + 1), "enter")
+        await wait_for(pilot, lambda: len(served.session.answers) == 1)
+        (stored,) = served.session.answers.values()
+        assert (stored.question_id, stored.answer) == ("mc", 1)  # Liver, in bank order
+        assert not app.query(FeedbackPanel)  # no feedback before the reveal
+        served.control("reveal")
+        await wait_for(pilot, lambda: any(p.query(Static) for p in app.query(FeedbackPanel)))
+        panel = app.query_one(FeedbackPanel)
+        texts = " ".join(str(s.render()) for s in panel.query(Static))
+        assert "Right answer: Heart" in texts and "The heart is a pump." in texts
+        assert "Liver" in str(app.query_one("#dist", Static).render())
+        await wait_for(pilot, lambda: db.exists())
+        await wait_for(pilot, lambda: store_done(app))
+    with Store.open(db) as store:
+        card = store.card("default", "class-test", "mc")
+        assert card is not None and card.reps == 1
+
+
+async def test_student_self_paced_gets_feedback_and_moves_on(
+    served_selfpaced: Served, tmp_path: Path
+) -> None:
+    served = served_selfpaced
+    app = StudentApp(served.url, served.session.code, name="Bo", db=tmp_path / "q.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: app.state is not None)
+        served.control("open")
+        await wait_for(pilot, lambda: app.view is not None)
+        assert app.public is not None
+        heart = [c.text for c in app.public.choices or []].index("Heart")
+        await pilot.press(str(heart + 1), "enter")
+        await wait_for(pilot, lambda: any(p.query(Static) for p in app.query(FeedbackPanel)))
+        assert "Correct" in str(app.query_one(FeedbackPanel).query(Static).first().render())
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.public is not None and app.public.id == "ms")
+        assert isinstance(app.view, QuestionView) and not app.query(FeedbackPanel)
+        await wait_for(pilot, lambda: store_done(app))
+    # A correct answer is not a miss: no review card.
+    with Store.open(tmp_path / "q.db") as store:
+        assert store.card("default", "class-test", "mc") is None
+
+
+async def test_a_taken_name_is_asked_for_again(served: Served) -> None:
+    served.join("Ada")
+    app = StudentApp(served.url, served.session.code, name="ada", record=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1)
+        error = app.screen.query_one("#name-error", Static)
+        assert "taken" in str(error.render())
+        await pilot.press(*"Ada 2", "enter")
+        await wait_for(pilot, lambda: app.joined is not None)
+        assert app.joined is not None and app.joined.name == "Ada 2"
+
+
+async def test_a_wrong_code_is_reported(served: Served) -> None:
+    app = StudentApp(served.url, "XXXXXX", name="Ada", record=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: app.failure is not None)
+        assert "join code" in str(app.query_one("#info", Static).render())
+    assert json.dumps([s.name for s in served.session.students.values()]) == "[]"
