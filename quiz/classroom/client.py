@@ -244,7 +244,10 @@ class StudentApp(App[None]):
 
     def ask_name(self, message: str = "") -> None:
         """Show the name dialog; join with what is typed."""
-        self.push_screen(NameScreen(message), callback=self.join)
+        self.push_screen(NameScreen(message), callback=self._name_given)
+
+    def _name_given(self, name: str | None) -> None:
+        self.join(name)
 
     @work(exclusive=True, group="join")
     async def join(self, name: str | None) -> None:
