@@ -117,6 +117,64 @@ class NullRecorder:
         """Nothing to finish."""
 
 
+class StoreRecorder:
+    """Records a session's answers in a `quiz.store.Store` as they are given.
+
+    Each answer is one `record_attempt` call: the attempt and its FSRS card update commit
+    together. A retry of missed questions is stored but does not reschedule the cards (they
+    were just reviewed). In flashcards mode the stored answer is the learner's rating.
+    """
+
+    def __init__(self, store: Any, profile: str, session_id: int, *, schedule: bool = True):
+        self.store = store
+        self.profile = profile
+        self.session_id = session_id
+        self.schedule = schedule
+
+    def record(self, record: AnswerRecord) -> None:
+        """Store the attempt and update the card, in one transaction."""
+        self.store.record_attempt(
+            self.session_id,
+            self.profile,
+            record.item.bank_id,
+            record.item.question.id,
+            answer=record.rating if record.rating is not None else record.answer,
+            outcome=str(record.result.outcome),
+            score=record.result.score,
+            time_ms=record.elapsed_ms,
+            hinted=record.hinted,
+            self_rating=record.rating,
+            schedule=self.schedule,
+        )
+
+    def undo(self, record: AnswerRecord) -> None:
+        """Delete the last attempt and restore its card."""
+        self.store.undo_last_attempt(self.session_id)
+
+    def finish(self, session: QuizSession) -> None:
+        """Mark the stored session finished."""
+        self.store.finish_session(self.session_id)
+
+
+def stored_answers(mode: str, attempts: Iterable[Any]) -> list[dict[str, Any]]:
+    """The store's attempt records as `QuizSession.resume` takes them."""
+    out: list[dict[str, Any]] = []
+    for a in attempts:
+        entry: dict[str, Any] = {
+            "bank_id": a.bank_id,
+            "question_id": a.question_id,
+            "answer": a.answer,
+            "elapsed_ms": a.time_ms or 0,
+            "hinted": a.hinted,
+        }
+        if mode == Mode.FLASHCARDS:
+            entry["rating"] = a.answer
+        elif a.answer is None:
+            entry["timed_out"] = True
+        out.append(entry)
+    return out
+
+
 class SessionError(Exception):
     """A session cannot be built (no matching questions) or an action is out of turn."""
 
