@@ -107,11 +107,12 @@ class QuizApp(App[None]):
         The store's modules are imported here too, so opening it on the main thread (a
         SQLite connection must stay on the thread that made it) costs only the open.
         """
-        import quiz.session
-        import quiz.store  # noqa: F401
+        import importlib
+
         from quiz.banks import load_catalog
 
-        del quiz.session
+        for name in ("quiz.store", "quiz.session", "quiz.grading"):
+            importlib.import_module(name)
         if self._preloaded is not None:
             return self._preloaded
         return load_catalog(self.bank_paths)

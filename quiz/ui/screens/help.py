@@ -30,7 +30,7 @@ HELP: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Enter", "submit the answer; after the feedback, go on (also n)"),
             ("h  F2", "show the hint (the answer then counts as Hard)"),
-            ("u", "undo the last answer and ask that question again"),
+            ("u  ctrl+z", "undo the last answer and ask that question again"),
             ("s", "suspend the question (never asked until unsuspended)"),
             ("b", "bury the question until tomorrow"),
             ("Esc", "back home; the session is kept and offered for resuming"),
