@@ -75,9 +75,6 @@ class FeedbackPanel(VerticalScroll):
             Content.assemble(("Why: ", "bold"), self.question.explanation), classes="explanation"
         )
         if self.question.source_quote:
+            where = f"Source, section “{self.section}”:" if self.section else "Source:"
             quote = f"“{self.question.source_quote}”"
-            parts: list[str | tuple[str, str]] = [("Source: ", "bold"), quote]
-            if self.section:
-                parts.append(("  — section: ", "italic"))
-                parts.append((self.section, "italic"))
-            yield Static(Content.assemble(*parts), classes="source")
+            yield Static(Content.assemble((where, "bold"), "\n", quote), classes="source")

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from quiz.ui.widgets.questions import Answer, QuestionInput, make_question_input
 
@@ -73,7 +73,9 @@ class QuestionView(Widget):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h,f2", "hint", "Hint", key_display="h/F2", tooltip="Show the hint"),
+        Binding("h", "hint", "Hint", tooltip="Show the hint"),
+        # While typing, h is a letter: F2 asks for the hint instead.
+        Binding("f2", "hint_typing", "Hint", tooltip="Show the hint"),
     ]
 
     locked: reactive[bool] = reactive(False)
@@ -125,7 +127,8 @@ class QuestionView(Widget):
                 if self.input.has_submit_button:
                     yield Button("Submit (Enter)", id="submit", variant="primary", compact=True)
                 if self.can_hint:
-                    yield Button("Hint (h)", id="hint", compact=True)
+                    key = "F2" if self.input.takes_text else "h"
+                    yield Button(f"Hint ({key})", id="hint", compact=True)
 
     def on_mount(self) -> None:
         """Start timing and put the keyboard in the input."""
@@ -139,14 +142,20 @@ class QuestionView(Widget):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The hint key exists only while a hint is available."""
-        if action == "hint":
-            return self.can_hint and not self.hinted and not self.locked
+        if action in {"hint", "hint_typing"}:
+            typing = isinstance(self.app.focused, Input)
+            wanted = typing if action == "hint_typing" else not typing
+            return wanted and self.can_hint and not self.hinted and not self.locked
         return True
 
     def action_hint(self) -> None:
         """Reveal the hint; the answer counts as hinted."""
         if self.can_hint and not self.locked:
             self.hinted = True
+
+    def action_hint_typing(self) -> None:
+        """F2: the hint while the focus is in a text input."""
+        self.action_hint()
 
     def watch_hinted(self, hinted: bool) -> None:
         """Show the hint line and drop the hint key from the footer."""

@@ -73,6 +73,11 @@ class ChoiceListInput(QuestionInput):
                 row.scroll_visible()
         self.refresh_boxes()
 
+    def locked_changed(self, locked: bool) -> None:
+        """Drop the highlight once answered, so result colours show (the box keeps the pick)."""
+        for row in self.rows:
+            row.set_class(not locked and row.position == self.cursor, "-cursor")
+
     def action_move_cursor(self, delta: int) -> None:
         """Move the highlight; from nothing, down starts at the top and up at the bottom."""
         count = len(self.rows)

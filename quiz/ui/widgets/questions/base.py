@@ -13,12 +13,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-if TYPE_CHECKING:
-    from quiz.grading import GradeResult
-    from quiz.models import Question
+from quiz.grading import Answer, GradeResult
 
-#: The answer shapes of the grading contract (indices are ORIGINAL bank indices).
-Answer = int | list[int] | bool | str | float | list[str] | list[int | None]
+if TYPE_CHECKING:
+    from quiz.models import Question
 
 RIGHT = "✓"
 WRONG = "✗"
@@ -44,7 +42,7 @@ def shuffled_order(
 
 def outcome_of(result: GradeResult) -> str:
     """The outcome as a plain string ("correct", "partial", "incorrect")."""
-    return str(getattr(result.outcome, "value", result.outcome))
+    return str(result.outcome.value)
 
 
 class ChoiceRow(Static):
@@ -61,8 +59,14 @@ class ChoiceRow(Static):
     }
     ChoiceRow:hover { background: $boost; }
     ChoiceRow.-cursor { background: $accent 30%; text-style: bold; }
-    ChoiceRow.-right { color: $text-success; background: $success-muted; }
-    ChoiceRow.-wrong { color: $text-error; background: $error-muted; }
+    ChoiceRow.-right, ChoiceRow.-cursor.-right {
+        color: $text-success;
+        background: $success-muted;
+    }
+    ChoiceRow.-wrong, ChoiceRow.-cursor.-wrong {
+        color: $text-error;
+        background: $error-muted;
+    }
     ChoiceRow.-missed { color: $text-warning; }
     """
 
@@ -126,11 +130,14 @@ class QuestionInput(Widget):
         color: $text-muted;
         height: auto;
     }
+    QuestionInput.-locked > .help { display: none; }
     """
 
     can_focus = True
     #: Whether QuestionView should show its Submit button for this type.
     has_submit_button: ClassVar[bool] = True
+    #: Typing goes into Inputs, so letter keys (h) are text, not commands.
+    takes_text: ClassVar[bool] = False
     #: Actions still allowed after the answer is locked in.
     ALWAYS_ALLOWED: ClassVar[frozenset[str]] = frozenset()
 
@@ -193,9 +200,9 @@ class QuestionInput(Widget):
         self.set_class(locked, "-locked")
         self.notice = ""
         self.refresh_bindings()
-        self.on_locked_change(locked)
+        self.locked_changed(locked)
 
-    def on_locked_change(self, locked: bool) -> None:
+    def locked_changed(self, locked: bool) -> None:
         """Hook for subclasses with child inputs to disable."""
 
     def watch_notice(self, notice: str) -> None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import NULL_OFFSET, NULL_SPACING, Region, Size
 from textual.layout import ArrangeResult, Layout, WidgetPlacement
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from quiz.grading import MAX_TEXT_LENGTH
 from quiz.models import CLOZE_GAP, Cloze, cloze_gaps
 from quiz.ui.widgets.questions.base import RIGHT, WRONG, QuestionInput, outcome_of
 
@@ -94,7 +96,12 @@ class GapInput(Input):
     """
 
     def __init__(self, number: int) -> None:
-        super().__init__(placeholder=f"gap {number}", compact=True, id=f"gap-{number}")
+        super().__init__(
+            placeholder=f"gap {number}",
+            compact=True,
+            id=f"gap-{number}",
+            max_length=MAX_TEXT_LENGTH,
+        )
         self.number = number
         self.flow_width = GAP_WIDTH
 
@@ -124,7 +131,13 @@ class ClozeInput(QuestionInput):
     ClozeInput .gap-mark.-wrong { color: $text-error; }
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "Next gap"),
+        Binding("enter", "submit", "Submit"),
+    ]
+
     can_focus = False
+    takes_text = True
 
     def __init__(self, question: Cloze, *, seed: int | None = None, **kw: Any) -> None:
         super().__init__(question, seed=seed, **kw)
@@ -183,22 +196,27 @@ class ClozeInput(QuestionInput):
             return
         self.submit(values)
 
-    def on_locked_change(self, locked: bool) -> None:
+    def locked_changed(self, locked: bool) -> None:
         """No more typing once submitted."""
         for gap in self.gaps:
             gap.disabled = locked
 
     def show_result(self, result: GradeResult) -> None:
-        """✓ / ✗ after each gap.
+        """✓ / ✗ after each gap, from grading's per-gap verdict (`result.parts`).
 
-        A fully correct result marks every gap right (grading may forgive typos); otherwise
-        a gap is right when it matches an accepted answer after case/space normalising.
+        Without parts (an older or foreign result) a fully correct result marks every gap
+        right; otherwise a gap is right when it matches an accepted answer after case and
+        space normalising.
         """
         all_right = outcome_of(result) == "correct"
         accepted = cloze_gaps(self.cloze.text)
         cs = self.cloze.case_sensitive
-        for gap, answers in zip(self.gaps, accepted, strict=False):
-            ok = all_right or _normal(gap.value, cs) in {_normal(a, cs) for a in answers}
+        parts = result.parts if len(result.parts) == len(self.gaps) else None
+        for i, (gap, answers) in enumerate(zip(self.gaps, accepted, strict=False)):
+            if parts is not None:
+                ok = parts[i]
+            else:
+                ok = all_right or _normal(gap.value, cs) in {_normal(a, cs) for a in answers}
             gap.add_class("-right" if ok else "-wrong")
             mark = self.query_one(f"#gap-mark-{gap.number}", Word)
             mark.update(RIGHT if ok else WRONG)

@@ -106,7 +106,7 @@ class FlashcardInput(QuestionInput):
         elif event.button.id and event.button.id.startswith("rate-"):
             self.action_rate(int(event.button.id.removeprefix("rate-")))
 
-    def on_locked_change(self, locked: bool) -> None:
+    def locked_changed(self, locked: bool) -> None:
         """No re-rating."""
         for button in self.query(Button):
             button.disabled = locked

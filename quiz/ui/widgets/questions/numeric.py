@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import math
-import re
 from typing import Any
 
+from quiz.grading import parse_number
 from quiz.models import Numeric
 from quiz.ui.widgets.questions.short_answer import TEXT_INPUT_CSS, TextAnswerInput
-
-# A lone comma between digits is a decimal comma ("3,5"); with thousands separators or
-# both marks the meaning is ambiguous, so those are refused rather than guessed.
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-
-
-def parse_number(text: str) -> float | None:
-    """The number typed, or None. Accepts 3.5, -2e3, 1_000, 3,5 and a leading +."""
-    cleaned = text.strip().replace(" ", "")
-    if _DECIMAL_COMMA.match(cleaned):
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 class NumericInput(TextAnswerInput):
@@ -49,10 +32,14 @@ class NumericInput(TextAnswerInput):
         return f"Type a number{unit} and press Enter"
 
     def parse(self, text: str) -> tuple[float | None, str | None]:
-        """A finite float, or a message naming what was typed."""
+        """A finite float, or a message naming what was typed.
+
+        Parsed exactly as grading parses strings (decimal comma, thousands separators, the
+        unit after the number), so what the UI accepts and what grading means agree.
+        """
         if not text.strip():
             return None, "Type a number first."
-        value = parse_number(text)
+        value = parse_number(text, self.numeric.unit)
         if value is None:
             return None, f"“{text.strip()}” is not a number: type digits, e.g. 3.5 or -2e3."
         return value, None

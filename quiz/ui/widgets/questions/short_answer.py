@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import HorizontalGroup
-from textual.reactive import reactive
 from textual.widgets import Input, Static
 
+from quiz.grading import MAX_TEXT_LENGTH
 from quiz.models import ShortAnswer
 from quiz.ui.widgets.questions.base import RIGHT, WRONG, QuestionInput, outcome_of
 
@@ -34,13 +35,15 @@ MARKS = {"correct": (RIGHT, "-right"), "partial": ("◐", "-partial"), "incorrec
 class TextAnswerInput(QuestionInput):
     """One Input; Enter checks the text with `parse` and submits it."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Submit")]
+
     can_focus = False
-    mark: reactive[str] = reactive("")
+    takes_text = True
 
     def compose_body(self) -> ComposeResult:
         """The input, an optional unit and the result mark."""
         with HorizontalGroup():
-            yield Input(placeholder=self.placeholder(), id="answer")
+            yield Input(placeholder=self.placeholder(), id="answer", max_length=MAX_TEXT_LENGTH)
             unit = self.unit()
             if unit:
                 yield Static(unit, classes="unit", markup=False)
@@ -83,7 +86,7 @@ class TextAnswerInput(QuestionInput):
             return None, "Type an answer first."
         return text.strip(), None
 
-    def on_locked_change(self, locked: bool) -> None:
+    def locked_changed(self, locked: bool) -> None:
         """No more typing once submitted."""
         for widget in self.query(Input):
             widget.disabled = locked
