@@ -177,6 +177,7 @@ async def test_multiple_select_space_and_digits() -> None:
         # space ticks the highlighted (first) row; then tick/untick "4" by number.
         first = rows(app)[0].text
         await pilot.press("space")
+        assert rows(app)[0].box == "[x]"
         four = str(position_of(app, "4") + 1)
         await pilot.press(four, four)  # tick and untick again
         for text in ("2", "5"):

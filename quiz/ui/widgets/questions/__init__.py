@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from quiz.ui.widgets.questions.base import Answer, QuestionInput, shuffled_order
+from quiz.grading import Answer
+from quiz.ui.widgets.questions.base import QuestionInput, shuffled_order
 from quiz.ui.widgets.questions.cloze import ClozeInput
 from quiz.ui.widgets.questions.flashcard import FlashcardInput
 from quiz.ui.widgets.questions.matching import MatchingInput
@@ -33,7 +34,7 @@ INPUT_CLASSES: dict[str, type[QuestionInput]] = {
 
 def make_question_input(question: Question, seed: int | None = None) -> QuestionInput:
     """The input widget for this question's type."""
-    return INPUT_CLASSES[question.type](question, seed=seed)  # type: ignore[arg-type]
+    return INPUT_CLASSES[question.type](question, seed=seed)
 
 
 __all__ = [

@@ -19,7 +19,7 @@ class MultipleSelectInput(ChoiceListInput):
     """Tick every right choice. Posts the sorted ORIGINAL indices of the ticked choices."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Tick/untick"),
+        Binding("space", "toggle_cursor", "Tick/untick"),
         *digit_bindings("toggle_number", "Tick"),
         Binding("enter", "submit", "Submit"),
     ]
@@ -56,7 +56,7 @@ class MultipleSelectInput(ChoiceListInput):
     def _toggle(self, position: int) -> None:
         self.checked = self.checked ^ {position}
 
-    def action_toggle(self) -> None:
+    def action_toggle_cursor(self) -> None:
         """Tick or untick the highlighted row."""
         if self.cursor is not None:
             self._toggle(self.cursor)
