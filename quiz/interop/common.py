@@ -1,0 +1,252 @@
+"""Shared pieces of the importers and exporters: errors, warnings, ids, bank assembly.
+
+Importers turn a file into plain question dicts (one per source item, with the line it came
+from); `build_bank` validates each against the schema so one bad item becomes a located
+warning instead of sinking the whole file.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from pydantic import ValidationError
+
+from quiz import models
+
+#: What an imported question says when its source had no explanation (the schema needs one).
+PLACEHOLDER_EXPLANATION = "No explanation was given in the imported file."
+
+#: Formats the importers read and the exporters write.
+IMPORT_FORMATS: tuple[str, ...] = ("gift", "aiken", "anki", "csv")
+EXPORT_FORMATS: tuple[str, ...] = ("gift", "aiken", "csv", "anki", "apkg")
+
+
+class InteropError(Exception):
+    """A file that cannot be imported, located by line and column (1-based) when known."""
+
+    def __init__(
+        self, message: str, *, path: str = "", line: int | None = None, column: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class InteropWarning:
+    """An item skipped or approximated during import or export."""
+
+    line: int | None
+    message: str
+    question: str | None = None
+
+    def format(self, path: str = "") -> str:
+        """`path:line: question <id>: message`, leaving out the parts that are unknown."""
+        parts = [path or "<input>"]
+        if self.line is not None:
+            parts[0] += f":{self.line}"
+        if self.question:
+            parts.append(f"question {self.question}")
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+@dataclass
+class ImportResult:
+    """A validated bank and everything that was skipped or approximated on the way."""
+
+    bank: models.Bank
+    warnings: list[InteropWarning] = field(default_factory=list)
+
+
+@dataclass
+class ExportResult:
+    """The exported text (None for binary formats) and what could not be carried over."""
+
+    text: str | None
+    warnings: list[InteropWarning] = field(default_factory=list)
+    exported: int = 0
+
+
+@dataclass
+class Draft:
+    """One imported question before validation: its data and the line it started on."""
+
+    data: dict[str, Any]
+    line: int
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A schema-valid slug for `text` (lowercase ascii words joined by '-'), maybe empty."""
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    norm = norm.lower()
+    words = re.findall(r"[a-z0-9]+", norm.replace("_", " _ "))
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > max_length:
+            break
+        out = candidate
+    # Keep underscores between words, so a slug like "my_bank" slugifies to itself.
+    return out.replace("-_-", "_").strip("-_")
+
+
+def prompt_slug(prompt: str, max_words: int = 6) -> str:
+    """An id made from the first words of a prompt."""
+    words = re.findall(r"[A-Za-z0-9]+", unicodedata.normalize("NFKD", prompt))
+    return slugify(" ".join(words[:max_words]), 40)
+
+
+class IdMaker:
+    """Hands out unique question ids: `base`, then `base-2`, `base-3`, ..."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def make(self, wanted: str, fallback: str) -> str:
+        """A unique slug from `wanted` (or `fallback` when that slugifies to nothing)."""
+        base = slugify(wanted) or slugify(fallback) or "q"
+        candidate, n = base, 2
+        while candidate in self.used:
+            candidate = f"{base[:70]}-{n}"
+            n += 1
+        self.used.add(candidate)
+        return candidate
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of an HTML fragment; block ends and <br> become newlines."""
+
+    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
+    PLAIN = frozenset({"br", "p", "div", "span"})
+    DROP = frozenset({"script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.lossy: set[str] = set()
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.DROP:
+            self._skip += 1
+        if tag not in self.PLAIN:
+            self.lossy.add(tag)
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.DROP and self._skip:
+            self._skip -= 1
+        elif tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> tuple[str, set[str]]:
+    """Safe plain text of an HTML fragment, and the markup tags whose meaning was lost."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment, set()
+    parser = _TextExtractor()
+    parser.feed(fragment)
+    parser.close()
+    text = html.unescape("".join(parser.parts)).replace("\xa0", " ")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip(), parser.lossy
+
+
+def first_error(exc: ValidationError) -> str:
+    """The first pydantic error as `field: message` (the union's type tag left out)."""
+    err = exc.errors()[0]
+    parts = [str(p) for p in err["loc"]]
+    if parts and parts[0] in models.QUESTION_TYPES:
+        parts = parts[1:]
+    loc = ".".join(parts)
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg
+
+
+def build_bank(
+    drafts: list[Draft],
+    *,
+    bank_id: str,
+    title: str,
+    path: str,
+    warnings: list[InteropWarning],
+    description: str = "",
+) -> ImportResult:
+    """Validate every draft; invalid ones become warnings. Raises InteropError if none is left."""
+    questions: list[models.Question] = []
+    for draft in drafts:
+        data = draft.data
+        if not str(data.get("explanation") or "").strip():
+            data["explanation"] = PLACEHOLDER_EXPLANATION
+            warnings.append(
+                InteropWarning(
+                    draft.line, "no explanation in the source; a placeholder was used", data["id"]
+                )
+            )
+        try:
+            questions.append(models.QUESTION_ADAPTER.validate_python(data))
+        except ValidationError as exc:
+            warnings.append(
+                InteropWarning(draft.line, f"skipped: {first_error(exc)}", data.get("id"))
+            )
+    if not questions:
+        raise InteropError("no question could be imported from this file", path=path)
+    slug = slugify(bank_id) or "imported"
+    try:
+        bank = models.Bank.model_validate(
+            {
+                "schema": models.SCHEMA_VERSION,
+                "id": slug,
+                "title": title.strip() or slug,
+                "description": description,
+                "questions": questions,
+            }
+        )
+    except ValidationError as exc:  # pragma: no cover - the drafts were validated one by one
+        raise InteropError(first_error(exc), path=path) from exc
+    warnings.sort(key=lambda w: w.line or 0)
+    return ImportResult(bank, warnings)
+
+
+def title_from_stem(stem: str) -> str:
+    """A readable bank title from a file name: 'my_chem-quiz' -> 'My chem quiz'."""
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else "Imported bank"
+
+
+def location(text: str, offset: int, first_line: int = 1) -> tuple[int, int]:
+    """(line, column), both 1-based, of `offset` in `text` that starts at `first_line`."""
+    line = first_line + text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def format_number(value: float) -> str:
+    """A float as short text that parses back to the same value ('3' for 3.0)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
