@@ -7,6 +7,7 @@ warning instead of sinking the whole file.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -20,6 +21,12 @@ from quiz import models
 
 #: What an imported question says when its source had no explanation (the schema needs one).
 PLACEHOLDER_EXPLANATION = "No explanation was given in the imported file."
+
+#: The prompt of a cloze made from a GIFT missing-word question or an Anki cloze note.
+CLOZE_PROMPT = "Fill in the gap."
+
+#: Between a card's back and its explanation in exported Anki notes; the importer splits there.
+EXPLANATION_RULE = "\n\n---\n"
 
 #: Formats the importers read and the exporters write.
 IMPORT_FORMATS: tuple[str, ...] = ("gift", "aiken", "anki", "csv")
@@ -250,3 +257,58 @@ def format_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
+
+
+def note_guid(bank_id: str, question_id: str) -> str:
+    """A stable Anki note guid for a question, so re-importing updates the same notes."""
+    digest = hashlib.sha256(f"quiz:{bank_id}:{question_id}".encode()).hexdigest()
+    return "quiz" + digest[:16]
+
+
+def stable_anki_id(bank_id: str, kind: str) -> int:
+    """A stable Anki model/deck id in genanki's recommended range [2**30, 2**31)."""
+    digest = hashlib.sha256(f"quiz:{kind}:{bank_id}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+def describe_answer(q: models.Question) -> str:
+    """The right answer of any question as readable text (for card backs)."""
+    if isinstance(q, models.MultipleChoice | models.MultipleSelect):
+        return "\n".join(c.text for c in q.choices if c.correct)
+    if isinstance(q, models.TrueFalse):
+        return "True" if q.answer else "False"
+    if isinstance(q, models.ShortAnswer):
+        return q.accept[0] + (f" (also: {', '.join(q.accept[1:])})" if q.accept[1:] else "")
+    if isinstance(q, models.Numeric):
+        if q.answer is None:
+            text = f"{format_number(q.min or 0)} to {format_number(q.max or 0)}"
+        else:
+            text = format_number(q.answer)
+            if q.tolerance:
+                text += f" ± {format_number(q.tolerance)}"
+        return text + (f" {q.unit}" if q.unit else "")
+    if isinstance(q, models.Ordering):
+        return "\n".join(f"{i}. {item}" for i, item in enumerate(q.items, 1))
+    if isinstance(q, models.Matching):
+        return "\n".join(f"{p.left} → {p.right}" for p in q.pairs)
+    if isinstance(q, models.Cloze):
+        return models.CLOZE_GAP.sub(lambda m: m.group(1).split("|")[0].strip(), q.text)
+    return q.back
+
+
+def describe_question(q: models.Question) -> str:
+    """The front of a card for any question: the prompt plus what the learner chooses from."""
+    lines = [q.prompt]
+    if isinstance(q, models.MultipleChoice | models.MultipleSelect):
+        lines += [f"{chr(65 + i)}. {c.text}" for i, c in enumerate(q.choices)]
+    elif isinstance(q, models.TrueFalse):
+        lines.append("True or false?")
+    elif isinstance(q, models.Ordering):
+        lines += [f"- {item}" for item in sorted(q.items)]
+    elif isinstance(q, models.Matching):
+        lines += [f"- {p.left}" for p in q.pairs] + [
+            f"- {p.right}" for p in sorted(q.pairs, key=lambda p: p.right)
+        ]
+    elif isinstance(q, models.Cloze):
+        lines.append(models.CLOZE_GAP.sub("_____", q.text))
+    return "\n".join(lines)

@@ -17,6 +17,7 @@ from typing import Any
 
 from quiz import models
 from quiz.interop.common import (
+    CLOZE_PROMPT,
     Draft,
     ExportResult,
     IdMaker,
@@ -32,7 +33,6 @@ from quiz.interop.common import (
 #: Characters GIFT escapes with a backslash (plus `\n` for a newline, `\\` for a backslash).
 SPECIALS = "~=#{}:"
 GAP = "_____"
-CLOZE_PROMPT = "Fill in the gap."
 _WEIGHT = re.compile(r"\s*%(-?\d+(?:\.\d+)?)%")
 _FORMAT = re.compile(r"\[(markdown|html|plain|moodle)\]")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
