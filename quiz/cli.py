@@ -68,3 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`quiz validate --json | head`): not an error of ours.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,98 @@
+"""Bank loading speed: load + validate a generated bank vs `json.loads` of the same file.
+
+Run: `python benchmarks/bank_load.py [N ...]` (default 10000 and 100000 questions).
+Goal: load + validate <= 3x json.loads at 10,000 questions; 100,000 questions < 1 s.
+Both are timed in the same run (best of several) because this machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from quiz.banks import load_bank
+
+
+def make_question(i: int) -> dict[str, Any]:
+    """One question of each type in turn, with realistic text lengths."""
+    base = {
+        "id": f"q{i}",
+        "prompt": f"Question {i}: which of these statements about item {i} holds?",
+        "explanation": "Because the article says so, in a sentence of ordinary length here.",
+        "tags": ["bench", f"t{i % 7}"],
+        "difficulty": 1 + i % 5,
+    }
+    kind = i % 9
+    if kind == 0:
+        return {
+            **base,
+            "type": "multiple_choice",
+            "choices": [{"text": f"choice {j}", "correct": j == 1} for j in range(4)],
+        }
+    if kind == 1:
+        return {
+            **base,
+            "type": "multiple_select",
+            "choices": [{"text": f"choice {j}", "correct": j % 2 == 0} for j in range(4)],
+        }
+    if kind == 2:
+        return {**base, "type": "true_false", "answer": i % 2 == 0}
+    if kind == 3:
+        return {**base, "type": "short_answer", "accept": ["answer", "an answer"]}
+    if kind == 4:
+        return {**base, "type": "numeric", "answer": i, "tolerance": 0.5, "unit": "mg"}
+    if kind == 5:
+        return {**base, "type": "cloze", "text": "The {{cat|feline}} sat on the {{mat}}."}
+    if kind == 6:
+        return {**base, "type": "ordering", "items": ["first", "second", "third", "fourth"]}
+    if kind == 7:
+        return {
+            **base,
+            "type": "matching",
+            "pairs": [{"left": f"l{j}", "right": f"r{j}"} for j in range(4)],
+        }
+    return {**base, "type": "flashcard", "back": "The back of the card."}
+
+
+def make_bank(n: int) -> dict[str, Any]:
+    """A valid bank of n questions."""
+    return {
+        "schema": 1,
+        "id": "bench",
+        "title": "Benchmark bank",
+        "questions": [make_question(i) for i in range(n)],
+    }
+
+
+def best_of(fn: Any, repeat: int) -> float:
+    """The fastest of `repeat` timed calls, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main(sizes: list[int]) -> None:
+    """Time each size and print json.loads, quiz load+validate and their ratio."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"bank{n}.json"
+            path.write_text(json.dumps(make_bank(n)))
+            size_mb = path.stat().st_size / 1e6
+            repeat = 7 if n <= 10_000 else 3
+            t_json = best_of(lambda p=path: json.loads(p.read_bytes()), repeat)
+            t_quiz = best_of(lambda p=path: load_bank(p), repeat)
+            print(
+                f"{n:>7} questions ({size_mb:5.1f} MB): json.loads {t_json * 1000:7.1f} ms, "
+                f"quiz load+validate {t_quiz * 1000:7.1f} ms, ratio {t_quiz / t_json:4.2f}x"
+            )
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])

@@ -1,0 +1,1060 @@
+"""Find, load, validate and write question banks.
+
+Loading never raises anything but `BankLoadError`, whose problems each name the file, the
+line, the question id and the field, and say what was expected. Bad input is refused cheaply:
+a size cap before reading, binary and non-UTF-8 bytes, YAML aliases (a bomb is cheap to load
+but explosive to walk), and nesting deeper than any bank needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from quiz import locations
+from quiz.models import BANK_ADAPTER, QUESTION_MODELS, QUESTION_TYPES, Bank, Source
+
+#: Largest bank file read, in bytes (YAML is parsed in pure Python, so its cap is lower).
+MAX_BANK_BYTES = 64 * 1024 * 1024
+MAX_YAML_BYTES = 4 * 1024 * 1024
+#: Largest source article read, in bytes.
+MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+#: Deepest nesting accepted; a valid bank needs 4 levels.
+MAX_DEPTH = 64
+#: Most YAML nodes accepted (caps the work of composing a pathological document).
+MAX_YAML_NODES = 2_000_000
+
+FORMATS: dict[str, str] = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation error or warning, located as precisely as the input allows."""
+
+    path: str
+    line: int | None
+    question: str | None
+    field: str | None
+    message: str
+
+    def format(self) -> str:
+        """`path:line: question <id>: <field>: <message>`, leaving out unknown parts."""
+        parts = [f"{self.path}:{self.line}" if self.line else self.path]
+        if self.question:
+            parts.append(f"question {self.question}")
+        if self.field:
+            parts.append(self.field)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape used by `quiz validate --json`."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "question": self.question,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class BankLoadError(Exception):
+    """A bank file could not be loaded; `problems` says where and why."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+@dataclass
+class LoadedBank:
+    """A valid bank with where it came from, its warnings and its source article's text."""
+
+    path: Path
+    bank: Bank
+    warnings: list[Problem] = field(default_factory=list)
+    article: str | None = None
+
+    def section_of(self, quote: str | None) -> str | None:
+        """The article heading a question's source quote falls under."""
+        if not quote or not self.article:
+            return None
+        return article_section(self.article, quote)
+
+
+@dataclass
+class Catalog:
+    """Every bank found: the valid ones, and the invalid ones with their problems."""
+
+    banks: list[LoadedBank] = field(default_factory=list)
+    invalid: list[tuple[Path, list[Problem]]] = field(default_factory=list)
+
+    def get(self, bank_id: str) -> LoadedBank | None:
+        """The loaded bank with this id, or None."""
+        for loaded in self.banks:
+            if loaded.bank.id == bank_id:
+                return loaded
+        return None
+
+    def tags(self) -> list[str]:
+        """Every tag used by a bank or a question, sorted."""
+        found: set[str] = set()
+        for loaded in self.banks:
+            found.update(loaded.bank.tags)
+            for q in loaded.bank.questions:
+                found.update(q.tags)
+        return sorted(found)
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def default_bank_paths() -> list[Path]:
+    """The shipped banks, then the user's bank folder."""
+    return [locations.shipped_banks_dir(), locations.user_banks_dir()]
+
+
+def find_bank_files(paths: Iterable[Path]) -> list[Path]:
+    """Bank files under `paths` (folders searched recursively), sorted, without repeats.
+
+    A file named explicitly is kept whatever its extension, so that the loader can say why
+    it is not a bank; files found in folders must have a bank extension.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for base in paths:
+        if base.is_dir():
+            candidates: Iterable[Path] = sorted(
+                p for p in base.rglob("*") if p.suffix.lower() in FORMATS and p.is_file()
+            )
+        elif base.exists():
+            candidates = [base]
+        else:
+            continue
+        for p in candidates:
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(p)
+    return found
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_bank(path: Path) -> LoadedBank:
+    """Read, parse and validate one bank file; raises `BankLoadError` on any problem."""
+    shown = str(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise _error(
+            shown,
+            None,
+            f"not a bank file: expected the extension .toml, .yaml, .yml or .json, "
+            f"got {path.suffix or 'none'!r}",
+        )
+    try:
+        size = path.stat().st_size
+        if size > _size_cap(fmt):
+            raise _error(
+                shown,
+                None,
+                f"file is {size:,} bytes; the limit for {fmt.upper()} banks is "
+                f"{_size_cap(fmt):,} bytes",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _error(shown, None, f"cannot read file: {exc.strerror or exc}") from None
+    return parse_bank_bytes(data, fmt, shown, base_dir=path.parent)
+
+
+def parse_bank_text(text: str, fmt: str, path: str, base_dir: Path | None = None) -> LoadedBank:
+    """Parse and validate bank text of format `fmt` ("toml", "yaml" or "json")."""
+    return parse_bank_bytes(text.encode("utf-8"), fmt, path, base_dir=base_dir)
+
+
+def parse_bank_bytes(data: bytes, fmt: str, path: str, base_dir: Path | None = None) -> LoadedBank:
+    """Parse and validate raw bank bytes; `base_dir` resolves the source article's path."""
+    if len(data) > _size_cap(fmt):
+        raise _error(
+            path, None, f"file is {len(data):,} bytes; the limit is {_size_cap(fmt):,} bytes"
+        )
+    text = _decode(data, path)
+    if fmt == "json":
+        bank, raw = _validate_json(data, text, path)
+    else:
+        raw = _parse_toml(text, path) if fmt == "toml" else _parse_yaml(text, path)
+        bank = _validate_data(raw, text, fmt, path)
+    loaded = LoadedBank(path=Path(path), bank=bank)
+    locator = _Locator(text, fmt)
+    if bank.source is not None:
+        loaded.article = _check_sources(bank, raw, locator, path, base_dir)
+    loaded.warnings = _warnings(bank, locator, path)
+    return loaded
+
+
+def _size_cap(fmt: str) -> int:
+    return MAX_YAML_BYTES if fmt == "yaml" else MAX_BANK_BYTES
+
+
+def _error(path: str, line: int | None, message: str, **kw: str | None) -> BankLoadError:
+    return BankLoadError([Problem(path, line, kw.get("question"), kw.get("field"), message)])
+
+
+def _decode(data: bytes, path: str) -> str:
+    nul = data.find(b"\0")
+    if nul != -1:
+        line = data.count(b"\n", 0, nul) + 1
+        raise _error(path, line, "binary data (a NUL byte): a bank is a UTF-8 text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _error(
+            path,
+            line,
+            f"byte 0x{data[exc.start]:02x} at column {col} is not UTF-8; save the file as UTF-8",
+        ) from None
+    if not text.strip():
+        raise _error(
+            path, 1, "file is empty: expected a bank with `schema`, `id`, `title` and `questions`"
+        )
+    return text
+
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _parse_toml(text: str, path: str) -> Any:
+    depth_line = _too_deep(text)
+    if depth_line is not None:
+        raise _error(path, depth_line, f"nesting deeper than {MAX_DEPTH} levels")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.search(msg)
+        line = int(m.group(1)) if m else None
+        detail = _TOML_POS.sub("", msg).strip()
+        if m:
+            detail += f" (column {m.group(2)})"
+        raise _error(path, line, f"TOML syntax error: {detail}") from None
+    except RecursionError:
+        raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where bracket nesting first passes MAX_DEPTH, ignoring quoted text.
+
+    A cheap pre-scan: parsers recurse per level and some crash or slow down long before
+    a Python RecursionError, so deep input is refused before it reaches them.
+    """
+    # Fast path: a file without enough brackets cannot be too deep.
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    quote: str | None = None
+    escaped = False
+    line = 1
+    for ch in text:
+        if ch == "\n":
+            line += 1
+            if quote in ("'", '"'):
+                quote = None  # single-line strings end at the line; the parser reports it
+            continue
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = None
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            quote = "#"  # comment until end of line
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
+def _parse_yaml(text: str, path: str) -> Any:
+    import yaml  # lazy: only YAML banks pay for it
+
+    node = _compose_yaml(text, path)
+    if node is None:
+        raise _error(path, 1, "file is empty: expected a bank mapping")
+    try:
+        loader = yaml.SafeLoader("")
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise _error(path, _yaml_line(exc), f"YAML error: {_yaml_message(exc)}") from None
+    except RecursionError:
+        raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
+
+
+def _compose_yaml(text: str, path: str) -> Any:
+    """Compose the YAML node tree, refusing aliases, deep nesting and huge documents."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        nodes = 0
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise _error(
+                    path,
+                    event.start_mark.line + 1,
+                    "YAML anchors and aliases (&name, *name) are not allowed in banks",
+                )
+            self.nodes += 1
+            if self.nodes > MAX_YAML_NODES:
+                raise _error(path, event.start_mark.line + 1, "too many YAML nodes")
+            if self.depth >= MAX_DEPTH:
+                raise _error(
+                    path, event.start_mark.line + 1, f"nesting deeper than {MAX_DEPTH} levels"
+                )
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise _error(
+            path, line, f"character U+{exc.character:04X} is not allowed in YAML"
+        ) from None
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _check_yaml_keys(node, path)
+        return node
+    except yaml.YAMLError as exc:
+        raise _error(path, _yaml_line(exc), f"YAML syntax error: {_yaml_message(exc)}") from None
+    except RecursionError:
+        raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+
+
+def _check_yaml_keys(root: Any, path: str) -> None:
+    """Refuse duplicate mapping keys, which PyYAML would silently overwrite."""
+    import yaml
+
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                k = str(key.value)
+                if k in seen:
+                    raise _error(path, key.start_mark.line + 1, f"duplicate key {k!r} in a mapping")
+                seen.add(k)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _yaml_line(exc: Exception) -> int | None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def _yaml_message(exc: Exception) -> str:
+    problem = getattr(exc, "problem", None)
+    mark = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context", None)
+    text = problem or str(exc)
+    if context:
+        text = f"{context}: {text}"
+    if mark is not None:
+        text += f" (column {mark.column + 1})"
+    return text
+
+
+def _validate_json(data: bytes, text: str, path: str) -> tuple[Bank, Any]:
+    # Fast path: pydantic parses and validates in one pass. Only on failure do we parse
+    # again with the json module, for precise syntax positions and the raw data.
+    try:
+        return BANK_ADAPTER.validate_json(data), None
+    except ValidationError:
+        pass
+    depth_line = _too_deep(text)
+    if depth_line is not None:
+        raise _error(path, depth_line, f"nesting deeper than {MAX_DEPTH} levels")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _error(
+            path, exc.lineno, f"JSON syntax error: {exc.msg} (column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
+    return _validate_data(raw, text, "json", path), raw
+
+
+def _validate_data(raw: Any, text: str, fmt: str, path: str) -> Bank:
+    locator = _Locator(text, fmt)
+    if not isinstance(raw, dict):
+        raise _error(
+            path,
+            1,
+            f"expected a bank (a table of `schema`, `id`, `title`, `questions`) at the top "
+            f"level, got {_kind(raw)}",
+        )
+    pre = _precheck(raw, locator, path)
+    try:
+        bank = BANK_ADAPTER.validate_python(raw)
+    except ValidationError as exc:
+        problems = _map_errors(exc, raw, locator, path)
+        # The model repeats rules the pre-check already located precisely.
+        if pre:
+            problems = [p for p in problems if p.field is not None or p.question is not None]
+        raise BankLoadError(_dedupe(pre + problems)) from None
+    except RecursionError:
+        raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
+    if pre:
+        raise BankLoadError(pre)
+    return bank
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def _precheck(raw: dict[str, Any], locator: _Locator, path: str) -> list[Problem]:
+    """Rules that span questions, checked on raw data so each error has its own line."""
+    problems: list[Problem] = []
+    schema = raw.get("schema")
+    if "schema" in raw and schema != 1:
+        problems.append(
+            Problem(
+                path,
+                locator.line(("schema",)),
+                None,
+                "schema",
+                f"unsupported schema version {schema!r}; this version of quiz reads schema 1",
+            )
+        )
+    questions = raw.get("questions")
+    if not isinstance(questions, list):
+        return problems
+    seen: dict[str, int] = {}
+    for i, q in enumerate(questions):
+        if not isinstance(q, dict):
+            continue
+        qid = q.get("id")
+        if isinstance(qid, str):
+            if qid in seen:
+                problems.append(
+                    Problem(
+                        path,
+                        locator.line(("questions", i, "id")),
+                        qid,
+                        "id",
+                        f"duplicate question id; first used by question {seen[qid] + 1}",
+                    )
+                )
+            else:
+                seen[qid] = i
+        if raw.get("source") is not None and not q.get("source_quote"):
+            problems.append(
+                Problem(
+                    path,
+                    locator.line(("questions", i)),
+                    qid if isinstance(qid, str) else None,
+                    "source_quote",
+                    "required because the bank has a `source`: quote the article verbatim",
+                )
+            )
+    return problems
+
+
+# --------------------------------------------------------------------------- error text
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    names = {
+        dict: "a table",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _known_fields(raw: dict[str, Any], loc: tuple[Any, ...]) -> list[str]:
+    """Field names allowed at the place `loc` points into (for did-you-mean)."""
+    from quiz.models import Choice, NumericRange, Pair
+
+    if not loc:
+        return [f.alias or n for n, f in Bank.model_fields.items()]
+    if loc[0] == "source":
+        return list(Source.model_fields)
+    if loc[0] == "questions" and len(loc) >= 2:
+        q = _get(raw, loc[:2])
+        model = QUESTION_MODELS.get(str(q.get("type"))) if isinstance(q, dict) else None
+        rest = [x for x in loc[2:] if not isinstance(x, int) and x not in QUESTION_MODELS]
+        if model is None:
+            return sorted({f for m in QUESTION_MODELS.values() for f in m.model_fields})
+        if rest and rest[0] == "choices":
+            return list(Choice.model_fields)
+        if rest and rest[0] == "pairs":
+            return list(Pair.model_fields)
+        if rest and rest[0] == "partial":
+            return list(NumericRange.model_fields)
+        return list(model.model_fields)
+    return []
+
+
+def _get(raw: Any, loc: Sequence[Any]) -> Any:
+    cur = raw
+    for key in loc:
+        try:
+            cur = cur[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return cur
+
+
+def _message(err: Any, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        name = str(loc[-1]) if loc else "?"
+        known = _known_fields(raw, loc[:-1])
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown field {name!r}{hint}; allowed here: {', '.join(sorted(known))}"
+    if kind == "union_tag_invalid":
+        got = str(err.get("ctx", {}).get("tag", value))
+        close = difflib.get_close_matches(got, QUESTION_TYPES, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown question type {got!r}{hint}; expected one of: {', '.join(QUESTION_TYPES)}"
+    if kind == "union_tag_not_found":
+        return f"missing `type`; expected one of: {', '.join(QUESTION_TYPES)}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "literal_error" and loc == ("schema",):
+        return f"unsupported schema version {_short(value)}; this version of quiz reads schema 1"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{_short(value)} is not a valid id: use lowercase letters and digits, "
+            "joined by single - or _ (like 'hsct-steps')"
+        )
+    if kind in ("string_too_short", "too_short") and isinstance(value, str | list):
+        if isinstance(value, str):
+            return "must not be empty or blank"
+        need = err.get("ctx", {}).get("min_length")
+        return f"needs at least {need} item(s), got {len(value)}"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    if kind == "model_type" or kind == "dict_type":
+        return f"expected a table, got {_kind(value)}"
+    msg = str(err["msg"])
+    msg = msg[0].lower() + msg[1:] if msg else msg
+    msg = msg.replace("input should be", "expected")
+    return f"{msg}, got {_kind(value)} {_short(value)}"
+
+
+def _map_errors(
+    exc: ValidationError, raw: dict[str, Any], locator: _Locator, path: str
+) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        full = tuple(err["loc"])
+        # Drop the discriminator tag pydantic inserts after a question index.
+        loc = tuple(
+            x
+            for i, x in enumerate(full)
+            if not (i == 2 and full[0] == "questions" and x in QUESTION_MODELS)
+        )
+        question: str | None = None
+        field_parts: tuple[Any, ...] = loc
+        if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+            q = _get(raw, loc[:2])
+            qid = q.get("id") if isinstance(q, dict) else None
+            question = qid if isinstance(qid, str) and qid else f"#{loc[1] + 1}"
+            field_parts = loc[2:]
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            field_parts = ("type",)
+            loc = (*loc, "type")
+        elif err["type"] == "value_error" and not field_parts and question:
+            # Model-level rules of a question (numeric answer/range) concern its answer.
+            field_parts = ("answer",)
+        problems.append(
+            Problem(
+                path=path,
+                line=locator.line(loc),
+                question=question,
+                field=_dotted(field_parts) or None,
+                message=_message(err, raw, loc),
+            )
+        )
+    return problems
+
+
+def _dotted(parts: Sequence[Any]) -> str:
+    out = ""
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out
+
+
+# --------------------------------------------------------------------------- locating
+
+
+class _Locator:
+    """Finds the line where a path (like questions[3].choices[1]) starts in the source text.
+
+    Built lazily, only when there is something to report: it costs a scan of the text.
+    """
+
+    def __init__(self, text: str, fmt: str) -> None:
+        self.text = text
+        self.fmt = fmt
+        self._index: dict[tuple[Any, ...], int] | None = None
+
+    def line(self, loc: Sequence[Any]) -> int | None:
+        if self._index is None:
+            try:
+                self._index = self._build()
+            except Exception:  # a best-effort aid: never let it hide the real error
+                self._index = {}
+        loc = tuple(loc)
+        while loc:
+            if loc in self._index:
+                return self._index[loc]
+            loc = loc[:-1]
+        return 1
+
+    def _build(self) -> dict[tuple[Any, ...], int]:
+        if self.fmt == "toml":
+            return _toml_lines(self.text)
+        if self.fmt == "yaml":
+            return _yaml_lines(self.text)
+        return _json_lines(self.text)
+
+
+_TOML_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
+
+
+def _toml_lines(text: str) -> dict[tuple[Any, ...], int]:
+    index: dict[tuple[Any, ...], int] = {}
+    counters: dict[tuple[Any, ...], int] = {}
+    table: tuple[Any, ...] = ()
+    in_multiline: str | None = None
+    inline_key: tuple[Any, ...] | None = None
+    inline_count = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        if inline_key is not None:
+            stripped = line.strip()
+            if stripped.startswith(("{", '"', "'")):
+                index.setdefault((*inline_key, inline_count), n)
+                inline_count += 1
+            if stripped.startswith("]"):
+                inline_key = None
+            continue
+        header = _TOML_HEADER.match(line)
+        if header:
+            names = [x.strip().strip('"') for x in header.group(2).split(".")]
+            table = ()
+            for i, name in enumerate(names):
+                base = (*table, name)
+                if header.group(1) == "[[" and i == len(names) - 1:
+                    index.setdefault(base, n)
+                    k = counters.get(base, 0)
+                    counters[base] = k + 1
+                    table = (*base, k)
+                elif base in counters:  # a parent array of tables: its latest element
+                    table = (*base, counters[base] - 1)
+                else:
+                    table = base
+            index.setdefault(table, n)
+            if table[:1] == ("questions",):
+                index.setdefault(("questions",), n)
+            continue
+        m = _TOML_KEY.match(line)
+        if m:
+            key = (*table, m.group(1).strip('"'))
+            index.setdefault(key, n)
+            rest = line[m.end() :]
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_multiline = quote
+            if rest.strip().startswith("[") and rest.count("[") > rest.count("]"):
+                inline_key, inline_count = key, 0
+            elif rest.strip().startswith("["):
+                # One-line array: each element is on this line.
+                for i in range(rest.count(",") + 1):
+                    index.setdefault((*key, i), n)
+    return index
+
+
+def _yaml_lines(text: str) -> dict[tuple[Any, ...], int]:
+    import yaml
+
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    index: dict[tuple[Any, ...], int] = {}
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), node)]
+    while stack:
+        loc, cur = stack.pop()
+        if len(loc) > 6:
+            continue
+        if isinstance(cur, yaml.MappingNode):
+            for key, value in cur.value:
+                sub = (*loc, str(key.value))
+                index.setdefault(sub, key.start_mark.line + 1)
+                stack.append((sub, value))
+        elif isinstance(cur, yaml.SequenceNode):
+            for i, value in enumerate(cur.value):
+                sub = (*loc, i)
+                index.setdefault(sub, value.start_mark.line + 1)
+                stack.append((sub, value))
+    return index
+
+
+def _json_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """Line of every key and element (by path) in a JSON text, from a small scanner."""
+    index: dict[tuple[Any, ...], int] = {}
+    decoder = json.JSONDecoder()
+    line, pos, n = 1, 0, len(text)
+    # One frame per open container: [its path, is it an object, current key or index].
+    stack: list[list[Any]] = []
+    expect_key = False
+    while pos < n:
+        ch = text[pos]
+        if ch == "\n":
+            line += 1
+            pos += 1
+        elif ch == ",":
+            if stack and stack[-1][1]:
+                expect_key = True
+            elif stack:
+                stack[-1][2] += 1
+                index.setdefault((*stack[-1][0], stack[-1][2]), line)
+            pos += 1
+        elif ch in " \t\r:":
+            pos += 1
+        elif ch in "{[":
+            where = (*stack[-1][0], stack[-1][2]) if stack else ()
+            is_obj = ch == "{"
+            stack.append([where, is_obj, None if is_obj else 0])
+            if not is_obj:
+                index.setdefault((*where, 0), line)
+            expect_key = is_obj
+            pos += 1
+        elif ch in "}]":
+            if stack:
+                stack.pop()
+            pos += 1
+        elif ch == '"':
+            value, end = decoder.raw_decode(text, pos)
+            if expect_key and stack and stack[-1][1]:
+                stack[-1][2] = value
+                index.setdefault((*stack[-1][0], value), line)
+                expect_key = False
+            line += text.count("\n", pos, end)
+            pos = end
+        else:
+            # A number, true, false or null: skip to the next delimiter.
+            while pos < n and text[pos] not in ",}]\n":
+                pos += 1
+    return index
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def normalize_ws(text: str) -> str:
+    """Collapse every run of whitespace to one space (how quotes are compared)."""
+    return " ".join(text.split())
+
+
+def _check_sources(
+    bank: Bank, raw: Any, locator: _Locator, path: str, base_dir: Path | None
+) -> str | None:
+    """Load the article and check that every source_quote appears in it verbatim."""
+    assert bank.source is not None
+    if base_dir is None:
+        return None
+    article_path = base_dir / bank.source.path
+    line = locator.line(("source", "path"))
+    try:
+        size = article_path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise _error(
+                path,
+                line,
+                f"the article is {size:,} bytes; the limit is {MAX_ARTICLE_BYTES:,}",
+                field="source.path",
+            )
+        article = article_path.read_text(encoding="utf-8-sig")
+    except OSError:
+        raise _error(
+            path,
+            line,
+            f"article file not found: {article_path} (the path is relative to the bank file)",
+            field="source.path",
+        ) from None
+    except UnicodeDecodeError:
+        raise _error(
+            path, line, f"article {article_path} is not UTF-8 text", field="source.path"
+        ) from None
+    haystack = normalize_ws(article)
+    problems = []
+    for i, q in enumerate(bank.questions):
+        if q.source_quote and normalize_ws(q.source_quote) not in haystack:
+            problems.append(
+                Problem(
+                    path,
+                    locator.line(("questions", i, "source_quote")),
+                    q.id,
+                    "source_quote",
+                    f"not found verbatim in {bank.source.path}{_closest(haystack, q.source_quote)}",
+                )
+            )
+    if problems:
+        raise BankLoadError(problems)
+    return article
+
+
+def _closest(haystack: str, quote: str) -> str:
+    from rapidfuzz import fuzz
+
+    needle = normalize_ws(quote)
+    found = fuzz.partial_ratio_alignment(needle, haystack)
+    if found is None or found.score < 60:
+        return ""
+    passage = haystack[found.dest_start : found.dest_end]
+    return f"; closest passage ({found.score:.0f}% alike): {passage[:160]!r}"
+
+
+def article_section(article: str, quote: str) -> str | None:
+    """The heading of the article section a quote falls under ("Introduction" before any)."""
+    haystack = normalize_ws(article)
+    pos = haystack.find(normalize_ws(quote))
+    if pos < 0:
+        return None
+    section = "Introduction"
+    for heading, start in _headings(article):
+        if start > pos:
+            break
+        section = heading
+    return section
+
+
+def _headings(article: str) -> Iterator[tuple[str, int]]:
+    """Headings of a plain-text or Markdown article, with their normalized offsets.
+
+    A heading is a Markdown `#` line, or (plain text) a short line after the title that
+    ends without sentence punctuation.
+    """
+    lines = [normalize_ws(x) for x in article.splitlines()]
+    offset = 0
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        is_heading = line.startswith("#") or (
+            i > 0 and len(line) < 120 and not line.endswith((".", ":", "?", "!", ";", ","))
+        )
+        if is_heading:
+            yield line.lstrip("#").strip(), offset
+        offset += len(line) + 1
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+def _warnings(bank: Bank, locator: _Locator, path: str) -> list[Problem]:
+    warnings = []
+    prompts: dict[str, str] = {}
+    for i, q in enumerate(bank.questions):
+        key = normalize_ws(q.prompt).casefold()
+        # Flashcards and cloze often share an instruction as their prompt.
+        if q.type not in ("cloze", "ordering") and key in prompts:
+            warnings.append(
+                Problem(
+                    path,
+                    locator.line(("questions", i, "prompt")),
+                    q.id,
+                    "prompt",
+                    f"same prompt as question {prompts[key]}",
+                )
+            )
+        prompts.setdefault(key, q.id)
+        if q.source_quote is not None and len(q.source_quote.split()) < 3:
+            warnings.append(
+                Problem(
+                    path,
+                    locator.line(("questions", i, "source_quote")),
+                    q.id,
+                    "source_quote",
+                    "very short quote: quote enough of the article to show why",
+                )
+            )
+    return warnings
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+def load_catalog(paths: Iterable[Path] | None = None) -> Catalog:
+    """Load every bank under `paths` (default: shipped + user). Never raises for bad files.
+
+    A bank whose id is already taken by an earlier bank is listed as invalid.
+    """
+    catalog = Catalog()
+    owners: dict[str, Path] = {}
+    for path in find_bank_files(default_bank_paths() if paths is None else paths):
+        try:
+            loaded = load_bank(path)
+        except BankLoadError as exc:
+            catalog.invalid.append((path, exc.problems))
+            continue
+        bid = loaded.bank.id
+        if bid in owners:
+            catalog.invalid.append(
+                (
+                    path,
+                    [
+                        Problem(
+                            str(path),
+                            loaded_line(loaded, ("id",)),
+                            None,
+                            "id",
+                            f"bank id {bid!r} is already used by {owners[bid]}",
+                        )
+                    ],
+                )
+            )
+            continue
+        owners[bid] = path
+        catalog.banks.append(loaded)
+    return catalog
+
+
+def loaded_line(loaded: LoadedBank, loc: Sequence[Any]) -> int | None:
+    """The line of `loc` in a loaded bank's file (re-read; for messages only)."""
+    try:
+        text = loaded.path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    fmt = FORMATS.get(loaded.path.suffix.lower(), "toml")
+    return _Locator(text, fmt).line(loc)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _ordered(data: dict[str, Any]) -> dict[str, Any]:
+    first = ("schema", "id", "type", "title", "prompt")
+    out = {k: data[k] for k in first if k in data}
+    out.update((k, v) for k, v in data.items() if k not in out)
+    return out
+
+
+def bank_data(bank: Bank) -> dict[str, Any]:
+    """The bank as plain data, in the order authors write it, defaults left out."""
+    data = _ordered(bank.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True))
+    data["schema"] = 1
+    data = _ordered(data)
+    data["questions"] = [_ordered(q) for q in data["questions"]]
+    # `correct = false` is the default but reads better than a missing flag.
+    for q in data["questions"]:
+        for choice in q.get("choices", []):
+            choice.setdefault("correct", False)
+    return data
+
+
+def dump_bank(bank: Bank, fmt: str) -> str:
+    """The bank as TOML, YAML or JSON text."""
+    data = bank_data(bank)
+    if fmt == "toml":
+        import tomli_w
+
+        return tomli_w.dumps(data, multiline_strings=False)
+    if fmt == "yaml":
+        import yaml
+
+        return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    raise ValueError(f"unknown bank format {fmt!r}; expected toml, yaml or json")
+
+
+def format_for(path: Path) -> str:
+    """The bank format a file name implies; ValueError for other extensions."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(
+            f"{path}: a bank file ends in .toml, .yaml, .yml or .json, not {path.suffix!r}"
+        )
+    return fmt
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a file so that readers see the old or the new content, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_bank(bank: Bank, path: Path) -> None:
+    """Write a bank atomically, in the format its extension names."""
+    write_text_atomic(path, dump_bank(bank, format_for(path)))

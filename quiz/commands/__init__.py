@@ -1,0 +1,1 @@
+"""One module per `quiz` subcommand; each exposes `register(subparsers)`."""
