@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from quiz import models
-from quiz.interop import InteropError, PLACEHOLDER_EXPLANATION, import_file
+from quiz.interop import PLACEHOLDER_EXPLANATION, InteropError, import_file
 from quiz.interop.gift import export_gift, parse_gift
 
 DATA = Path(__file__).parent / "data" / "interop"

@@ -207,18 +207,21 @@ def build_bank(
     questions: list[models.Question] = []
     for draft in drafts:
         data = draft.data
-        if not str(data.get("explanation") or "").strip():
+        placeholder = not str(data.get("explanation") or "").strip()
+        if placeholder:
             data["explanation"] = PLACEHOLDER_EXPLANATION
-            warnings.append(
-                InteropWarning(
-                    draft.line, "no explanation in the source; a placeholder was used", data["id"]
-                )
-            )
         try:
             questions.append(models.QUESTION_ADAPTER.validate_python(data))
         except ValidationError as exc:
             warnings.append(
                 InteropWarning(draft.line, f"skipped: {first_error(exc)}", data.get("id"))
+            )
+            continue
+        if placeholder:
+            warnings.append(
+                InteropWarning(
+                    draft.line, "no explanation in the source; a placeholder was used", data["id"]
+                )
             )
     if not questions:
         raise InteropError("no question could be imported from this file", path=path)
