@@ -552,9 +552,12 @@ def export_gift(bank: models.Bank) -> ExportResult:
             continue
         before, answer_lines, after = body
         if q.tags != category:
-            if any("/" in tag for tag in q.tags):
-                warn("a tag containing '/' splits into several tags in GIFT")
-            out += [f"$CATEGORY: {'/'.join(['top', *q.tags])}", ""]
+            if any("/" in tag or "\n" in tag for tag in q.tags):
+                warn("a tag containing '/' or a line break does not survive as a GIFT category")
+            if any(tag.startswith("$") and tag.endswith("$") for tag in q.tags):
+                warn("a tag like '$name$' reads as a Moodle context in GIFT and is lost")
+            path = "/".join(["top", *(tag.replace("\n", " ") for tag in q.tags)])
+            out += [f"$CATEGORY: {path}", ""]
             category = list(q.tags)
         if q.hint:
             warn("the hint is not part of GIFT: dropped")
