@@ -101,16 +101,15 @@ class Draft:
 def slugify(text: str, max_length: int = 60) -> str:
     """A schema-valid slug for `text` (lowercase ascii words joined by '-'), maybe empty."""
     norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    norm = norm.lower()
-    words = re.findall(r"[a-z0-9]+", norm.replace("_", " _ "))
-    out = ""
-    for word in words:
-        candidate = f"{out}-{word}" if out else word
-        if len(candidate) > max_length:
-            break
-        out = candidate
-    # Keep underscores between words, so a slug like "my_bank" slugifies to itself.
-    return out.replace("-_-", "_").strip("-_")
+    slug = re.sub(r"[^a-z0-9_]+", "-", norm.lower())
+    # Keep an underscore between words (so "my_bank" stays itself); collapse separator runs.
+    slug = re.sub(r"[-_]*_[-_]*", "_", slug)
+    slug = re.sub(r"-+", "-", slug).strip("-_")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        at = max(cut.rfind("-"), cut.rfind("_"))
+        slug = (cut[:at] if at > 0 else slug[:max_length]).strip("-_")
+    return slug
 
 
 def prompt_slug(prompt: str, max_words: int = 6) -> str:
