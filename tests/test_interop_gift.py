@@ -27,7 +27,7 @@ def q(bank: models.Bank, qid: str) -> models.Question:
 
 def test_bank_id_and_title_come_from_the_file_name(golden: tuple[models.Bank, list[str]]) -> None:
     bank, _ = golden
-    assert bank.id == "all-constructs"
+    assert bank.id == "all_constructs"  # the stem, underscore kept
     assert bank.title == "All constructs"
     assert bank.source is None
 
