@@ -8,12 +8,9 @@ but explosive to walk), and nesting deeper than any bank needs.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import json
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from quiz import locations
+from quiz.files import write_text_atomic
 from quiz.models import BANK_ADAPTER, QUESTION_MODELS, QUESTION_TYPES, Bank, Source
 
 #: Largest bank file read, in bytes (YAML is parsed in pure Python, so its cap is lower).
@@ -1037,22 +1035,6 @@ def format_for(path: Path) -> str:
             f"{path}: a bank file ends in .toml, .yaml, .yml or .json, not {path.suffix!r}"
         )
     return fmt
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def write_bank(bank: Bank, path: Path) -> None:

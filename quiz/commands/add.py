@@ -35,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
         LoadedBank,
         load_bank,
         load_catalog,
-        write_text_atomic,
     )
     from quiz.commands._bankio import check_dumped, fail, print_problems, print_warnings
+    from quiz.files import write_text_atomic
     from quiz.interop import InteropError, import_file
 
     src: Path = args.file

@@ -33,8 +33,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Export and write atomically; warnings on stderr."""
-    from quiz.banks import BankLoadError, write_text_atomic
+    from quiz.banks import BankLoadError
     from quiz.commands._bankio import fail, find_bank, print_problems, print_warnings
+    from quiz.files import write_text_atomic
     from quiz.interop import export_text
 
     out: Path = args.output

@@ -31,8 +31,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Import, validate, write atomically; warnings on stderr."""
-    from quiz.banks import FORMATS, BankLoadError, write_text_atomic
+    from quiz.banks import FORMATS, BankLoadError
     from quiz.commands._bankio import check_dumped, fail, print_problems, print_warnings
+    from quiz.files import write_text_atomic
     from quiz.interop import InteropError, import_file
 
     src: Path = args.file

@@ -143,8 +143,8 @@ def run(args: argparse.Namespace) -> int:
     """Write the starter bank (and the schema file if missing)."""
     import json
 
-    from quiz.banks import write_text_atomic
     from quiz.commands._bankio import fail
+    from quiz.files import write_text_atomic
     from quiz.models import SLUG_PATTERN, json_schema
 
     bank_id: str = args.bank_id

@@ -8,11 +8,10 @@ notes already in a learner's collection instead of duplicating them.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from pathlib import Path
 
 from quiz import models
+from quiz.files import atomic_path
 from quiz.interop.anki_text import cloze_to_anki
 from quiz.interop.common import (
     PLACEHOLDER_EXPLANATION,
@@ -86,12 +85,6 @@ def write_apkg(bank: models.Bank, path: Path) -> ExportResult:
             )
         deck.add_note(note)
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.close(fd)
-    try:
-        genanki.Package(deck).write_to_file(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(Path(path)) as tmp:
+        genanki.Package(deck).write_to_file(str(tmp))
     return ExportResult(None, warnings, len(bank.questions))
