@@ -28,11 +28,17 @@ def make_question(i: int) -> dict[str, Any]:
     }
     kind = i % 9
     if kind == 0:
-        return {**base, "type": "multiple_choice", "choices": [
-            {"text": f"choice {j}", "correct": j == 1} for j in range(4)]}
+        return {
+            **base,
+            "type": "multiple_choice",
+            "choices": [{"text": f"choice {j}", "correct": j == 1} for j in range(4)],
+        }
     if kind == 1:
-        return {**base, "type": "multiple_select", "choices": [
-            {"text": f"choice {j}", "correct": j % 2 == 0} for j in range(4)]}
+        return {
+            **base,
+            "type": "multiple_select",
+            "choices": [{"text": f"choice {j}", "correct": j % 2 == 0} for j in range(4)],
+        }
     if kind == 2:
         return {**base, "type": "true_false", "answer": i % 2 == 0}
     if kind == 3:
@@ -44,8 +50,11 @@ def make_question(i: int) -> dict[str, Any]:
     if kind == 6:
         return {**base, "type": "ordering", "items": ["first", "second", "third", "fourth"]}
     if kind == 7:
-        return {**base, "type": "matching", "pairs": [
-            {"left": f"l{j}", "right": f"r{j}"} for j in range(4)]}
+        return {
+            **base,
+            "type": "matching",
+            "pairs": [{"left": f"l{j}", "right": f"r{j}"} for j in range(4)],
+        }
     return {**base, "type": "flashcard", "back": "The back of the card."}
 
 
