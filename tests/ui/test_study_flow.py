@@ -60,7 +60,7 @@ async def test_full_quiz_every_type_home_to_results(
             panel = app.screen.query_one("#feedback")
             text = " ".join(str(s.render()) for s in panel.query("Static"))
             assert ("Correct" in text) == (qid not in wrong), (qid, text)
-            assert "section: Colours" in text or "section: Numbers" in text
+            assert "section “Colours”" in text or "section “Numbers”" in text
             await pilot.press("enter")
             await pilot.pause()
         assert set(seen) == ALL_IDS
