@@ -16,7 +16,13 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.validate",
     "quiz.commands.schema",
+    "quiz.commands.study",
     "quiz.commands.stats",
+    "quiz.commands.import_",
+    "quiz.commands.export",
+    "quiz.commands.add",
+    "quiz.commands.banks_list",
+    "quiz.commands.new",
     "quiz.commands.classroom",
 )
 

@@ -79,12 +79,10 @@ class Choice(StrictModel):
 
 
 def _check_choices(choices: list[Choice]) -> None:
-    seen: set[str] = set()
-    for choice in choices:
-        key = choice.text.strip()
-        if key in seen:
-            raise ValueError(f"choice texts must be unique; {key!r} appears twice")
-        seen.add(key)
+    texts = [c.text for c in choices]  # already stripped by the model config
+    if len(set(texts)) != len(texts):
+        dup = next(t for t in texts if texts.count(t) > 1)
+        raise ValueError(f"choice texts must be unique; {dup!r} appears twice")
 
 
 # Rules about one field are field validators so that errors point at that field.
@@ -222,7 +220,7 @@ class Ordering(QuestionBase):
     @field_validator("items")
     @classmethod
     def _unique(cls, items: list[str]) -> list[str]:
-        if len({i.strip() for i in items}) != len(items):
+        if len(set(items)) != len(items):
             raise ValueError("ordering items must be unique")
         return items
 
@@ -243,8 +241,8 @@ class Matching(QuestionBase):
     @field_validator("pairs")
     @classmethod
     def _unique(cls, pairs: list[Pair]) -> list[Pair]:
-        lefts = [p.left.strip() for p in pairs]
-        rights = [p.right.strip() for p in pairs]
+        lefts = [p.left for p in pairs]
+        rights = [p.right for p in pairs]
         if len(set(lefts)) != len(lefts):
             raise ValueError("matching `left` values must be unique")
         if len(set(rights)) != len(rights):
@@ -298,13 +296,15 @@ class Bank(StrictModel):
 
     @model_validator(mode="after")
     def _bank_rules(self) -> Bank:
-        seen: dict[str, int] = {}
-        for i, q in enumerate(self.questions):
-            if q.id in seen:
-                raise ValueError(
-                    f"duplicate question id {q.id!r} (questions {seen[q.id] + 1} and {i + 1})"
-                )
-            seen[q.id] = i
+        ids = [q.id for q in self.questions]
+        if len(set(ids)) != len(ids):
+            seen: dict[str, int] = {}
+            for i, qid in enumerate(ids):
+                if qid in seen:
+                    raise ValueError(
+                        f"duplicate question id {qid!r} (questions {seen[qid] + 1} and {i + 1})"
+                    )
+                seen[qid] = i
         if self.source is not None:
             missing = [q.id for q in self.questions if not q.source_quote]
             if missing:

@@ -490,9 +490,23 @@ def test_validate_never_prints_a_traceback(tmp_path: Path) -> None:
 
 def test_core_imports_without_textual() -> None:
     code = (
-        "import sys, quiz.models, quiz.banks, quiz.grading, quiz.cli\n"
+        "import sys, quiz.models, quiz.banks, quiz.grading, quiz.scheduler, quiz.store\n"
+        "import quiz.session, quiz.interop, quiz.cli\n"
+        "quiz.cli.build_parser()\n"
         "heavy = [m for m in ('textual', 'fastapi', 'uvicorn', 'genanki') if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == ""
+
+
+def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = tmp_path / "out.toml"
+        banks.write_bank(load_text(GOOD_TOML).bank, path)
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Print (or write) the schema."""
-    from quiz.banks import write_text_atomic
+    from quiz.files import write_text_atomic
     from quiz.models import json_schema
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

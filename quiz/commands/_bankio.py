@@ -1,0 +1,52 @@
+"""Helpers shared by the import, export and add commands (not a subcommand itself)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quiz.banks import LoadedBank, Problem
+    from quiz.interop import InteropWarning
+    from quiz.models import Bank
+
+
+def print_warnings(warnings: list[InteropWarning], path: str) -> None:
+    """Each warning on stderr as `warning: path:line: ...`."""
+    for w in warnings:
+        print(f"warning: {w.format(path)}", file=sys.stderr)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Each bank problem on stderr, located."""
+    for p in problems:
+        print(f"quiz: error: {p.format()}", file=sys.stderr)
+
+
+def fail(message: str) -> int:
+    """Report an error on stderr; the exit status for bad input."""
+    print(f"quiz: error: {message}", file=sys.stderr)
+    return 1
+
+
+def check_dumped(bank: Bank, fmt: str, path: Path) -> str:
+    """The bank's text in `fmt`, re-read through banks.parse_bank_text so that it validates.
+
+    Raises BankLoadError if the written file would not load (a bug, but never a silent one).
+    """
+    from quiz.banks import dump_bank, parse_bank_text
+
+    text = dump_bank(bank, fmt)
+    parse_bank_text(text, fmt, str(path))
+    return text
+
+
+def find_bank(ref: str) -> LoadedBank | None:
+    """A bank by id among the loaded ones, or by the path of a bank file."""
+    from quiz.banks import load_bank, load_catalog
+
+    candidate = Path(ref)
+    if candidate.suffix.lower() in (".toml", ".yaml", ".yml", ".json") and candidate.is_file():
+        return load_bank(candidate)
+    return load_catalog().get(ref)

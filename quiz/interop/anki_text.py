@@ -1,0 +1,321 @@
+"""Anki's "Notes in Plain Text" files: import and export.
+
+Basic-like notes become flashcards; Cloze notes become cloze questions, one per cloze
+number (as Anki makes one card per number); other question types are exported as Basic
+notes whose back holds the answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from quiz import models
+from quiz.interop.common import (
+    CLOZE_PROMPT,
+    EXPLANATION_RULE,
+    Draft,
+    ExportResult,
+    IdMaker,
+    ImportResult,
+    InteropError,
+    InteropWarning,
+    build_bank,
+    describe_answer,
+    describe_question,
+    html_to_text,
+    note_guid,
+    prompt_slug,
+)
+
+SEPARATORS = {
+    "tab": "\t",
+    "comma": ",",
+    "semicolon": ";",
+    "pipe": "|",
+    "space": " ",
+    "colon": ":",
+}
+_HEADER = re.compile(r"^#([a-z ]+):(.*)$", re.IGNORECASE)
+_ANKI_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+_KNOWN = {
+    "separator",
+    "html",
+    "tags",
+    "columns",
+    "notetype",
+    "deck",
+    "notetype column",
+    "deck column",
+    "tags column",
+    "guid column",
+    "if matches",
+}
+
+
+def looks_like_anki(text: str) -> bool:
+    """True when the text starts with Anki's `#key:value` file headers."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    m = _HEADER.match(first)
+    return bool(m and m.group(1).strip().lower() in _KNOWN)
+
+
+def parse_anki_text(
+    text: str, *, path: str = "", bank_id: str = "imported", title: str = ""
+) -> ImportResult:
+    """Import an Anki plain-text export. Raises InteropError naming the line on bad headers."""
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    headers: dict[str, str] = {}
+    warnings: list[InteropWarning] = []
+    n_header = 0
+    for num, raw in enumerate(lines, 1):
+        m = _HEADER.match(raw.rstrip("\r\n"))
+        if not m:
+            break
+        key = m.group(1).strip().lower()
+        if key not in _KNOWN:
+            raise InteropError(
+                f"unknown Anki header '#{m.group(1)}:'", path=path, line=num, column=1
+            )
+        headers[key] = m.group(2).strip()
+        n_header = num
+    body = "".join(lines[n_header:])
+    sep = _separator(headers, body, path)
+    is_html = headers.get("html", "false").lower() == "true"
+
+    def column(key: str) -> int | None:
+        if key not in headers:
+            return None
+        try:
+            value = int(headers[key])
+        except ValueError:
+            value = 0
+        if value < 1:
+            line = 1 + list(headers).index(key)
+            raise InteropError(
+                f"#{key}: expected a column number from 1, found {headers[key]!r}",
+                path=path,
+                line=line,
+            )
+        return value - 1
+
+    special = {
+        "guid": column("guid column"),
+        "notetype": column("notetype column"),
+        "deck": column("deck column"),
+        "tags": column("tags column"),
+    }
+    global_tags = headers.get("tags", "").split()
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, strict=False)
+    drafts: list[Draft] = []
+    ids = IdMaker()
+    decks: set[str] = set()
+    line = n_header + 1
+    try:
+        for cells in reader:
+            here, line = line, n_header + reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            fields = [c for i, c in enumerate(cells) if i not in special.values()]
+
+            def cell(key: str, cells: list[str] = cells) -> str:
+                i = special[key]
+                return cells[i] if i is not None and i < len(cells) else ""
+
+            notetype = cell("notetype") or headers.get("notetype", "")
+            if cell("deck") or headers.get("deck"):
+                decks.add(cell("deck") or headers["deck"])
+            tags = _tags(global_tags + cell("tags").split(), here, warnings)
+            if is_html:
+                fields = [_clean(f, here, warnings) for f in fields]
+            if not fields or not fields[0].strip():
+                warnings.append(InteropWarning(here, "skipped: a note with an empty first field"))
+                continue
+            if "cloze" in notetype.lower() or _ANKI_CLOZE.search(fields[0]):
+                drafts += _cloze_drafts(fields, tags, here, ids, warnings)
+            else:
+                drafts += _basic_draft(fields, tags, here, ids, warnings)
+    except csv.Error as exc:
+        raise InteropError(f"malformed row: {exc}", path=path, line=line) from None
+    if not title and len(decks) == 1:
+        title = decks.pop()
+    return build_bank(drafts, bank_id=bank_id, title=title or bank_id, path=path, warnings=warnings)
+
+
+def _separator(headers: dict[str, str], body: str, path: str) -> str:
+    if "separator" in headers:
+        value = headers["separator"]
+        if value.lower() in SEPARATORS:
+            return SEPARATORS[value.lower()]
+        if len(value) == 1:
+            return value
+        line = 1 + list(headers).index("separator")
+        raise InteropError(
+            f"#separator: expected Tab, Comma, Semicolon, Pipe, Space, Colon or one character, "
+            f"found {value!r}",
+            path=path,
+            line=line,
+        )
+    first = body.split("\n", 1)[0]
+    for candidate in ("\t", "|", ";", ","):
+        if candidate in first:
+            return candidate
+    return "\t"
+
+
+def _clean(field: str, line: int, warnings: list[InteropWarning]) -> str:
+    text, lost = html_to_text(field)
+    if lost:
+        warnings.append(
+            InteropWarning(line, f"HTML reduced to plain text (lost: {', '.join(sorted(lost))})")
+        )
+    return text
+
+
+def _tags(raw: list[str], line: int, warnings: list[InteropWarning]) -> list[str]:
+    tags: list[str] = []
+    for tag in raw:
+        if len(tag) > 60:
+            warnings.append(InteropWarning(line, f"tag {tag[:20]!r}... cut to 60 characters"))
+            tag = tag[:60]
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _basic_draft(
+    fields: list[str], tags: list[str], line: int, ids: IdMaker, warnings: list[InteropWarning]
+) -> list[Draft]:
+    front = fields[0].strip()
+    back = fields[1].strip() if len(fields) > 1 else ""
+    qid = ids.make(prompt_slug(front), "card")
+    if not back:
+        warnings.append(InteropWarning(line, "skipped: a note without a back", qid))
+        return []
+    extra = [f for f in fields[2:] if f.strip()]
+    if extra:
+        warnings.append(InteropWarning(line, f"{len(extra)} extra field(s) dropped", qid))
+    explanation = ""
+    rule = EXPLANATION_RULE.strip("\n")
+    parts = re.split(r"\n\s*\n" + re.escape(rule) + r"\n", back, maxsplit=1)
+    if len(parts) == 2:
+        back, explanation = parts[0].strip(), parts[1].strip()
+    data: dict[str, Any] = {
+        "type": "flashcard",
+        "id": qid,
+        "prompt": front,
+        "back": back,
+        "explanation": explanation,
+    }
+    if tags:
+        data["tags"] = tags
+    return [Draft(data, line)]
+
+
+def _cloze_drafts(
+    fields: list[str], tags: list[str], line: int, ids: IdMaker, warnings: list[InteropWarning]
+) -> list[Draft]:
+    text = fields[0].strip()
+    explanation = fields[1].strip() if len(fields) > 1 else ""
+    numbers = sorted({int(m.group(1)) for m in _ANKI_CLOZE.finditer(text)})
+    plain = _ANKI_CLOZE.sub(lambda m: m.group(2), text)
+    base = prompt_slug(plain)
+    if not numbers:
+        warnings.append(InteropWarning(line, "skipped: a Cloze note without {{c1::...}}"))
+        return []
+    drafts: list[Draft] = []
+    for n in numbers:
+        qid = ids.make(base if len(numbers) == 1 else f"{base}-c{n}", "cloze")
+        hints: list[str] = []
+
+        def gap(m: re.Match[str], n: int = n, hints: list[str] = hints, qid: str = qid) -> str:
+            answer = m.group(2).strip()
+            if int(m.group(1)) != n:
+                return m.group(2)
+            if m.group(3):
+                hints.append(m.group(3).strip())
+            if "|" in answer:
+                warnings.append(InteropWarning(line, "'|' in a cloze answer became '/'", qid))
+                answer = answer.replace("|", "/")
+            return "{{" + answer + "}}"
+
+        data: dict[str, Any] = {
+            "type": "cloze",
+            "id": qid,
+            "prompt": CLOZE_PROMPT,
+            "text": _ANKI_CLOZE.sub(gap, text),
+            "explanation": explanation,
+        }
+        if hints:
+            data["hint"] = "; ".join(hints)
+            if len(hints) > 1:
+                warnings.append(InteropWarning(line, "the gaps' hints joined into one hint", qid))
+        if tags:
+            data["tags"] = tags
+        drafts.append(Draft(data, line))
+    return drafts
+
+
+def export_anki_text(bank: models.Bank) -> ExportResult:
+    """The bank as an Anki plain-text file (Basic and Cloze note types, tab separated)."""
+    buf = io.StringIO(newline="")
+    buf.write(
+        "#separator:tab\n#html:false\n#guid column:1\n#notetype column:2\n#deck column:3\n"
+        "#tags column:6\n"
+    )
+    writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
+    warnings: list[InteropWarning] = []
+    as_basic = 0
+    for q in bank.questions:
+        tags = []
+        for tag in q.tags:
+            if " " in tag:
+                warnings.append(InteropWarning(None, f"spaces in tag {tag!r} became '_'", q.id))
+            tags.append(tag.replace(" ", "_"))
+        if isinstance(q, models.Cloze):
+            front = cloze_to_anki(q, warnings)
+            back = q.explanation
+            notetype = "Cloze"
+        else:
+            front = q.prompt if isinstance(q, models.Flashcard) else describe_question(q)
+            back = describe_answer(q) + EXPLANATION_RULE + q.explanation
+            notetype = "Basic"
+            if not isinstance(q, models.Flashcard):
+                as_basic += 1
+            if q.hint:
+                warnings.append(InteropWarning(None, "the hint is not part of a Basic note", q.id))
+        writer.writerow(
+            [note_guid(bank.id, q.id), notetype, bank.title, front, back, " ".join(tags)]
+        )
+    if as_basic:
+        warnings.append(
+            InteropWarning(
+                None,
+                f"{as_basic} question(s) of other types exported as Basic notes "
+                "(front: prompt and choices; back: answer and explanation)",
+            )
+        )
+    return ExportResult(buf.getvalue(), warnings, len(bank.questions))
+
+
+def cloze_to_anki(q: models.Cloze, warnings: list[InteropWarning]) -> str:
+    """A cloze text in Anki's form: every gap `{{c1::answer}}` (one card asks all the gaps)."""
+    first = True
+
+    def gap(m: re.Match[str]) -> str:
+        nonlocal first
+        alts = [a.strip() for a in m.group(1).split("|") if a.strip()]
+        if len(alts) > 1:
+            warnings.append(
+                InteropWarning(
+                    None, f"alternative answers {alts[1:]} dropped (Anki shows one)", q.id
+                )
+            )
+        hint = f"::{q.hint}" if first and q.hint else ""
+        first = False
+        return "{{c1::" + alts[0] + hint + "}}"
+
+    return models.CLOZE_GAP.sub(gap, q.text)

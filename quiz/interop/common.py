@@ -1,0 +1,316 @@
+"""Shared pieces of the importers and exporters: errors, warnings, ids, bank assembly.
+
+Importers turn a file into plain question dicts (one per source item, with the line it came
+from); `build_bank` validates each against the schema so one bad item becomes a located
+warning instead of sinking the whole file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from pydantic import ValidationError
+
+from quiz import models
+
+#: What an imported question says when its source had no explanation (the schema needs one).
+PLACEHOLDER_EXPLANATION = "No explanation was given in the imported file."
+
+#: The prompt of a cloze made from a GIFT missing-word question or an Anki cloze note.
+CLOZE_PROMPT = "Fill in the gap."
+
+#: Between a card's back and its explanation in exported Anki notes; the importer splits there.
+EXPLANATION_RULE = "\n\n---\n"
+
+#: Formats the importers read and the exporters write.
+IMPORT_FORMATS: tuple[str, ...] = ("gift", "aiken", "anki", "csv")
+EXPORT_FORMATS: tuple[str, ...] = ("gift", "aiken", "csv", "anki", "apkg")
+
+
+class InteropError(Exception):
+    """A file that cannot be imported, located by line and column (1-based) when known."""
+
+    def __init__(
+        self, message: str, *, path: str = "", line: int | None = None, column: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class InteropWarning:
+    """An item skipped or approximated during import or export."""
+
+    line: int | None
+    message: str
+    question: str | None = None
+
+    def format(self, path: str = "") -> str:
+        """`path:line: question <id>: message`, leaving out the parts that are unknown."""
+        parts = [path or "<input>"]
+        if self.line is not None:
+            parts[0] += f":{self.line}"
+        if self.question:
+            parts.append(f"question {self.question}")
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+@dataclass
+class ImportResult:
+    """A validated bank and everything that was skipped or approximated on the way."""
+
+    bank: models.Bank
+    warnings: list[InteropWarning] = field(default_factory=list)
+
+
+@dataclass
+class ExportResult:
+    """The exported text (None for binary formats) and what could not be carried over."""
+
+    text: str | None
+    warnings: list[InteropWarning] = field(default_factory=list)
+    exported: int = 0
+
+
+@dataclass
+class Draft:
+    """One imported question before validation: its data and the line it started on."""
+
+    data: dict[str, Any]
+    line: int
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A schema-valid slug for `text` (lowercase ascii words joined by '-'), maybe empty."""
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9_]+", "-", norm.lower())
+    # Keep an underscore between words (so "my_bank" stays itself); collapse separator runs.
+    slug = re.sub(r"[-_]*_[-_]*", "_", slug)
+    slug = re.sub(r"-+", "-", slug).strip("-_")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        at = max(cut.rfind("-"), cut.rfind("_"))
+        slug = (cut[:at] if at > 0 else slug[:max_length]).strip("-_")
+    return slug
+
+
+def prompt_slug(prompt: str, max_words: int = 6) -> str:
+    """An id made from the first words of a prompt."""
+    words = re.findall(r"[A-Za-z0-9]+", unicodedata.normalize("NFKD", prompt))
+    return slugify(" ".join(words[:max_words]), 40)
+
+
+class IdMaker:
+    """Hands out unique question ids: `base`, then `base-2`, `base-3`, ..."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def make(self, wanted: str, fallback: str) -> str:
+        """A unique slug from `wanted` (or `fallback` when that slugifies to nothing)."""
+        base = slugify(wanted) or slugify(fallback) or "q"
+        candidate, n = base, 2
+        while candidate in self.used:
+            candidate = f"{base[:70]}-{n}"
+            n += 1
+        self.used.add(candidate)
+        return candidate
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of an HTML fragment; block ends and <br> become newlines."""
+
+    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
+    PLAIN = frozenset({"br", "p", "div", "span"})
+    DROP = frozenset({"script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.lossy: set[str] = set()
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.DROP:
+            self._skip += 1
+        if tag not in self.PLAIN:
+            self.lossy.add(tag)
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.DROP and self._skip:
+            self._skip -= 1
+        elif tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> tuple[str, set[str]]:
+    """Safe plain text of an HTML fragment, and the markup tags whose meaning was lost."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment, set()
+    parser = _TextExtractor()
+    parser.feed(fragment)
+    parser.close()
+    text = html.unescape("".join(parser.parts)).replace("\xa0", " ")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip(), parser.lossy
+
+
+def first_error(exc: ValidationError) -> str:
+    """The first pydantic error as `field: message` (the union's type tag left out)."""
+    err = exc.errors()[0]
+    parts = [str(p) for p in err["loc"]]
+    if parts and parts[0] in models.QUESTION_TYPES:
+        parts = parts[1:]
+    loc = ".".join(parts)
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg
+
+
+def build_bank(
+    drafts: list[Draft],
+    *,
+    bank_id: str,
+    title: str,
+    path: str,
+    warnings: list[InteropWarning],
+    description: str = "",
+) -> ImportResult:
+    """Validate every draft; invalid ones become warnings. Raises InteropError if none is left."""
+    questions: list[models.Question] = []
+    for draft in drafts:
+        data = draft.data
+        placeholder = not str(data.get("explanation") or "").strip()
+        if placeholder:
+            data["explanation"] = PLACEHOLDER_EXPLANATION
+        try:
+            questions.append(models.QUESTION_ADAPTER.validate_python(data))
+        except ValidationError as exc:
+            warnings.append(
+                InteropWarning(draft.line, f"skipped: {first_error(exc)}", data.get("id"))
+            )
+            continue
+        if placeholder:
+            warnings.append(
+                InteropWarning(
+                    draft.line, "no explanation in the source; a placeholder was used", data["id"]
+                )
+            )
+    if not questions:
+        raise InteropError("no question could be imported from this file", path=path)
+    slug = slugify(bank_id) or "imported"
+    try:
+        bank = models.Bank.model_validate(
+            {
+                "schema": models.SCHEMA_VERSION,
+                "id": slug,
+                "title": title.strip() or slug,
+                "description": description,
+                "questions": questions,
+            }
+        )
+    except ValidationError as exc:  # pragma: no cover - the drafts were validated one by one
+        raise InteropError(first_error(exc), path=path) from exc
+    warnings.sort(key=lambda w: w.line or 0)
+    return ImportResult(bank, warnings)
+
+
+def title_from_stem(stem: str) -> str:
+    """A readable bank title from a file name: 'my_chem-quiz' -> 'My chem quiz'."""
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else "Imported bank"
+
+
+def location(text: str, offset: int, first_line: int = 1) -> tuple[int, int]:
+    """(line, column), both 1-based, of `offset` in `text` that starts at `first_line`."""
+    line = first_line + text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def format_number(value: float) -> str:
+    """A float as short text that parses back to the same value ('3' for 3.0)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def note_guid(bank_id: str, question_id: str) -> str:
+    """A stable Anki note guid for a question, so re-importing updates the same notes."""
+    digest = hashlib.sha256(f"quiz:{bank_id}:{question_id}".encode()).hexdigest()
+    return "quiz" + digest[:16]
+
+
+def stable_anki_id(bank_id: str, kind: str) -> int:
+    """A stable Anki model/deck id in genanki's recommended range [2**30, 2**31)."""
+    digest = hashlib.sha256(f"quiz:{kind}:{bank_id}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+def describe_answer(q: models.Question) -> str:
+    """The right answer of any question as readable text (for card backs)."""
+    if isinstance(q, models.MultipleChoice | models.MultipleSelect):
+        return "\n".join(c.text for c in q.choices if c.correct)
+    if isinstance(q, models.TrueFalse):
+        return "True" if q.answer else "False"
+    if isinstance(q, models.ShortAnswer):
+        return q.accept[0] + (f" (also: {', '.join(q.accept[1:])})" if q.accept[1:] else "")
+    if isinstance(q, models.Numeric):
+        if q.answer is None:
+            text = f"{format_number(q.min or 0)} to {format_number(q.max or 0)}"
+        else:
+            text = format_number(q.answer)
+            if q.tolerance:
+                text += f" ± {format_number(q.tolerance)}"
+        return text + (f" {q.unit}" if q.unit else "")
+    if isinstance(q, models.Ordering):
+        return "\n".join(f"{i}. {item}" for i, item in enumerate(q.items, 1))
+    if isinstance(q, models.Matching):
+        return "\n".join(f"{p.left} → {p.right}" for p in q.pairs)
+    if isinstance(q, models.Cloze):
+        return models.CLOZE_GAP.sub(lambda m: m.group(1).split("|")[0].strip(), q.text)
+    return q.back
+
+
+def describe_question(q: models.Question) -> str:
+    """The front of a card for any question: the prompt plus what the learner chooses from."""
+    lines = [q.prompt]
+    if isinstance(q, models.MultipleChoice | models.MultipleSelect):
+        lines += [f"{chr(65 + i)}. {c.text}" for i, c in enumerate(q.choices)]
+    elif isinstance(q, models.TrueFalse):
+        lines.append("True or false?")
+    elif isinstance(q, models.Ordering):
+        lines += [f"- {item}" for item in sorted(q.items)]
+    elif isinstance(q, models.Matching):
+        lines += [f"- {p.left}" for p in q.pairs] + [
+            f"- {p.right}" for p in sorted(q.pairs, key=lambda p: p.right)
+        ]
+    elif isinstance(q, models.Cloze):
+        lines.append(models.CLOZE_GAP.sub("_____", q.text))
+    return "\n".join(lines)

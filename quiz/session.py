@@ -1,0 +1,577 @@
+"""A quiz run as plain state: the queue, the answers so far, the score and the clock.
+
+`QuizSession` knows nothing of Textual or SQLite. It grades answers through an injected
+grader (default: `quiz.grading.grade`) and reports every answer to a `Recorder` the moment it
+is given, so a killed process loses nothing; the app supplies a recorder backed by the store.
+A session's *plan* (mode, options and the queue as bank/question ids) is plain JSON data, so
+an unfinished session can be rebuilt from the store and resumed where it stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
+
+from quiz.models import Bank, Question, cloze_gaps
+
+if TYPE_CHECKING:
+    from quiz.grading import GradeResult
+
+#: Whatever the grading contract accepts for a question type (int, list, str, bool, float).
+Answer = Any
+Grader = Callable[[Question, Answer], "GradeResult"]
+
+#: Self-ratings of flashcards mode, as Anki names them.
+RATING_NAMES: dict[int, str] = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+class Mode(StrEnum):
+    """How a session was started; shown to the learner and kept with the session."""
+
+    QUIZ = "quiz"
+    REVIEW = "review"
+    FLASHCARDS = "flashcards"
+    RETRY = "retry"
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One question to ask, and the bank it comes from."""
+
+    bank_id: str
+    question: Question
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(bank id, question id): how the store names the card."""
+        return (self.bank_id, self.question.id)
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """What happened to one item of the queue."""
+
+    item: QueueItem
+    answer: Answer | None  # None when the time ran out
+    result: GradeResult
+    elapsed_ms: int
+    hinted: bool = False
+    timed_out: bool = False
+    rating: int | None = None  # the learner's own 1..4 in flashcards mode
+
+    @property
+    def correct(self) -> bool:
+        """Fully right (partial credit counts as missed)."""
+        return str(self.result.outcome) == "correct"
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """Choices made when starting: how many questions, shuffling, the per-question limit."""
+
+    count: int | None = None  # None: all questions
+    seed: int | None = None
+    shuffle: bool = True
+    time_limit: float | None = None  # seconds per question; None: no limit
+    tag: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain JSON data."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> SessionOptions:
+        """The inverse of `to_data`; unknown keys are ignored (older or newer plans)."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+class Recorder(Protocol):
+    """Where a session's answers go as they are given (the store, in the app)."""
+
+    def record(self, record: AnswerRecord) -> None:
+        """Persist one answer (and the card update it implies) now."""
+
+    def undo(self, record: AnswerRecord) -> None:
+        """Forget the last recorded answer, restoring its card."""
+
+    def finish(self, session: QuizSession) -> None:
+        """Mark the session complete."""
+
+
+class NullRecorder:
+    """A recorder that keeps nothing: for previews and tests of pure state."""
+
+    def record(self, record: AnswerRecord) -> None:
+        """Keep nothing."""
+
+    def undo(self, record: AnswerRecord) -> None:
+        """Nothing to undo."""
+
+    def finish(self, session: QuizSession) -> None:
+        """Nothing to finish."""
+
+
+class StoreRecorder:
+    """Records a session's answers in a `quiz.store.Store` as they are given.
+
+    Each answer is one `record_attempt` call: the attempt and its FSRS card update commit
+    together. A retry of missed questions is stored but does not reschedule the cards (they
+    were just reviewed). In flashcards mode the stored answer is the learner's rating.
+    """
+
+    def __init__(self, store: Any, profile: str, session_id: int, *, schedule: bool = True):
+        self.store = store
+        self.profile = profile
+        self.session_id = session_id
+        self.schedule = schedule
+
+    def record(self, record: AnswerRecord) -> None:
+        """Store the attempt and update the card, in one transaction."""
+        self.store.record_attempt(
+            self.session_id,
+            self.profile,
+            record.item.bank_id,
+            record.item.question.id,
+            answer=record.rating if record.rating is not None else record.answer,
+            outcome=str(record.result.outcome),
+            score=record.result.score,
+            time_ms=record.elapsed_ms,
+            hinted=record.hinted,
+            self_rating=record.rating,
+            schedule=self.schedule,
+        )
+
+    def undo(self, record: AnswerRecord) -> None:
+        """Delete the last attempt and restore its card."""
+        self.store.undo_last_attempt(self.session_id)
+
+    def finish(self, session: QuizSession) -> None:
+        """Mark the stored session finished."""
+        self.store.finish_session(self.session_id)
+
+
+def stored_answers(mode: str, attempts: Iterable[Any]) -> list[dict[str, Any]]:
+    """The store's attempt records as `QuizSession.resume` takes them."""
+    out: list[dict[str, Any]] = []
+    for a in attempts:
+        entry: dict[str, Any] = {
+            "bank_id": a.bank_id,
+            "question_id": a.question_id,
+            "answer": a.answer,
+            "elapsed_ms": a.time_ms or 0,
+            "hinted": a.hinted,
+        }
+        if mode == Mode.FLASHCARDS:
+            entry["rating"] = a.answer
+        elif a.answer is None:
+            entry["timed_out"] = True
+        out.append(entry)
+    return out
+
+
+class SessionError(Exception):
+    """A session cannot be built (no matching questions) or an action is out of turn."""
+
+
+def _default_grader(question: Question, answer: Answer) -> GradeResult:
+    from quiz.grading import grade  # imported late: grading pulls in rapidfuzz
+
+    return grade(question, answer)
+
+
+def placeholder_answer(question: Question) -> Answer:
+    """Some well-formed answer for `question`, used to learn its right answer from the grader."""
+    match question.type:
+        case "multiple_choice":
+            return 0
+        case "multiple_select":
+            return []
+        case "true_false":
+            return not question.answer
+        case "short_answer":
+            return ""
+        case "numeric":
+            return ""  # unparsable: graded incorrect, with the right answer
+        case "cloze":
+            return [""] * len(cloze_gaps(question.text))
+        case "ordering":
+            return list(range(len(question.items)))
+        case "matching":
+            return [None] * len(question.pairs)
+        case _:
+            return 1
+
+
+def select_questions(
+    banks: Iterable[Bank], *, tag: str | None = None
+) -> list[QueueItem]:
+    """Every question of `banks` (in file order), or those tagged `tag` (or whose bank is)."""
+    items: list[QueueItem] = []
+    for bank in banks:
+        for q in bank.questions:
+            if tag is None or tag in q.tags or tag in bank.tags:
+                items.append(QueueItem(bank.id, q))
+    return items
+
+
+@dataclass
+class QuizSession:
+    """One run through a queue of questions.
+
+    The flow is: `current` -> `submit(answer)` (or `time_out()` / `rate(n)`) -> `advance()`,
+    until `finished`. `undo()` takes back the last answer and returns to its question.
+    """
+
+    mode: Mode
+    queue: list[QueueItem]
+    options: SessionOptions = field(default_factory=SessionOptions)
+    recorder: Recorder = field(default_factory=NullRecorder)
+    grader: Grader = _default_grader
+    clock: Callable[[], float] = time.monotonic
+    session_id: int | None = None
+    title: str = ""
+    records: list[AnswerRecord] = field(default_factory=list)
+    index: int = 0
+    #: True between an answer and `advance()`: the feedback is on screen.
+    answered: bool = False
+    started_at: float = 0.0
+    question_started_at: float = 0.0
+    #: Time spent in earlier runs of a resumed session.
+    elapsed_before: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.queue:
+            raise SessionError("there are no questions to ask")
+        now = self.clock()
+        self.started_at = self.started_at or now
+        self.question_started_at = self.question_started_at or now
+
+    # -- building ----------------------------------------------------------------------
+
+    @classmethod
+    def from_banks(
+        cls,
+        banks: Sequence[Bank],
+        *,
+        mode: Mode = Mode.QUIZ,
+        options: SessionOptions | None = None,
+        **kw: Any,
+    ) -> QuizSession:
+        """A quiz over `banks` (or one tag across them): all or N questions, maybe shuffled."""
+        options = options or SessionOptions()
+        items = select_questions(banks, tag=options.tag)
+        if not items:
+            what = f"tagged {options.tag!r}" if options.tag else "in these banks"
+            raise SessionError(f"no questions {what}")
+        if options.shuffle:
+            random.Random(options.seed).shuffle(items)
+        if options.count is not None:
+            if options.count < 1:
+                raise SessionError(f"the question count must be at least 1, not {options.count}")
+            items = items[: options.count]
+        if not kw.get("title"):
+            kw["title"] = (
+                f"#{options.tag}" if options.tag else " + ".join(b.title for b in banks)
+            )
+        return cls(mode=mode, queue=items, options=options, **kw)
+
+    @classmethod
+    def from_due(
+        cls,
+        due: Iterable[tuple[str, str, bool]],
+        banks: Mapping[str, Bank],
+        *,
+        options: SessionOptions | None = None,
+        **kw: Any,
+    ) -> QuizSession:
+        """Review: the due cards `(bank_id, question_id, missed)`, missed ones first.
+
+        Cards whose bank or question no longer exists are left out. The order within each
+        group is the order given (the store lists the most overdue first).
+        """
+        options = options or SessionOptions(shuffle=False)
+        missed: list[QueueItem] = []
+        rest: list[QueueItem] = []
+        for bank_id, question_id, was_missed in due:
+            bank = banks.get(bank_id)
+            q = bank.question(question_id) if bank else None
+            if q is None:
+                continue
+            (missed if was_missed else rest).append(QueueItem(bank_id, q))
+        items = missed + rest
+        if options.count is not None:
+            items = items[: options.count]
+        if not items:
+            raise SessionError("nothing is due for review")
+        kw.setdefault("title", "Review")
+        return cls(mode=Mode.REVIEW, queue=items, options=options, **kw)
+
+    def retry_missed(self, **kw: Any) -> QuizSession:
+        """A new session over the questions this one missed (wrong, partial or timed out)."""
+        items = self.missed_items()
+        if not items:
+            raise SessionError("nothing was missed")
+        kw.setdefault("recorder", NullRecorder())
+        kw.setdefault("grader", self.grader)
+        kw.setdefault("clock", self.clock)
+        kw.setdefault("title", f"Retry: {self.title}" if self.title else "Retry")
+        options = dataclasses.replace(self.options, count=None, shuffle=False)
+        return QuizSession(mode=Mode.RETRY, queue=items, options=options, **kw)
+
+    def plan(self) -> dict[str, Any]:
+        """What the store keeps to rebuild this session: plain JSON data."""
+        return {
+            "mode": str(self.mode),
+            "title": self.title,
+            "options": self.options.to_data(),
+            "queue": [[i.bank_id, i.question.id] for i in self.queue],
+        }
+
+    @classmethod
+    def resume(
+        cls,
+        plan: Mapping[str, Any],
+        answers: Sequence[Mapping[str, Any]],
+        banks: Mapping[str, Bank],
+        **kw: Any,
+    ) -> QuizSession:
+        """Rebuild a stored session: its plan plus the answers already recorded, in order.
+
+        Each answer is a mapping with `bank_id`, `question_id`, `answer`, and optionally
+        `elapsed_ms`, `hinted`, `timed_out`, `rating`. Answers are re-graded (grading is
+        deterministic) so the results screen shows them as they were. Questions that vanished
+        from their bank since are dropped from the queue.
+        """
+        queue: list[QueueItem] = []
+        for bank_id, question_id in plan.get("queue", []):
+            bank = banks.get(bank_id)
+            q = bank.question(question_id) if bank else None
+            if q is not None:
+                queue.append(QueueItem(bank_id, q))
+        if not queue:
+            raise SessionError("none of the session's questions exist any more")
+        options = SessionOptions.from_data(plan.get("options", {}))
+        kw.setdefault("title", plan.get("title", ""))
+        session = cls(mode=Mode(plan.get("mode", "quiz")), queue=queue, options=options, **kw)
+        by_key = {item.key: item for item in queue}
+        done: list[QueueItem] = []
+        for a in answers:
+            item = by_key.get((a["bank_id"], a["question_id"]))
+            if item is None:
+                continue
+            timed_out = bool(a.get("timed_out", False))
+            rating = a.get("rating")
+            if timed_out:
+                result = session._timeout_result(item.question)
+            elif rating is not None and session.mode is Mode.FLASHCARDS:
+                result = session._rating_result(item.question, int(rating))
+            else:
+                result = session.grader(item.question, a.get("answer"))
+            session.records.append(
+                AnswerRecord(
+                    item=item,
+                    answer=a.get("answer"),
+                    result=result,
+                    elapsed_ms=int(a.get("elapsed_ms", 0)),
+                    hinted=bool(a.get("hinted", False)),
+                    timed_out=timed_out,
+                    rating=int(rating) if rating is not None else None,
+                )
+            )
+            done.append(item)
+            session.elapsed_before += int(a.get("elapsed_ms", 0)) / 1000
+        # Answered items go first, in the order they were answered; the rest keep their order.
+        done_keys = {i.key for i in done}
+        session.queue = done + [i for i in queue if i.key not in done_keys]
+        session.index = len(done)
+        return session
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        """How many questions this session asks."""
+        return len(self.queue)
+
+    @property
+    def finished(self) -> bool:
+        """Every question has been answered and the last feedback dismissed."""
+        return self.index >= len(self.queue)
+
+    @property
+    def current(self) -> QueueItem | None:
+        """The question on screen (answered or not), or None when finished."""
+        return None if self.finished else self.queue[self.index]
+
+    @property
+    def last(self) -> AnswerRecord | None:
+        """The most recent answer."""
+        return self.records[-1] if self.records else None
+
+    @property
+    def score(self) -> float:
+        """Sum of the answers' scores (partial credit counts fractionally)."""
+        return sum(r.result.score for r in self.records)
+
+    @property
+    def correct_count(self) -> int:
+        """Answers that were fully right."""
+        return sum(1 for r in self.records if r.correct)
+
+    @property
+    def percent(self) -> float:
+        """Score as a percentage of the questions answered so far (0 when none)."""
+        return 100.0 * self.score / len(self.records) if self.records else 0.0
+
+    def elapsed(self) -> float:
+        """Seconds spent in this session so far, including earlier runs when resumed."""
+        return self.elapsed_before + (self.clock() - self.started_at)
+
+    def question_elapsed(self) -> float:
+        """Seconds the current question has been on screen."""
+        return self.clock() - self.question_started_at
+
+    def time_left(self) -> float | None:
+        """Seconds left for the current question, or None without a time limit."""
+        if self.options.time_limit is None:
+            return None
+        return max(0.0, self.options.time_limit - self.question_elapsed())
+
+    def missed_items(self) -> list[QueueItem]:
+        """Items answered wrongly, partly, or not in time, in the order asked."""
+        return [r.item for r in self.records if not r.correct]
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _require_open(self) -> QueueItem:
+        item = self.current
+        if item is None:
+            raise SessionError("the session is finished")
+        if self.answered:
+            raise SessionError("this question is already answered")
+        return item
+
+    def _elapsed_ms(self) -> int:
+        return max(0, round(self.question_elapsed() * 1000))
+
+    def _store(self, record: AnswerRecord) -> AnswerRecord:
+        # Record first: if the store refuses, the state must not move on without it.
+        self.recorder.record(record)
+        self.records.append(record)
+        self.answered = True
+        return record
+
+    def submit(
+        self, answer: Answer, *, hinted: bool = False, elapsed_ms: int | None = None
+    ) -> AnswerRecord:
+        """Grade and record the learner's answer to the current question."""
+        item = self._require_open()
+        if self.mode is Mode.FLASHCARDS:
+            raise SessionError("in flashcards mode, rate your recall with rate(1..4)")
+        if self.options.time_limit is not None and self.time_left() == 0:
+            return self.time_out()
+        result = self.grader(item.question, answer)
+        return self._store(
+            AnswerRecord(
+                item=item,
+                answer=answer,
+                result=result,
+                elapsed_ms=self._elapsed_ms() if elapsed_ms is None else elapsed_ms,
+                hinted=hinted,
+            )
+        )
+
+    def _timeout_result(self, question: Question) -> GradeResult:
+        base = self.grader(question, placeholder_answer(question))
+        return dataclasses.replace(
+            base,
+            outcome=type(base.outcome)("incorrect"),
+            score=0.0,
+            feedback=(),
+            note="Time ran out.",
+        )
+
+    def time_out(self) -> AnswerRecord:
+        """The time limit ran out: record the current question as incorrect."""
+        item = self._require_open()
+        return self._store(
+            AnswerRecord(
+                item=item,
+                answer=None,
+                result=self._timeout_result(item.question),
+                elapsed_ms=self._elapsed_ms(),
+                timed_out=True,
+            )
+        )
+
+    def _rating_result(self, question: Question, rating: int) -> GradeResult:
+        if question.type == "flashcard":
+            return self.grader(question, rating)
+        base = self.grader(question, placeholder_answer(question))
+        outcome, score = {1: ("incorrect", 0.0), 2: ("partial", 0.5)}.get(
+            rating, ("correct", 1.0)
+        )
+        return dataclasses.replace(
+            base, outcome=type(base.outcome)(outcome), score=score, feedback=(), note=None
+        )
+
+    def right_answer(self, question: Question) -> str:
+        """The right answer of `question`, human readable (shown when a card is flipped)."""
+        if question.type == "flashcard":
+            return question.back
+        return self.grader(question, placeholder_answer(question)).correct_answer
+
+    def rate(self, rating: int) -> AnswerRecord:
+        """Flashcards mode: the learner's own rating of their recall, 1 (Again) to 4 (Easy)."""
+        item = self._require_open()
+        if rating not in RATING_NAMES:
+            raise SessionError(f"a rating is 1 to 4, not {rating}")
+        return self._store(
+            AnswerRecord(
+                item=item,
+                answer=rating if item.question.type == "flashcard" else None,
+                result=self._rating_result(item.question, rating),
+                elapsed_ms=self._elapsed_ms(),
+                rating=rating,
+            )
+        )
+
+    def advance(self) -> QueueItem | None:
+        """Leave the feedback and go to the next question; returns it (None at the end)."""
+        if not self.answered:
+            raise SessionError("answer the question before going on")
+        self.answered = False
+        self.index += 1
+        self.question_started_at = self.clock()
+        if self.finished:
+            self.recorder.finish(self)
+        return self.current
+
+    def drop_current(self) -> QueueItem | None:
+        """Take the current (unanswered) question out of this run: it was suspended or buried."""
+        self._require_open()
+        del self.queue[self.index]
+        self.question_started_at = self.clock()
+        if self.finished and self.records:
+            self.recorder.finish(self)
+        return self.current
+
+    def undo(self) -> AnswerRecord:
+        """Take back the last answer and return to its question, unanswered."""
+        if not self.records:
+            raise SessionError("there is no answer to undo")
+        record = self.records[-1]
+        self.recorder.undo(record)
+        self.records.pop()
+        # The answered item is the last record's; with the feedback still up, the index
+        # points at it already, otherwise it is the previous one.
+        self.index = len(self.records)
+        self.answered = False
+        self.question_started_at = self.clock()
+        return record

@@ -1,0 +1,1 @@
+"""The study app's screens: Home, Study, Results, Stats, Help and the dialogs."""

@@ -1,0 +1,186 @@
+"""Small modal dialogs that return their answer through `dismiss()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.validation import Number
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+
+class ResumeDialog(ModalScreen[bool]):
+    """"You have an unfinished session: resume it?" Returns True to resume."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Resume", id="resume.yes"),
+        Binding("n,escape", "answer(False)", "Discard", id="resume.no"),
+    ]
+
+    def __init__(self, stored: Any) -> None:
+        super().__init__()
+        self.stored = stored
+
+    def compose(self) -> ComposeResult:
+        st = self.stored
+        title = st.scope.get("title") or st.mode
+        done, total = len(st.answered), len(st.queue)
+        with Vertical(classes="dialog"):
+            yield Label(Text("Unfinished session", style="bold"))
+            yield Static(
+                Text(f"{title} ({st.mode}): {done} of {total} answered. Resume it?"),
+                id="resume-text",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Resume (y)", id="yes", variant="primary")
+                yield Button("Discard (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, resume: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(resume)
+
+
+@dataclass(frozen=True)
+class StartOptions:
+    """What the start dialog returns."""
+
+    mode: str = "quiz"
+    count: int | None = None
+    time_limit: float | None = None
+
+
+class StartOptionsDialog(ModalScreen[StartOptions | None]):
+    """How many questions, a time limit per question, and the mode."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="start.cancel")]
+
+    def __init__(self, mode: str = "quiz") -> None:
+        super().__init__()
+        self.mode = mode
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text("Start options", style="bold"))
+            yield Label("Mode")
+            yield Select(
+                [("Quiz", "quiz"), ("Flashcards", "flashcards")],
+                value=self.mode,
+                allow_blank=False,
+                id="opt-mode",
+            )
+            yield Label("Questions (empty: all)")
+            yield Input(
+                placeholder="all",
+                id="opt-count",
+                type="integer",
+                validators=[Number(minimum=1)],
+            )
+            yield Label("Seconds per question (empty: no limit)")
+            yield Input(
+                placeholder="no limit",
+                id="opt-time",
+                type="number",
+                validators=[Number(minimum=1)],
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Start", id="start", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#opt-count", Input).focus()
+
+    def _value(self, widget_id: str) -> float | None:
+        widget = self.query_one(widget_id, Input)
+        text = widget.value.strip()
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return value if value >= 1 else None
+
+    def _submit(self) -> None:
+        count = self._value("#opt-count")
+        time_limit = self._value("#opt-time")
+        mode = self.query_one("#opt-mode", Select).value
+        self.dismiss(
+            StartOptions(
+                mode=str(mode),
+                count=int(count) if count is not None else None,
+                time_limit=time_limit,
+            )
+        )
+
+    @on(Input.Submitted)
+    def _input_submitted(self) -> None:
+        self._submit()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Close without starting."""
+        self.dismiss(None)
+
+
+class ProfileDialog(ModalScreen[str | None]):
+    """Pick a learner profile or type a new name."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="profile.cancel")]
+
+    def __init__(self, names: list[str], current: str) -> None:
+        super().__init__()
+        self.names = names
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text("Switch profile", style="bold"))
+            yield OptionList(
+                *[
+                    Option(Text(n + ("  (current)" if n == self.current else "")), id=n)
+                    for n in self.names
+                ],
+                id="profile-list",
+            )
+            yield Input(placeholder="new profile name, then Enter", id="profile-new")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#profile-list", OptionList)
+        if self.names:
+            options.focus()
+        else:
+            self.query_one("#profile-new", Input).focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    @on(Input.Submitted, "#profile-new")
+    def _typed(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        if name:
+            self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        """Close without switching."""
+        self.dismiss(None)

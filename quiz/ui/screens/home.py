@@ -1,0 +1,264 @@
+"""Home: every bank with its size, due cards, last score and mastery; Review due on top."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from quiz.ui.app import DataReady
+
+if TYPE_CHECKING:
+    from quiz.ui.app import QuizApp
+
+REVIEW_KEY = "::review"
+TAG_KEY = "::tag"
+INVALID_PREFIX = "::invalid:"
+
+
+def _percent(fraction: float | None) -> Text:
+    return Text("–", style="dim") if fraction is None else Text(f"{100 * fraction:.0f}%")
+
+
+class HomeScreen(Screen[None]):
+    """Pick what to study."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", id="home.start", tooltip="Quiz on the selected bank"),
+        Binding("o", "options", "Options", id="home.options", tooltip="Count, time limit, mode"),
+        Binding("f", "flashcards", "Flashcards", id="home.flashcards"),
+        Binding("r", "review", "Review due", id="home.review", tooltip="Every due card"),
+        Binding("slash", "filter", "Tag filter", id="home.filter", key_display="/"),
+        Binding("s", "app.stats", "Stats", id="home.stats"),
+        Binding("p", "app.switch_profile", "Profile", id="home.profile"),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+    ]
+
+    AUTO_FOCUS = "#banks"
+
+    tag_filter: reactive[str] = reactive("", init=False)
+
+    app: QuizApp  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: The first error of each invalid bank, by path, for the detail line.
+        self._invalid: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home-bar"):
+            yield Static("", id="due-summary")
+            yield Input(placeholder="filter by tag  (/)", id="tag-filter")
+        table: DataTable[Any] = DataTable(id="banks", cursor_type="row", zebra_stripes=True)
+        table.loading = True
+        yield table
+        yield Static("", id="home-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#banks", DataTable)
+        table.add_column("Bank", key="title")
+        table.add_column("Questions", key="count")
+        table.add_column("Due", key="due")
+        table.add_column("Last score", key="last")
+        table.add_column("Mastery", key="mastery")
+        table.focus()
+        if self.app.data is not None:
+            self.refresh_rows()
+
+    def on_data_ready(self, _: DataReady) -> None:
+        self.refresh_rows()
+
+    def on_screen_resume(self) -> None:
+        if self.app.data is not None:
+            self.refresh_rows()
+
+    def watch_tag_filter(self) -> None:
+        self.refresh_rows()
+
+    @on(Input.Changed, "#tag-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.tag_filter = event.value.strip().lstrip("#")
+
+    @on(Input.Submitted, "#tag-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#banks", DataTable).focus()
+
+    def refresh_rows(self) -> None:
+        """Rebuild the table from the catalog and the learner's store."""
+        data = self.app.data
+        if data is None:
+            return
+        table = self.query_one("#banks", DataTable)
+        cursor_key = None
+        if table.row_count:
+            try:
+                cursor_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            except Exception:
+                cursor_key = None
+        table.clear()
+        table.loading = False
+        if self.focused is None:
+            table.focus()  # it could not take focus while loading
+        summaries = data.store.bank_summaries(self.app.profile, data.info)
+        total_due = sum(s.due for s in summaries.values())
+        self.query_one("#due-summary", Static).update(
+            Text.assemble(("Due now: ", "bold"), (str(total_due), "bold"))
+        )
+        table.add_row(
+            Text("★ Review due (all banks)", style="bold"),
+            Text(""),
+            Text(str(total_due), style="bold" if total_due else "dim"),
+            Text(""),
+            Text(""),
+            key=REVIEW_KEY,
+        )
+        tag = self.tag_filter
+        if tag:
+            n = sum(
+                1
+                for lb in data.catalog.banks
+                for q in lb.bank.questions
+                if tag in q.tags or tag in lb.bank.tags
+            )
+            table.add_row(
+                Text(f"# All questions tagged {tag}", style="italic"),
+                Text(str(n)),
+                Text(""),
+                Text(""),
+                Text(""),
+                key=TAG_KEY,
+            )
+        seen: set[str] = set()
+        for loaded in data.catalog.banks:
+            bank = loaded.bank
+            if bank.id in seen:
+                continue
+            seen.add(bank.id)
+            if tag and tag not in bank.tags and not any(tag in q.tags for q in bank.questions):
+                continue
+            s = summaries.get(bank.id)
+            table.add_row(
+                Text(bank.title),
+                Text(str(len(bank.questions))),
+                Text(str(s.due if s else 0)),
+                _percent(s.last_score if s else None),
+                _percent(s.mastery if s else None),
+                key=bank.id,
+            )
+        if not tag:
+            for path, problems in data.catalog.invalid:
+                first = problems[0].format() if problems else "invalid"
+                table.add_row(
+                    Text(f"⚠ {path.name} (invalid)", style="red"),
+                    Text(""),
+                    Text(""),
+                    Text(""),
+                    Text(""),
+                    key=f"{INVALID_PREFIX}{path}",
+                )
+                self._invalid[str(path)] = first
+        if cursor_key is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(cursor_key))
+            except Exception:
+                pass
+        self._show_detail()
+
+    def _selected_key(self) -> str | None:
+        table = self.query_one("#banks", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+        return str(key) if key is not None else None
+
+    @on(DataTable.RowHighlighted, "#banks")
+    def _show_detail(self) -> None:
+        detail = self.query_one("#home-detail", Static)
+        key = self._selected_key()
+        data = self.app.data
+        if key is None or data is None:
+            detail.update("")
+            return
+        if key == REVIEW_KEY:
+            detail.update(Text("Every due card across banks, the ones you missed first."))
+        elif key == TAG_KEY:
+            detail.update(Text(f"A quiz on every question tagged {self.tag_filter!r}."))
+        elif key.startswith(INVALID_PREFIX):
+            path = key[len(INVALID_PREFIX) :]
+            detail.update(Text(self._invalid.get(path, ""), style="red"))
+        else:
+            loaded = data.banks.get(key)
+            if loaded is not None:
+                bank = loaded.bank
+                parts = [bank.description or bank.title]
+                if bank.tags:
+                    parts.append("tags: " + ", ".join(bank.tags))
+                detail.update(Text("  ·  ".join(parts)))
+
+    @on(DataTable.RowSelected, "#banks")
+    def _row_selected(self) -> None:
+        self.action_start()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _start(self, mode: str, *, ask: bool = False) -> None:
+        from quiz.session import Mode, SessionOptions
+
+        key = self._selected_key()
+        if key is None or self.app.data is None:
+            return
+        if key == REVIEW_KEY:
+            self.app.start_review()
+            return
+        if key.startswith(INVALID_PREFIX):
+            self.notify("This bank is invalid: run `quiz validate` on it.", markup=False)
+            return
+        bank_ids = [] if key == TAG_KEY else [key]
+        tag = self.tag_filter if key == TAG_KEY else None
+        if not ask:
+            self.app.start_study(bank_ids, mode=Mode(mode), options=SessionOptions(tag=tag))
+            return
+        from quiz.ui.screens.dialogs import StartOptions, StartOptionsDialog
+
+        def chosen(opts: StartOptions | None) -> None:
+            if opts is None:
+                return
+            self.app.start_study(
+                bank_ids,
+                mode=Mode(opts.mode),
+                options=SessionOptions(count=opts.count, time_limit=opts.time_limit, tag=tag),
+            )
+
+        self.app.push_screen(StartOptionsDialog(mode=mode), chosen)
+
+    def action_start(self) -> None:
+        """Quiz on the selected bank: all its questions, shuffled."""
+        self._start("quiz")
+
+    def action_flashcards(self) -> None:
+        """Flashcards on the selected bank: flip with space, rate 1-4."""
+        self._start("flashcards")
+
+    def action_options(self) -> None:
+        """Start with options: how many questions, a time limit, the mode."""
+        self._start("quiz", ask=True)
+
+    def action_review(self) -> None:
+        """Review every due card."""
+        self.app.start_review()
+
+    def action_filter(self) -> None:
+        """Focus the tag filter."""
+        self.query_one("#tag-filter", Input).focus()

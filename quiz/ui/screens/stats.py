@@ -1,0 +1,181 @@
+"""Stats: accuracy per bank and tag, streak, review heatmap, due forecast, retention, leeches."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+if TYPE_CHECKING:
+    from quiz.ui.app import QuizApp
+
+SHADES = " ░▒▓█"
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def pct(value: float | None) -> str:
+    """A 0..1 fraction as a percentage, or a dash."""
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def heatmap_text(days: list[dict[str, Any]], weeks: int = 26) -> Text:
+    """Reviews per day as a week-by-column grid of shaded cells (Mon..Sun rows)."""
+    days = days[-weeks * 7 :]
+    if not days:
+        return Text("no reviews yet", style="dim")
+    first = date.fromisoformat(days[0]["date"])
+    # Pad the start so columns are whole weeks beginning on Monday.
+    pad = first.weekday()
+    counts: list[int | None] = [None] * pad + [int(d["reviews"]) for d in days]
+    top = max((c for c in counts if c), default=0)
+    text = Text()
+    for row, name in enumerate(["Mon", "", "Wed", "", "Fri", "", "Sun"]):
+        text.append(f"{name:<4}", style="dim")
+        for col in range(row, len(counts), 7):
+            c = counts[col]
+            if c is None:
+                text.append("  ")
+            elif c == 0:
+                text.append("· ", style="dim")
+            else:
+                level = 1 + min(3, (c - 1) * 4 // max(1, top))
+                text.append(SHADES[level] * 2, style="green")
+        text.append("\n")
+    text.append(f"    max {top} reviews a day", style="dim")
+    return text
+
+
+def forecast_text(days: list[dict[str, Any]]) -> Text:
+    """Cards due per day over the coming days as a bar line, with the total."""
+    counts = [int(d["due"]) for d in days]
+    top = max(counts, default=0)
+    text = Text("today ", style="dim")
+    for c in counts:
+        if c == 0:
+            text.append("_", style="dim")
+        else:
+            text.append(BARS[min(7, (c * 8 - 1) // max(1, top))], style="bold cyan")
+    text.append(f" +{len(counts) - 1}d", style="dim")
+    text.append(f"\n{sum(counts)} due in the next {len(counts)} days; busiest day {top}")
+    return text
+
+
+class StatsScreen(Screen[None]):
+    """The learner's progress."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="stats.back"),
+        Binding("r", "reload", "Refresh", id="stats.refresh"),
+    ]
+
+    app: QuizApp  # type: ignore[assignment]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="stats-body"):
+            yield Static("", id="stats-totals")
+            yield Static(Text("Banks", style="bold"), classes="stats-heading")
+            yield DataTable(id="stats-banks", cursor_type="none", zebra_stripes=True)
+            yield Static(Text("Tags", style="bold"), classes="stats-heading")
+            yield DataTable(id="stats-tags", cursor_type="none", zebra_stripes=True)
+            yield Static(Text("Reviews (last 26 weeks)", style="bold"), classes="stats-heading")
+            yield Static("", id="stats-heatmap")
+            yield Static(Text("Due forecast", style="bold"), classes="stats-heading")
+            yield Static("", id="stats-forecast")
+            yield Static(Text("Weakest questions", style="bold"), classes="stats-heading")
+            yield Static("", id="stats-weakest")
+            yield Static(Text("Leeches", style="bold"), classes="stats-heading")
+            yield Static("", id="stats-leeches")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Stats · {self.app.profile}"
+        self.action_reload()
+        self.query_one("#stats-body").focus()
+
+    def _prompt(self, bank_id: str, question_id: str) -> str:
+        data = self.app.data
+        loaded = data.banks.get(bank_id) if data else None
+        q = loaded.bank.question(question_id) if loaded else None
+        text = q.prompt.replace("\n", " ") if q else question_id
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    def action_reload(self) -> None:
+        """Read the numbers again from the store."""
+        data = self.app.data
+        if data is None:
+            return
+        report = data.store.stats_report(self.app.profile, data.info)
+        t = report["totals"]
+        streak = report["streak"]
+        ret = report["retention"]
+        self.query_one("#stats-totals", Static).update(
+            Text.assemble(
+                ("Attempts ", "bold"),
+                str(t["attempts"]),
+                ("   Accuracy ", "bold"),
+                pct(t["accuracy"]),
+                ("   Due now ", "bold"),
+                str(t["due_now"]),
+                ("   Streak ", "bold"),
+                f"{streak['current']} days (longest {streak['longest']})",
+                "\n",
+                (f"True retention ({ret['days']} days) ", "bold"),
+                f"young {pct(ret['young']['rate'])} of {ret['young']['total']}, "
+                f"mature {pct(ret['mature']['rate'])} of {ret['mature']['total']}",
+            )
+        )
+        banks = self.query_one("#stats-banks", DataTable)
+        banks.clear(columns=True)
+        banks.add_columns("Bank", "Seen", "Accuracy", "Last score", "Mastery", "Due", "Leeches")
+        for b in report["banks"]:
+            banks.add_row(
+                Text(b["title"]),
+                Text(f"{b['seen']}/{b['questions']}"),
+                Text(pct(b["accuracy"])),
+                Text(pct(b["last_score"])),
+                Text(pct(b["mastery"])),
+                Text(str(b["due"])),
+                Text(str(b["leeches"])),
+            )
+        tags = self.query_one("#stats-tags", DataTable)
+        tags.clear(columns=True)
+        tags.add_columns("Tag", "Questions", "Attempts", "Accuracy")
+        for tg in report["tags"]:
+            tags.add_row(
+                Text(tg["tag"]),
+                Text(str(tg["questions"])),
+                Text(str(tg["attempts"])),
+                Text(pct(tg["accuracy"])),
+            )
+        self.query_one("#stats-heatmap", Static).update(heatmap_text(report["heatmap"]))
+        self.query_one("#stats-forecast", Static).update(forecast_text(report["forecast"]))
+        weakest = Text()
+        for w in report["weakest"]:
+            weakest.append(f"{pct(w['accuracy']):>5} ", style="bold red")
+            weakest.append(f"({w['attempts']} tries) ")
+            weakest.append(self._prompt(w["bank_id"], w["question_id"]))
+            weakest.append("\n")
+        self.query_one("#stats-weakest", Static).update(
+            weakest.rstrip() or Text("none yet (needs two tries of a question)", style="dim")
+        )
+        leeches = Text()
+        for lc in report["leeches"]:
+            leeches.append(f"{lc['lapses']} lapses ", style="bold")
+            leeches.append(self._prompt(lc["bank_id"], lc["question_id"]))
+            if lc["suspended"]:
+                leeches.append("  (suspended)", style="dim")
+            leeches.append("\n")
+        self.query_one("#stats-leeches", Static).update(
+            leeches.rstrip() or Text("none", style="dim")
+        )
+
+    def action_close(self) -> None:
+        """Back to where you were."""
+        self.dismiss()

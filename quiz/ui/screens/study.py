@@ -1,0 +1,325 @@
+"""The study screen: one question at a time, feedback after each answer, then Results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from quiz.session import RATING_NAMES, AnswerRecord, Mode, QuizSession, SessionError
+
+if TYPE_CHECKING:
+    from quiz.models import Question
+    from quiz.ui.app import QuizApp
+
+
+class FlashcardCard(Widget, can_focus=True):
+    """A card in flashcards mode: the front, then (space) the back; rate recall with 1-4."""
+
+    DEFAULT_CSS = """
+    FlashcardCard { height: auto; padding: 1 2; border: round $primary; }
+    FlashcardCard > #card-back { margin-top: 1; display: none; }
+    FlashcardCard.-flipped > #card-back { display: block; }
+    FlashcardCard > #card-help { margin-top: 1; color: $text-muted; }
+    """
+
+    flipped: reactive[bool] = reactive(False)
+
+    def __init__(self, question: Question, back: str, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.question = question
+        self.back = back
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.question.prompt, style="bold"), id="card-front")
+        back = Text(self.back, style="bold")
+        back.append("\n\n")
+        back.append(self.question.explanation)
+        yield Static(back, id="card-back")
+        yield Static(
+            Text("space: show the answer"), id="card-help"
+        )
+
+    def watch_flipped(self, flipped: bool) -> None:
+        self.set_class(flipped, "-flipped")
+        help_text = (
+            "How well did you recall it?  1 Again   2 Hard   3 Good   4 Easy"
+            if flipped
+            else "space: show the answer"
+        )
+        if self.is_mounted:
+            self.query_one("#card-help", Static).update(Text(help_text))
+
+
+class StudyScreen(Screen[None]):
+    """Ask the session's questions; record each answer as it is given."""
+
+    BINDINGS = [
+        Binding("enter,n", "next", "Next", id="study.next", tooltip="Go on to the next question"),
+        Binding("space", "flip", "Flip", id="study.flip", tooltip="Show the card's back"),
+        Binding("1", "rate(1)", "Again", id="study.rate1", show=False),
+        Binding("2", "rate(2)", "Hard", id="study.rate2", show=False),
+        Binding("3", "rate(3)", "Good", id="study.rate3", show=False),
+        Binding("4", "rate(4)", "Easy", id="study.rate4", show=False),
+        Binding(
+            "u,ctrl+z",
+            "undo",
+            "Undo",
+            id="study.undo",
+            key_display="u",
+            tooltip="Take back the last answer (ctrl+z while typing)",
+        ),
+        Binding("s", "suspend", "Suspend", id="study.suspend", tooltip="Never ask this again"),
+        Binding("b", "bury", "Bury", id="study.bury", tooltip="Not again until tomorrow"),
+        Binding("escape", "leave", "Leave", id="study.leave", tooltip="Back home; resume later"),
+    ]
+
+    app: QuizApp  # type: ignore[assignment]
+
+    def __init__(self, session: QuizSession) -> None:
+        super().__init__()
+        self.session = session
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="study-status"):
+            yield Static("", id="study-count")
+            yield ProgressBar(
+                total=self.session.total, show_eta=False, show_percentage=False, id="study-progress"
+            )
+            yield Static("", id="study-score")
+            yield Static("", id="study-timer")
+        yield Vertical(id="study-body")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.sub_title = self.session.title
+        await self.show_question()
+        if self.session.options.time_limit is not None:
+            self._timer = self.set_interval(0.25, self._tick)
+
+    # -- display -----------------------------------------------------------------------
+
+    @property
+    def flashcards(self) -> bool:
+        """In flashcards mode every question is shown as a card to flip and rate."""
+        return self.session.mode is Mode.FLASHCARDS
+
+    def _update_status(self) -> None:
+        s = self.session
+        shown = min(s.index + 1, s.total)
+        self.query_one("#study-count", Static).update(Text(f"{shown} of {s.total}"))
+        self.query_one("#study-progress", ProgressBar).update(
+            total=s.total, progress=len(s.records)
+        )
+        answered = len(s.records)
+        score = f"{s.score:g}" if s.score != int(s.score) else str(int(s.score))
+        self.query_one("#study-score", Static).update(
+            Text(f"Score {score}/{answered}" if answered else "Score –")
+        )
+        self._show_time()
+
+    def _show_time(self) -> None:
+        left = self.session.time_left()
+        label = self.query_one("#study-timer", Static)
+        if left is None:
+            label.display = False
+            return
+        label.display = True
+        if self.session.answered:
+            return
+        label.update(Text(f"⏱ {left:4.0f}s", style="bold red" if left <= 5 else ""))
+
+    async def _tick(self) -> None:
+        self._show_time()
+        left = self.session.time_left()
+        if left is not None and left <= 0 and not self.session.answered:
+            if self.session.current is not None:
+                await self._record(self.session.time_out)
+
+    async def show_question(self) -> None:
+        """Put the current question (unanswered) on screen."""
+        body = self.query_one("#study-body", Vertical)
+        await body.remove_children()
+        item = self.session.current
+        if item is None:
+            self._finish()
+            return
+        self._update_status()
+        q = item.question
+        if self.flashcards:
+            card = FlashcardCard(q, self.session.right_answer(q), id="card")
+            await body.mount(card)
+            card.focus()
+        else:
+            from quiz.ui.widgets.question_view import QuestionView
+
+            seed = hash((self.session.options.seed, item.key)) & 0xFFFF_FFFF
+            view = QuestionView(q, seed=seed, id="question")
+            await body.mount(view)  # the view puts the keyboard in its input once mounted
+        self.refresh_bindings()
+
+    def _section(self, bank_id: str, quote: str | None) -> str | None:
+        data = self.app.data
+        if data is None or not quote:
+            return None
+        loaded = data.banks.get(bank_id)
+        if loaded is None or not loaded.article:
+            return None
+        from quiz.banks import article_section
+
+        return article_section(loaded.article, quote)
+
+    async def show_feedback(self, record: AnswerRecord) -> None:
+        """Right/wrong, the right answer, the choice's feedback, explanation and source."""
+        from quiz.ui.widgets.feedback import FeedbackPanel
+
+        body = self.query_one("#study-body", Vertical)
+        views = self.query("#question")
+        if views:
+            view = views.first()
+            view.locked = True  # type: ignore[attr-defined]
+            view.show_result(record.result)  # type: ignore[attr-defined]
+        q = record.item.question
+        panel = FeedbackPanel(
+            q, record.result, section=self._section(record.item.bank_id, q.source_quote),
+            id="feedback",
+        )
+        await body.mount(panel)
+        # Focus leaves the locked input so Enter/n reach this screen; the panel scrolls.
+        panel.focus()
+        self._update_status()
+        self.refresh_bindings()
+
+    async def _record(self, action: object, *args: object, **kw: object) -> AnswerRecord | None:
+        """Run a session action that records an answer; report a store failure, keep state."""
+        try:
+            record: AnswerRecord = action(*args, **kw)  # type: ignore[operator]
+        except SessionError as exc:
+            self.notify(str(exc), markup=False)
+            return None
+        except Exception as exc:  # the store failed: the answer was not recorded
+            self.notify(f"Could not save the answer: {exc}", severity="error", markup=False)
+            return None
+        if self.flashcards:
+            await self._advance()
+        else:
+            await self.show_feedback(record)
+        return record
+
+    async def _advance(self) -> None:
+        try:
+            self.session.advance()
+        except SessionError as exc:
+            self.notify(str(exc), markup=False)
+            return
+        await self.show_question()
+
+    def _finish(self) -> None:
+        from quiz.ui.screens.results import ResultsScreen
+
+        if self._timer is not None:
+            self._timer.stop()
+        self.app.switch_screen(ResultsScreen(self.session))
+
+    # -- events and actions ------------------------------------------------------------
+
+    async def on_question_view_answered(self, event: object) -> None:
+        event.stop()  # type: ignore[attr-defined]
+        if self.session.answered:
+            return
+        await self._record(
+            self.session.submit,
+            event.answer,  # type: ignore[attr-defined]
+            hinted=event.hinted,  # type: ignore[attr-defined]
+            elapsed_ms=event.elapsed_ms,  # type: ignore[attr-defined]
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return self.session.answered
+        if action in ("flip", "rate"):
+            return self.flashcards and not self.session.answered
+        if action == "undo":
+            return True if self.session.records else None
+        return True
+
+    async def action_next(self) -> None:
+        """Leave the feedback and go to the next question."""
+        if self.session.answered:
+            await self._advance()
+
+    def action_flip(self) -> None:
+        """Flashcards: show the card's back."""
+        cards = self.query(FlashcardCard)
+        if cards:
+            cards.first().flipped = True
+            self.refresh_bindings()
+
+    async def action_rate(self, rating: int) -> None:
+        """Flashcards: rate recall 1 (Again) .. 4 (Easy); only after flipping."""
+        cards = self.query(FlashcardCard)
+        if not cards or not cards.first().flipped:
+            self.notify("Flip the card first (space).", markup=False)
+            return
+        await self._record(self.session.rate, rating)
+        self.notify(RATING_NAMES[rating], timeout=1, markup=False)
+
+    async def action_undo(self) -> None:
+        """Take back the last answer (the card is restored) and ask that question again."""
+        try:
+            record = self.session.undo()
+        except SessionError as exc:
+            self.notify(str(exc), markup=False)
+            return
+        except Exception as exc:
+            self.notify(f"Could not undo: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Undone: {record.item.question.id}", timeout=2, markup=False)
+        await self.show_question()
+
+    async def _set_aside(self, how: str) -> None:
+        item = self.session.current
+        data = self.app.data
+        if item is None or data is None:
+            return
+        try:
+            if how == "suspend":
+                data.store.suspend(self.app.profile, item.bank_id, item.question.id)
+            else:
+                data.store.bury(self.app.profile, item.bank_id, item.question.id)
+        except Exception as exc:
+            self.notify(f"Could not {how}: {exc}", severity="error", markup=False)
+            return
+        done = "Suspended" if how == "suspend" else "Buried until tomorrow"
+        self.notify(f"{done}: {item.question.id}", timeout=2, markup=False)
+        if self.session.answered:
+            await self._advance()
+        else:
+            self.session.drop_current()
+            await self.show_question()
+
+    async def action_suspend(self) -> None:
+        """Suspend this question: it is not asked again until unsuspended."""
+        await self._set_aside("suspend")
+
+    async def action_bury(self) -> None:
+        """Bury this question until tomorrow."""
+        await self._set_aside("bury")
+
+    def action_leave(self) -> None:
+        """Back to Home; the session stays open and is offered for resuming at next start."""
+        if self._timer is not None:
+            self._timer.stop()
+        if self.session.records and not self.session.finished:
+            self.notify("Session saved: you can resume it next time.", markup=False)
+        self.dismiss()

@@ -1,0 +1,80 @@
+"""FeedbackPanel: after an answer, right/wrong at a glance, the right answer and why."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from quiz.ui.widgets.questions.base import RIGHT, WRONG, outcome_of
+
+if TYPE_CHECKING:
+    from quiz.grading import GradeResult
+    from quiz.models import Question
+
+
+def verdict(result: GradeResult) -> str:
+    """The one-line verdict: "✓ Correct", "◐ Partly correct 60%" or "✗ Incorrect"."""
+    outcome = outcome_of(result)
+    if outcome == "correct":
+        return f"{RIGHT} Correct"
+    if outcome == "partial":
+        return f"◐ Partly correct {round(result.score * 100)}%"
+    return f"{WRONG} Incorrect"
+
+
+class FeedbackPanel(VerticalScroll):
+    """Verdict, right answer, choice feedback, explanation and source quote (with section).
+
+    Scrolls on its own when the explanation is long; all bank text is shown literally.
+    """
+
+    DEFAULT_CSS = """
+    FeedbackPanel {
+        height: auto;
+        max-height: 60%;
+        border-left: thick $primary;
+        padding: 0 1;
+    }
+    FeedbackPanel.-correct { border-left: thick $success; }
+    FeedbackPanel.-partial { border-left: thick $warning; }
+    FeedbackPanel.-incorrect { border-left: thick $error; }
+    FeedbackPanel > Static { height: auto; }
+    FeedbackPanel > .verdict { text-style: bold; }
+    FeedbackPanel.-correct > .verdict { color: $text-success; }
+    FeedbackPanel.-partial > .verdict { color: $text-warning; }
+    FeedbackPanel.-incorrect > .verdict { color: $text-error; }
+    FeedbackPanel > .explanation { margin: 1 0 0 0; }
+    FeedbackPanel > .source { margin: 1 0 0 0; color: $text-muted; }
+    """
+
+    def __init__(
+        self, question: Question, result: GradeResult, *, section: str | None = None, **kw: Any
+    ) -> None:
+        super().__init__(**kw)
+        self.question = question
+        self.result = result
+        self.section = section
+        self.add_class(f"-{outcome_of(result)}")
+
+    def compose(self) -> ComposeResult:
+        """One Static per part; parts that are empty are left out."""
+        result = self.result
+        yield Static(verdict(result), classes="verdict", markup=False)
+        if result.correct_answer:
+            label = "Answer: " if self.question.type == "flashcard" else "Right answer: "
+            yield Static(Content.assemble((label, "bold"), result.correct_answer), classes="answer")
+        for line in result.feedback:
+            yield Static(Content.assemble(("› ", "bold"), line), classes="choice-feedback")
+        if result.note:
+            yield Static(Content(result.note), classes="note")
+        yield Static(
+            Content.assemble(("Why: ", "bold"), self.question.explanation), classes="explanation"
+        )
+        if self.question.source_quote:
+            where = f"Source, section “{self.section}”:" if self.section else "Source:"
+            quote = f"“{self.question.source_quote}”"
+            yield Static(Content.assemble((where, "bold"), "\n", quote), classes="source")

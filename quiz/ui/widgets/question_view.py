@@ -1,0 +1,193 @@
+"""QuestionView: one question of any type, its prompt, hint and input; posts Answered."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import HorizontalGroup, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static
+
+from quiz.ui.widgets.questions import Answer, QuestionInput, make_question_input
+
+if TYPE_CHECKING:
+    from quiz.grading import GradeResult
+    from quiz.models import Question
+
+TYPE_NAMES = {
+    "multiple_choice": "Multiple choice",
+    "multiple_select": "Multiple select: tick all that apply",
+    "true_false": "True or false",
+    "short_answer": "Short answer",
+    "numeric": "Numeric",
+    "cloze": "Fill in the gaps",
+    "ordering": "Put in order",
+    "matching": "Matching",
+    "flashcard": "Flashcard",
+}
+
+
+class QuestionView(Widget):
+    """Renders one question, takes one answer, then locks.
+
+    Everything from the bank is shown as plain text (never parsed as markup). The whole
+    view scrolls, so long prompts work on an 80x24 terminal.
+    """
+
+    DEFAULT_CSS = """
+    QuestionView {
+        height: 1fr;
+        width: 1fr;
+    }
+    QuestionView > VerticalScroll {
+        height: 1fr;
+        padding: 0 1;
+    }
+    QuestionView .kind {
+        color: $text-muted;
+        text-style: italic;
+        height: 1;
+    }
+    QuestionView .prompt {
+        height: auto;
+        text-style: bold;
+        padding: 0 0 1 0;
+    }
+    QuestionView .hint {
+        height: auto;
+        display: none;
+        border-left: thick $warning;
+        padding: 0 1;
+        margin: 0 0 1 0;
+    }
+    QuestionView.-hinted .hint { display: block; }
+    QuestionView .buttons { height: auto; }
+    QuestionView .buttons Button { margin: 0 1 0 0; }
+    QuestionView.-locked .buttons { display: none; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h", "hint", "Hint", tooltip="Show the hint"),
+        # While typing, h is a letter: F2 asks for the hint instead.
+        Binding("f2", "hint_typing", "Hint", tooltip="Show the hint"),
+    ]
+
+    locked: reactive[bool] = reactive(False)
+    hinted: reactive[bool] = reactive(False)
+
+    class Answered(Message):
+        """The learner submitted an answer (shapes as in the grading contract)."""
+
+        def __init__(
+            self, view: QuestionView, answer: Answer, hinted: bool, elapsed_ms: int
+        ) -> None:
+            self.view = view
+            self.question = view.question
+            self.answer = answer
+            self.hinted = hinted
+            self.elapsed_ms = elapsed_ms
+            super().__init__()
+
+        @property
+        def control(self) -> QuestionView:
+            """The view that posted this message."""
+            return self.view
+
+    def __init__(
+        self,
+        question: Question,
+        *,
+        seed: int | None = None,
+        show_hint_key: bool = True,
+        **kw: Any,
+    ) -> None:
+        super().__init__(**kw)
+        self.question = question
+        self.seed = seed
+        self.show_hint_key = show_hint_key
+        self.input: QuestionInput = make_question_input(question, seed)
+        self._started = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        """Kind, prompt, hint (hidden until asked for), the input and mouse buttons."""
+        with VerticalScroll():
+            yield Static(TYPE_NAMES[self.question.type], classes="kind")
+            yield Static(Content(self.question.prompt), classes="prompt")
+            if self.question.hint:
+                hint = Content.assemble(("Hint: ", "bold"), self.question.hint)
+                yield Static(hint, classes="hint")
+            yield self.input
+            with HorizontalGroup(classes="buttons"):
+                if self.input.has_submit_button:
+                    yield Button("Submit (Enter)", id="submit", variant="primary", compact=True)
+                if self.can_hint:
+                    key = "F2" if self.input.takes_text else "h"
+                    yield Button(f"Hint ({key})", id="hint", compact=True)
+
+    def on_mount(self) -> None:
+        """Start timing and put the keyboard in the input."""
+        self._started = time.monotonic()
+        self.call_after_refresh(self.input.focus_input)
+
+    @property
+    def can_hint(self) -> bool:
+        """There is a hint and the caller lets the learner ask for it."""
+        return bool(self.question.hint) and self.show_hint_key
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The hint key exists only while a hint is available."""
+        if action in {"hint", "hint_typing"}:
+            typing = isinstance(self.app.focused, Input)
+            wanted = typing if action == "hint_typing" else not typing
+            return wanted and self.can_hint and not self.hinted and not self.locked
+        return True
+
+    def action_hint(self) -> None:
+        """Reveal the hint; the answer counts as hinted."""
+        if self.can_hint and not self.locked:
+            self.hinted = True
+
+    def action_hint_typing(self) -> None:
+        """F2: the hint while the focus is in a text input."""
+        self.action_hint()
+
+    def watch_hinted(self, hinted: bool) -> None:
+        """Show the hint line and drop the hint key from the footer."""
+        self.set_class(hinted, "-hinted")
+        for button in self.query("#hint"):
+            button.display = not hinted
+        self.refresh_bindings()
+
+    def watch_locked(self, locked: bool) -> None:
+        """Lock the input too (e.g. when the classroom host closes the question)."""
+        self.set_class(locked, "-locked")
+        self.input.locked = locked
+        self.refresh_bindings()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Mouse equivalents of Enter and h."""
+        if event.button.id == "submit":
+            event.stop()
+            self.input.action_submit()
+        elif event.button.id == "hint":
+            event.stop()
+            self.action_hint()
+            self.input.focus_input()
+
+    def on_question_input_submitted(self, message: QuestionInput.Submitted) -> None:
+        """Turn the input's answer into Answered, once."""
+        message.stop()
+        elapsed_ms = int((time.monotonic() - self._started) * 1000)
+        self.locked = True
+        self.post_message(self.Answered(self, message.answer, self.hinted, elapsed_ms))
+
+    def show_result(self, result: GradeResult) -> None:
+        """Mark right/wrong parts of the answer inline."""
+        self.locked = True
+        self.input.show_result(result)

@@ -1,0 +1,213 @@
+"""Parts shared by the per-type question inputs: the base class, choice rows, shuffling."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.events import Click
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static
+
+from quiz.grading import Answer, GradeResult
+
+if TYPE_CHECKING:
+    from quiz.models import Question
+
+RIGHT = "✓"
+WRONG = "✗"
+
+
+def shuffled_order(
+    n: int, seed: int | None, key: str, *, avoid_identity: bool = False
+) -> list[int]:
+    """A permutation of range(n): display position -> original index.
+
+    The same `seed` and `key` (the question id) always give the same order, so a resumed
+    session or a classroom shows every learner a stable order; `seed=None` is random.
+    `avoid_identity` never returns the original order when n > 1 (ordering questions would
+    otherwise sometimes start solved).
+    """
+    rng = random.Random(f"{seed}:{key}") if seed is not None else random.Random()
+    order = list(range(n))
+    rng.shuffle(order)
+    if avoid_identity and n > 1 and order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
+
+
+def outcome_of(result: GradeResult) -> str:
+    """The outcome as a plain string ("correct", "partial", "incorrect")."""
+    return str(result.outcome.value)
+
+
+class ChoiceRow(Static):
+    """One line of a choice list: result mark, box, key label and the (data) text.
+
+    Everything shown comes from reactives, so changing one repaints the row.
+    """
+
+    DEFAULT_CSS = """
+    ChoiceRow {
+        width: 1fr;
+        height: auto;
+        padding: 0 1;
+    }
+    ChoiceRow:hover { background: $boost; }
+    ChoiceRow.-cursor { background: $accent 30%; text-style: bold; }
+    ChoiceRow.-right, ChoiceRow.-cursor.-right {
+        color: $text-success;
+        background: $success-muted;
+    }
+    ChoiceRow.-wrong, ChoiceRow.-cursor.-wrong {
+        color: $text-error;
+        background: $error-muted;
+    }
+    ChoiceRow.-missed { color: $text-warning; }
+    """
+
+    text: reactive[str] = reactive("")
+    label: reactive[str] = reactive("")
+    box: reactive[str] = reactive("")
+    mark: reactive[str] = reactive(" ")
+    suffix: reactive[str] = reactive("")
+
+    class Clicked(Message):
+        """The learner clicked this row."""
+
+        def __init__(self, row: ChoiceRow) -> None:
+            self.row = row
+            super().__init__()
+
+    def __init__(self, position: int, text: str, label: str, box: str = "", **kw: Any) -> None:
+        super().__init__(**kw)
+        self.position = position
+        self.set_reactive(ChoiceRow.text, text)
+        self.set_reactive(ChoiceRow.label, label)
+        self.set_reactive(ChoiceRow.box, box)
+
+    def render(self) -> Content:
+        """Mark, box and label are ours; `text` and `suffix` are bank data, never markup."""
+        parts: list[str | tuple[str, str] | Content] = [f"{self.mark} "]
+        if self.box:
+            parts.append(f"{self.box} ")
+        parts.append((f"{self.label} ", "bold"))
+        parts.append(Content(self.text))
+        if self.suffix:
+            parts.append(("  " + self.suffix, "italic"))
+        return Content.assemble(*parts)
+
+    def on_click(self, event: Click) -> None:
+        """Report the click to the owning question input."""
+        event.stop()
+        self.post_message(self.Clicked(self))
+
+
+class QuestionInput(Widget):
+    """Base of the per-type inputs: takes one answer, then locks.
+
+    Subclasses compose their body in `compose_body`, call `submit(answer)` when the learner
+    confirms, and mark choices in `show_result`. Validation messages go to `notice`.
+    """
+
+    DEFAULT_CSS = """
+    QuestionInput {
+        height: auto;
+        width: 1fr;
+    }
+    QuestionInput:focus-within ChoiceRow.-cursor { background: $accent 50%; }
+    QuestionInput > .notice {
+        color: $text-warning;
+        height: auto;
+        display: none;
+    }
+    QuestionInput > .notice.-shown { display: block; }
+    QuestionInput > .help {
+        color: $text-muted;
+        height: auto;
+    }
+    QuestionInput.-locked > .help { display: none; }
+    """
+
+    can_focus = True
+    #: Whether QuestionView should show its Submit button for this type.
+    has_submit_button: ClassVar[bool] = True
+    #: Typing goes into Inputs, so letter keys (h) are text, not commands.
+    takes_text: ClassVar[bool] = False
+    #: Actions still allowed after the answer is locked in.
+    ALWAYS_ALLOWED: ClassVar[frozenset[str]] = frozenset()
+
+    locked: reactive[bool] = reactive(False)
+    notice: reactive[str] = reactive("")
+
+    class Submitted(Message):
+        """The learner confirmed an answer (QuestionView turns this into Answered)."""
+
+        def __init__(self, answer: Answer) -> None:
+            self.answer = answer
+            super().__init__()
+
+    def __init__(self, question: Question, *, seed: int | None = None, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.question = question
+        self.seed = seed
+
+    def compose(self) -> ComposeResult:
+        """The body of the subclass, then a short key help line and the notice line."""
+        yield from self.compose_body()
+        help_text = self.help_text()
+        if help_text:
+            yield Static(Content(help_text), classes="help")
+        yield Static("", classes="notice", markup=False)
+
+    def compose_body(self) -> ComposeResult:
+        """The widgets of one question type."""
+        yield from ()
+
+    def help_text(self) -> str:
+        """One line telling which keys answer this type."""
+        return ""
+
+    def focus_input(self) -> None:
+        """Give keyboard focus to where typing should go."""
+        self.focus()
+
+    def submit(self, answer: Answer) -> bool:
+        """Post the answer once; later calls do nothing (the widget is locked)."""
+        if self.locked:
+            return False
+        self.notice = ""
+        self.locked = True
+        self.post_message(self.Submitted(answer))
+        return True
+
+    def action_submit(self) -> None:
+        """Submit the current answer if it is complete (subclasses)."""
+
+    def show_result(self, result: GradeResult) -> None:
+        """Mark right and wrong parts inline (subclasses)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """After submitting, answer keys are off (and hidden from the footer)."""
+        return not self.locked or action in self.ALWAYS_ALLOWED
+
+    def watch_locked(self, locked: bool) -> None:
+        """Reflect the lock in styles and in the footer's key list."""
+        self.set_class(locked, "-locked")
+        self.notice = ""
+        self.refresh_bindings()
+        self.locked_changed(locked)
+
+    def locked_changed(self, locked: bool) -> None:
+        """Hook for subclasses with child inputs to disable."""
+
+    def watch_notice(self, notice: str) -> None:
+        """Show or hide the validation message."""
+        for widget in self.query(".notice"):
+            if isinstance(widget, Static) and widget.parent is self:
+                widget.update(Content(notice))
+                widget.set_class(bool(notice), "-shown")

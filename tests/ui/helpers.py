@@ -1,0 +1,81 @@
+"""Driving the study app by keyboard in Pilot tests."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from quiz.ui.app import QuizApp
+from quiz.ui.screens.study import StudyScreen
+
+#: Keys that answer each question of tests/data/banks/every-type.toml rightly
+#: (ordering and matching depend on the shuffled display and are answered by `answer_keys`).
+RIGHT_KEYS: dict[str, list[str]] = {
+    "mc": ["1", "enter"],
+    "ms": ["1", "2", "enter"],
+    "tf": ["t", "enter"],
+    "sa": [*"green", "enter"],
+    "num": ["4", "enter"],
+    "cloze": [*"blue", "enter"],
+    "card": ["space", "3"],
+}
+
+
+async def ready(pilot: Pilot[None]) -> None:
+    """Wait for the banks and store to load and the screen to settle."""
+    app = pilot.app
+    assert isinstance(app, QuizApp)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    for _ in range(200):  # the load worker's result is handled on a later tick
+        if app.data is not None:
+            break
+        await pilot.pause(0.05)
+    notes = [n.message for n in app._notifications]
+    assert app.data is not None, f"the app did not load: {notes}"
+    await pilot.pause()
+
+
+def study_screen(app: QuizApp) -> StudyScreen:
+    screen = app.screen
+    assert isinstance(screen, StudyScreen), f"expected the study screen, got {screen!r}"
+    return screen
+
+
+def answer_keys(app: QuizApp, *, right: bool = True) -> list[str]:
+    """Keys that answer the question on screen (rightly when `right`, else wrongly)."""
+    screen = study_screen(app)
+    item = screen.session.current
+    assert item is not None
+    qid = item.question.id
+    if qid == "order":
+        view = screen.query_one("#question")
+        order = list(view.input.order)  # type: ignore[attr-defined]
+        keys: list[str] = []
+        if right:
+            # Bubble the items into place with the widget's move keys (J moves down).
+            for i in range(len(order)):
+                for j in range(len(order) - 1 - i):
+                    if order[j] > order[j + 1]:
+                        keys += ["up"] * 5 + ["down"] * j + ["J"]
+                        order[j], order[j + 1] = order[j + 1], order[j]
+        return [*keys, "enter"]
+    if qid == "match":
+        view = screen.query_one("#question")
+        right_order = list(view.input.right_order)  # type: ignore[attr-defined]
+        keys = []
+        for left in range(len(right_order)):
+            position = right_order.index(left) if right else (right_order.index(left) + 1) % 3
+            keys.append(chr(ord("a") + position))  # the cursor then moves on by itself
+        return [*keys, "enter"]
+    if right:
+        return RIGHT_KEYS[qid]
+    wrong = {
+        "mc": ["2", "enter"],
+        "ms": ["3", "enter"],
+        "tf": ["f", "enter"],
+        "sa": [*"red", "enter"],
+        "num": ["5", "enter"],
+        "cloze": [*"red", "enter"],
+        "card": ["space", "1"],
+    }
+    return wrong[qid]

@@ -1,0 +1,152 @@
+"""Resuming a session whose process was killed, and Review showing exactly the due cards."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from quiz.store import Store
+from quiz.ui.app import QuizApp
+from quiz.ui.screens.dialogs import ResumeDialog
+from quiz.ui.screens.home import HomeScreen
+from quiz.ui.screens.results import ResultsScreen
+from quiz.ui.screens.study import StudyScreen
+from tests.ui.helpers import answer_keys, ready, study_screen
+
+ROOT = Path(__file__).parent.parent.parent
+
+#: A learner process: starts a seeded quiz, answers two questions, then is killed outright.
+KILLED_RUN = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from quiz.banks import load_bank
+    from quiz.session import QuizSession, SessionOptions, StoreRecorder
+    from quiz.store import Store
+
+    db, bank_file = sys.argv[1], sys.argv[2]
+    bank = load_bank(Path(bank_file)).bank
+    store = Store.open(db)
+    s = QuizSession.from_banks([bank], options=SessionOptions(seed=5))
+    plan = s.plan()
+    sid = store.start_session("tester", plan["mode"], [tuple(k) for k in plan["queue"]],
+                              scope={"title": plan["title"]}, options=plan["options"])
+    s.recorder = StoreRecorder(store, "tester", sid)
+    right = {"mc": 0, "ms": [0, 1], "tf": True, "sa": "green", "num": 4.0, "cloze": ["blue"],
+             "order": [0, 1, 2], "match": [0, 1, 2], "card": 3}
+    for _ in range(2):
+        s.submit(right[s.current.question.id])
+        s.advance()
+    print(sid, " ".join(i.question.id for i in s.queue), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+async def test_resume_after_killed_session(
+    make_app: Callable[..., QuizApp], db_path: Path, bank_dir: Path
+) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_RUN, str(db_path), str(bank_dir / "every-type.toml")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        check=False,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    sid_text, *queue = proc.stdout.split()
+    session_id = int(sid_text)
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, ResumeDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        screen = study_screen(app)
+        s = screen.session
+        assert s.session_id == session_id
+        assert [i.question.id for i in s.queue] == queue
+        assert s.index == 2 and len(s.records) == 2 and s.correct_count == 2
+        assert str(screen.query_one("#study-count").render()) == "3 of 9"
+        assert str(screen.query_one("#study-score").render()) == "Score 2/2"
+        while isinstance(app.screen, StudyScreen):
+            await pilot.press(*answer_keys(app, right=True))
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        assert "Score 9 / 9" in str(app.screen.query_one("#results-summary").render())
+    with Store.open(db_path) as store:
+        stored = store.session(session_id)
+        assert stored.finished is not None
+        assert [a.question_id for a in stored.answered] == queue
+        assert store.unfinished_session("tester") is None
+
+
+async def test_declining_resume_abandons_the_session(
+    make_app: Callable[..., QuizApp], db_path: Path
+) -> None:
+    with Store.open(db_path) as store:
+        sid = store.start_session("tester", "quiz", [("every-type", "mc"), ("every-type", "tf")])
+        store.record_attempt(
+            sid, "tester", "every-type", "mc", answer=0, outcome="correct", score=1.0
+        )
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, ResumeDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    with Store.open(db_path) as store:
+        assert store.unfinished_session("tester") is None
+        assert store.session(sid).abandoned
+
+
+async def test_review_shows_exactly_the_due_cards(
+    make_app: Callable[..., QuizApp], db_path: Path
+) -> None:
+    now = datetime.now(UTC)
+    past = now - timedelta(days=3)
+    with Store.open(db_path) as store:
+        # Missed three days ago: due, and missed. Right three days ago: due (first step).
+        for qid, outcome in [("tf", "incorrect"), ("mc", "correct"), ("num", "incorrect")]:
+            store.record_attempt(
+                None, "tester", "every-type", qid, answer=None, outcome=outcome,
+                score=1.0 if outcome == "correct" else 0.0, now=past,
+            )
+        # Answered just now: not due yet.
+        store.record_attempt(
+            None, "tester", "every-type", "sa", answer="green", outcome="correct", score=1.0
+        )
+        # Due, but suspended: never in a queue.
+        store.record_attempt(
+            None, "tester", "every-type", "cloze", answer=["x"], outcome="incorrect", score=0.0,
+            now=past,
+        )
+        store.suspend("tester", "every-type", "cloze")
+        expected = [c.question_id for c in store.due_cards("tester")]
+    assert sorted(expected) == ["mc", "num", "tf"]
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        summary = str(app.screen.query_one("#due-summary").render())
+        assert summary == "Due now: 3"
+        await pilot.press("r")
+        await pilot.pause()
+        s = study_screen(app).session
+        ids = [i.question.id for i in s.queue]
+        assert sorted(ids) == ["mc", "num", "tf"]
+        # The missed ones come first.
+        assert set(ids[:2]) == {"tf", "num"}
+        assert str(s.mode) == "review"

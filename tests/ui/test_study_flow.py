@@ -1,0 +1,125 @@
+"""The study app driven by keyboard only, from Home to Results, checked against the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import DataTable
+
+from quiz.store import Store
+from quiz.ui.app import QuizApp
+from quiz.ui.screens.home import HomeScreen
+from quiz.ui.screens.results import ResultsScreen
+from quiz.ui.screens.study import StudyScreen
+from tests.ui.helpers import answer_keys, ready, study_screen
+
+ALL_IDS = {"mc", "ms", "tf", "sa", "num", "cloze", "order", "match", "card"}
+
+
+async def test_home_lists_banks_invalid_and_review(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#banks", DataTable)
+        rows = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert rows[0].startswith("★ Review due")
+        assert "Every question type" in rows
+        assert any("broken.toml (invalid)" in r for r in rows)
+        # The invalid bank's first error shows when it is selected; the app still works.
+        await pilot.press("down", "down")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#home-detail").render())
+        assert "broken.toml" in detail and "title" in detail
+
+
+async def test_full_quiz_every_type_home_to_results(
+    make_app: Callable[..., QuizApp], db_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("down", "enter")  # the bank row below Review due
+        await pilot.pause()
+        screen = study_screen(app)
+        session = screen.session
+        assert session.total == 9
+        seen: list[str] = []
+        wrong = {"tf", "match"}
+        while isinstance(app.screen, StudyScreen):
+            item = session.current
+            assert item is not None
+            qid = item.question.id
+            seen.append(qid)
+            status = str(app.screen.query_one("#study-count").render())
+            assert status == f"{len(seen)} of 9"
+            await pilot.press(*answer_keys(app, right=qid not in wrong))
+            await pilot.pause()
+            # Feedback is on screen: right/wrong at a glance and the article section.
+            panel = app.screen.query_one("#feedback")
+            text = " ".join(str(s.render()) for s in panel.query("Static"))
+            assert ("Correct" in text) == (qid not in wrong), (qid, text)
+            assert "section “Colours”" in text or "section “Numbers”" in text
+            await pilot.press("enter")
+            await pilot.pause()
+        assert set(seen) == ALL_IDS
+        assert isinstance(app.screen, ResultsScreen)
+        summary = str(app.screen.query_one("#results-summary").render())
+        assert "Score 7 / 9" in summary and "Missed 2" in summary
+        table = app.screen.query_one("#results-table", DataTable)
+        assert table.row_count == 9
+        session_id = session.session_id
+        # Retry missed, straight from Results: only the two missed questions.
+        await pilot.press("r")
+        await pilot.pause()
+        retry = study_screen(app).session
+        assert sorted(i.question.id for i in retry.queue) == ["match", "tf"]
+    assert session_id is not None
+    with Store.open(db_path) as store:
+        stored = store.session(session_id)
+        assert stored.finished is not None
+        outcomes = {a.question_id: a.outcome for a in stored.answered}
+        assert set(outcomes) == ALL_IDS
+        assert outcomes["tf"] == "incorrect" and outcomes["match"] == "incorrect"
+        assert all(outcomes[q] == "correct" for q in ALL_IDS - {"tf", "match"})
+        answers = {a.question_id: a.answer for a in stored.answered}
+        assert answers["sa"] == "green" and answers["card"] == 3 and answers["tf"] is False
+        for qid in ALL_IDS:
+            card = store.card("tester", "every-type", qid)
+            assert card is not None and card.reps == 1
+
+
+async def test_undo_restores_card_and_returns(
+    make_app: Callable[..., QuizApp], db_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        screen = study_screen(app)
+        first = screen.session.current
+        assert first is not None
+        await pilot.press(*answer_keys(app, right=False))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.session.index == 1
+        # ctrl+z works even when the next question is a text input (where u is typed).
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        # Back on the same question, unanswered, and the store forgot the answer and card.
+        assert screen.session.current == first and not screen.session.answered
+        assert not screen.query("#feedback")
+        session_id = screen.session.session_id
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+    assert session_id is not None
+    with Store.open(db_path) as store:
+        stored = store.session(session_id)
+        assert [(a.question_id, a.outcome) for a in stored.answered] == [
+            (first.question.id, "correct")
+        ]
+        card = store.card("tester", "every-type", first.question.id)
+        assert card is not None and card.reps == 1 and card.lapses == 0
