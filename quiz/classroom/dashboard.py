@@ -155,7 +155,13 @@ class DashboardApp(App[None]):
         )
         prompt = Text()
         if state.question is not None:
-            prompt.append(str(state.question.get("prompt", "")))
+            prompt.append(str(state.question.get("prompt", "")), style="bold")
+            pq = state.public
+            # Options in the order students see them, numbered as on their screens.
+            for n, option in enumerate(
+                (pq.choices or pq.items or pq.rights or []) if pq else [], 1
+            ):
+                prompt.append(f"\n  {n}. {option.text}")
         elif state.phase == "lobby":
             prompt.append(
                 "Waiting for students. Press n to "

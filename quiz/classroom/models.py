@@ -182,6 +182,8 @@ class TeacherState(ApiModel):
     index: int | None
     total: int
     question: dict[str, Any] | None = None
+    #: The current question as students see it (choices in their display order).
+    public: PublicQuestion | None = None
     correct_answer: str | None = None
     deadline: datetime | None = None
     seconds_left: float | None = None

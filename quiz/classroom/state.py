@@ -401,6 +401,7 @@ class ClassSession:
             q = self.questions[idx]
             given = self.answers_for(idx)
             state.question = q.model_dump(mode="json")
+            state.public = self.public(idx)
             state.correct_answer = self.key_text(q)
             state.answers_in = len(given)
             state.distribution = analysis.distribution(q, [a.answer for a in given])
