@@ -23,6 +23,7 @@ from quiz.classroom.models import (
     CODE_LENGTH,
     NAME_MAX,
     AnswerResponse,
+    DistributionRow,
     Mode,
     Phase,
     PublicQuestion,
@@ -152,6 +153,10 @@ class ClassSession:
     _by_name: dict[str, int] = field(default_factory=dict)
     _public: dict[str, PublicQuestion] = field(default_factory=dict)
     _key_text: dict[str, str] = field(default_factory=dict)
+    #: Indexes of `answers`, so a state costs O(questions), not O(all answers).
+    _by_student: dict[int, dict[str, Answer]] = field(default_factory=dict)
+    _by_question: dict[str, list[Answer]] = field(default_factory=dict)
+    _dist_cache: dict[int, list[DistributionRow]] = field(default_factory=dict)
 
     # -- creation -------------------------------------------------------------------------
 
@@ -315,7 +320,7 @@ class ClassSession:
     def answers_for(self, idx: int) -> list[Answer]:
         """Every answer given to question `idx`."""
         qid = self.questions[idx].id
-        return [a for a in self.answers.values() if a.question_id == qid]
+        return self._by_question.get(qid, [])
 
     def student_state(self, student: Student) -> StudentState:
         """What `student` may see now: never an answer key before the rules allow it."""
@@ -338,13 +343,13 @@ class ClassSession:
             index=idx,
             total=self.total,
             version=self.phase_version,
-            answered_count=sum(1 for a in self.answers.values() if a.student_id == student.id),
+            answered_count=len(self._by_student.get(student.id, {})),
         )
         if self.mode == "live":
             state.score = sum(
                 a.result.score
-                for a in self.answers.values()
-                if a.student_id == student.id and self.runs[a.idx].revealed_at is not None
+                for a in self._by_student.get(student.id, {}).values()
+                if self.runs[a.idx].revealed_at is not None
             )
         else:
             state.score = student.score
@@ -360,7 +365,7 @@ class ClassSession:
             state.seconds_left = max(0.0, (deadline - now).total_seconds())
         if self.mode == "live" and phase == "revealed":
             state.revealed = q.model_dump(mode="json")
-            state.distribution = analysis.distribution(q, [a.answer for a in self.answers_for(idx)])
+            state.distribution = self._revealed_distribution(idx)
             if mine is not None:
                 state.result = self.result_view(q, mine)
         return state
@@ -375,7 +380,7 @@ class ClassSession:
                 id=s.id,
                 name=s.name,
                 score=s.score,
-                answered=sum(1 for a in self.answers.values() if a.student_id == s.id),
+                answered=len(self._by_student.get(s.id, {})),
                 time_ms=s.time_ms,
                 answered_current=(s.id, current_qid) in self.answers if current_qid else False,
             )
@@ -509,6 +514,7 @@ class ClassSession:
                 f"there is no question {nxt + 1} (the session has {self.total}); end it",
             )
         self._close_run(now)
+        self._dist_cache.pop(nxt, None)
         run = Run(
             nxt,
             now,
@@ -612,8 +618,19 @@ class ClassSession:
         self._by_token[student.token_hash] = student.id
         self._by_name[student.name.casefold()] = student.id
 
+    def _revealed_distribution(self, idx: int) -> list[DistributionRow]:
+        # A revealed question takes no more answers: compute its bars once, not per student.
+        if idx not in self._dist_cache:
+            q = self.questions[idx]
+            self._dist_cache[idx] = analysis.distribution(
+                q, [a.answer for a in self.answers_for(idx)]
+            )
+        return self._dist_cache[idx]
+
     def _remember(self, a: Answer) -> None:
         self.answers[(a.student_id, a.question_id)] = a
+        self._by_student.setdefault(a.student_id, {})[a.question_id] = a
+        self._by_question.setdefault(a.question_id, []).append(a)
         st = self.students.get(a.student_id)
         if st is not None:
             st.score += a.result.score
