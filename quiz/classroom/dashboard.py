@@ -7,6 +7,7 @@ same against a server in this process or elsewhere. Updates arrive as server-sen
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, ClassVar
 
 import httpx
@@ -82,6 +83,7 @@ class DashboardApp(App[None]):
         self.state: TeacherState | None = None
         self.report: Report | None = None
         self._end_armed = False
+        self._deadline_mono: float | None = None
 
     def client(self, timeout: float | None = 10.0) -> httpx.AsyncClient:
         """An API client with the teacher token."""
@@ -111,6 +113,18 @@ class DashboardApp(App[None]):
         table = self.query_one("#leaderboard", DataTable)
         table.add_columns("#", "name", "score", "answered", "now")
         self.follow()
+        self.set_interval(1.0, self.countdown)
+
+    def countdown(self) -> None:
+        """Tick the time left between server events (the server's deadline is what counts)."""
+        state = self.state
+        if state is None or state.phase != "open" or self._deadline_mono is None:
+            return
+        left = max(0.0, self._deadline_mono - time.monotonic())
+        position = "" if state.index is None else f" — question {state.index + 1}/{state.total}"
+        self.query_one("#phase", Static).update(
+            Text(f"OPEN{position} — {left:.0f} s left  ({state.mode}, {state.total} questions)")
+        )
 
     @work(exclusive=True, group="events")
     async def follow(self) -> None:
@@ -130,6 +144,9 @@ class DashboardApp(App[None]):
     def show(self, state: TeacherState) -> None:
         """Render a teacher state."""
         self.state = state
+        self._deadline_mono = (
+            None if state.seconds_left is None else time.monotonic() + state.seconds_left
+        )
         self.sub_title = f"{state.title} — {state.mode}"
         code = " ".join(state.code)
         self.query_one("#code", Static).update(Content.assemble("JOIN CODE\n\n", (code, "bold")))

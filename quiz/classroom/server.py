@@ -9,6 +9,7 @@ carries the caller's whole state, so clients never poll.
 import asyncio
 import json
 import signal
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -374,18 +375,41 @@ def make_server(app: FastAPI, host: str, port: int) -> Any:
     return _Server(config)
 
 
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening socket for the server, bound before anything else is set up.
+
+    Raises OSError with the reason (port in use, address not available) so the caller can
+    report it plainly instead of uvicorn's exit from inside its loop.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
 class ServerThread:
     """uvicorn serving an app in a worker thread, with a clean stop (used by the dashboard)."""
 
-    def __init__(self, app: FastAPI, host: str, port: int) -> None:
+    def __init__(
+        self, app: FastAPI, host: str, port: int, sock: socket.socket | None = None
+    ) -> None:
         self.app = app
-        self.server = make_server(app, host, port)
+        self.sock = sock or bind_socket(host, port)
+        self.port = int(self.sock.getsockname()[1])
+        self.server = make_server(app, host, self.port)
         self.thread = threading.Thread(target=self._run, name="classroom-server", daemon=True)
         self.error: BaseException | None = None
 
     def _run(self) -> None:
         try:
-            self.server.run()
+            self.server.run(sockets=[self.sock])
         except BaseException as exc:  # reported by the caller
             self.error = exc
 
@@ -403,6 +427,7 @@ class ServerThread:
         _close_streams(self.app)
         self.server.should_exit = True
         self.thread.join(timeout=5)
+        self.sock.close()
 
 
 def openapi_json(app: FastAPI) -> str:

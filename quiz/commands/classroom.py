@@ -185,7 +185,7 @@ def _public_host(host: str) -> str:
 def run_host(args: argparse.Namespace) -> int:
     """Start (or resume) a session; serve it with the dashboard, or alone with --no-ui."""
     from quiz.classroom.db import SessionNotFound
-    from quiz.classroom.server import create_app, make_server
+    from quiz.classroom.server import bind_socket, create_app, make_server
     from quiz.classroom.state import ClassSession
 
     if args.host in ("0.0.0.0", "::"):
@@ -196,28 +196,30 @@ def run_host(args: argparse.Namespace) -> int:
         )
     if args.join_limit < 1:
         raise UsageError("--join-limit must be at least 1")
-    db = _open_db(args)
-    if args.resume:
-        if args.bank:
-            raise UsageError("give either BANK_ID or --resume SESSION, not both")
-        try:
-            session, teacher_token = ClassSession.resume(db, db.resolve(args.resume))
-        except SessionNotFound as exc:
-            raise UsageError(str(exc)) from None
-    else:
-        session, teacher_token = _new_session(args, db)
-    app = create_app(session, join_limit=args.join_limit)
-    server = make_server(app, args.host, args.port)
-    if args.no_ui:
-        return _serve_headless(server, session, teacher_token, args)
-    return _serve_with_dashboard(app, session, teacher_token, args)
-
-
-def _bound_port(server: Any, fallback: int) -> int:
-    for s in getattr(server, "servers", []):
-        for sock in s.sockets:
-            return int(sock.getsockname()[1])
-    return fallback
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+        ) from None
+    try:
+        db = _open_db(args)
+        if args.resume:
+            if args.bank:
+                raise UsageError("give either BANK_ID or --resume SESSION, not both")
+            try:
+                session, teacher_token = ClassSession.resume(db, db.resolve(args.resume))
+            except SessionNotFound as exc:
+                raise UsageError(str(exc)) from None
+        else:
+            session, teacher_token = _new_session(args, db)
+        app = create_app(session, join_limit=args.join_limit)
+        if args.no_ui:
+            server = make_server(app, args.host, int(sock.getsockname()[1]))
+            return _serve_headless(server, sock, session, teacher_token, args)
+        return _serve_with_dashboard(app, sock, session, teacher_token, args)
+    finally:
+        sock.close()
 
 
 def _start_web(url: str, code: str, host: str, port: int) -> subprocess.Popen[bytes]:
@@ -231,7 +233,11 @@ def _start_web(url: str, code: str, host: str, port: int) -> subprocess.Popen[by
 
 
 def _serve_headless(
-    server: Any, session: ClassSession, teacher_token: str, args: argparse.Namespace
+    server: Any,
+    sock: socket.socket,
+    session: ClassSession,
+    teacher_token: str,
+    args: argparse.Namespace,
 ) -> int:
     import asyncio
 
@@ -239,13 +245,13 @@ def _serve_headless(
 
     async def main() -> None:
         nonlocal web
-        task = asyncio.create_task(server.serve())
+        task = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started:
             if task.done():
                 await task
-                raise UsageError(f"cannot listen on {args.host}:{args.port}")
+                raise UsageError(f"the server on {args.host}:{args.port} did not start")
             await asyncio.sleep(0.02)
-        port = _bound_port(server, args.port)
+        port = int(sock.getsockname()[1])
         url = f"http://{_public_host(args.host)}:{port}"
         line: dict[str, Any] = {
             "url": url,
@@ -262,8 +268,6 @@ def _serve_headless(
 
     try:
         asyncio.run(main())
-    except SystemExit as exc:  # uvicorn exits this way when the port is taken
-        raise UsageError(f"cannot listen on {args.host}:{args.port}") from exc
     finally:
         if web is not None:
             web.send_signal(signal.SIGTERM)
@@ -276,17 +280,21 @@ def _serve_headless(
 
 
 def _serve_with_dashboard(
-    app: Any, session: ClassSession, teacher_token: str, args: argparse.Namespace
+    app: Any,
+    sock: socket.socket,
+    session: ClassSession,
+    teacher_token: str,
+    args: argparse.Namespace,
 ) -> int:
     from quiz.classroom.dashboard import DashboardApp
     from quiz.classroom.server import ServerThread
 
-    thread = ServerThread(app, args.host, args.port)
+    thread = ServerThread(app, args.host, args.port, sock=sock)
     try:
         thread.start()
     except RuntimeError as exc:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
-    port = _bound_port(thread.server, args.port)
+    port = thread.port
     local = f"http://127.0.0.1:{port}" if args.host in ("0.0.0.0", "::") else None
     url = f"http://{_public_host(args.host)}:{port}"
     web: subprocess.Popen[bytes] | None = None

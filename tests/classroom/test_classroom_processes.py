@@ -208,3 +208,45 @@ def test_report_and_list_commands(tmp_path: Path, bank_file: Path) -> None:
     missing = quiz("report", "nope")
     assert missing.returncode == 2 and "no classroom session 'nope'" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_a_port_in_use_is_a_clear_error_and_stores_nothing(tmp_path: Path, bank_file: Path) -> None:
+    import socket
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZ_DATA_DIR": str(tmp_path / "data")}
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "quiz",
+                "class",
+                "host",
+                str(bank_file),
+                "--no-ui",
+                "--port",
+                str(port),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+        )
+    assert r.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "data" / "classroom.db").exists()
+
+
+def test_listening_on_every_interface_prints_a_warning(
+    tmp_path: Path, bank_file: Path, hosts: list[subprocess.Popen[str]]
+) -> None:
+    proc, info = start_host(tmp_path, str(bank_file), "--host", "0.0.0.0")
+    hosts.append(proc)
+    assert "127.0.0.1" not in info["url"]
+    assert stop(proc) == 0
+    assert proc.stderr is not None
+    assert "warning: listening on 0.0.0.0" in proc.stderr.read()
