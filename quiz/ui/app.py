@@ -7,7 +7,10 @@ read them from `app.data` once `DataReady` has arrived.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +37,7 @@ class StartRequest:
     count: int | None = None
     mode: str = "quiz"
     time_limit: float | None = None
+    seed: int | None = None
 
 
 @dataclass
@@ -83,9 +87,14 @@ class QuizApp(App[None]):
         bank_paths: list[Path] | None = None,
         start: StartRequest | None = None,
         catalog: Catalog | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         self._preloaded = catalog
+        #: Time sources, injectable so tests and snapshots are reproducible.
+        self.clock = clock
+        self.now = now or (lambda: datetime.now(UTC))
         self.db_path = db_path
         self.profile = profile
         self.bank_paths = bank_paths
@@ -185,7 +194,7 @@ class QuizApp(App[None]):
             self.start_study(
                 [req.bank_id],
                 mode=Mode(req.mode),
-                options=SessionOptions(count=req.count, time_limit=req.time_limit),
+                options=SessionOptions(count=req.count, time_limit=req.time_limit, seed=req.seed),
             )
 
     # -- sessions ----------------------------------------------------------------------
@@ -220,7 +229,7 @@ class QuizApp(App[None]):
                 return
             chosen = [banks[b] for b in bank_ids]
         try:
-            session = QuizSession.from_banks(chosen, mode=mode, options=options)
+            session = QuizSession.from_banks(chosen, mode=mode, options=options, clock=self.clock)
         except SessionError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
@@ -240,10 +249,12 @@ class QuizApp(App[None]):
         if self.data is None:
             self.notify("Still loading the banks…", markup=False)
             return
-        cards = self.data.store.due_cards(self.profile, existing=self.data.info.existing)
+        cards = self.data.store.due_cards(
+            self.profile, now=self.now(), existing=self.data.info.existing
+        )
         due = [(c.bank_id, c.question_id, c.state.name != "Review") for c in cards]
         try:
-            session = QuizSession.from_due(due, self.data.bank_models)
+            session = QuizSession.from_due(due, self.data.bank_models, clock=self.clock)
         except SessionError as exc:
             self.notify(str(exc).capitalize(), markup=False)
             return
@@ -279,6 +290,7 @@ class QuizApp(App[None]):
                 stored_answers(stored.mode, stored.answered),
                 self.data.bank_models,
                 session_id=stored.id,
+                clock=self.clock,
             )
         except SessionError as exc:
             self.notify(f"Cannot resume: {exc}", severity="warning", markup=False)
@@ -360,6 +372,8 @@ def create_app(
     bank_paths: list[Path] | None = None,
     start: StartRequest | None = None,
     catalog: Catalog | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], datetime] | None = None,
 ) -> QuizApp:
     """The app as the command line and the tests build it.
 
@@ -375,4 +389,6 @@ def create_app(
         bank_paths=bank_paths,
         start=start,
         catalog=catalog,
+        clock=clock,
+        now=now,
     )

@@ -108,7 +108,7 @@ class HomeScreen(Screen[None]):
         table.loading = False
         if self.focused is None:
             table.focus()  # it could not take focus while loading
-        summaries = data.store.bank_summaries(self.app.profile, data.info)
+        summaries = data.store.bank_summaries(self.app.profile, data.info, now=self.app.now())
         total_due = sum(s.due for s in summaries.values())
         self.query_one("#due-summary", Static).update(
             Text.assemble(("Due now: ", "bold"), (str(total_due), "bold"))

@@ -27,7 +27,7 @@ def pct(value: float | None) -> str:
 def heatmap_text(days: list[dict[str, Any]], weeks: int = 26) -> Text:
     """Reviews per day as a week-by-column grid of shaded cells (Mon..Sun rows)."""
     days = days[-weeks * 7 :]
-    if not days:
+    if not any(d["reviews"] for d in days):
         return Text("no reviews yet", style="dim")
     first = date.fromisoformat(days[0]["date"])
     # Pad the start so columns are whole weeks beginning on Monday.
@@ -111,7 +111,7 @@ class StatsScreen(Screen[None]):
         data = self.app.data
         if data is None:
             return
-        report = data.store.stats_report(self.app.profile, data.info)
+        report = data.store.stats_report(self.app.profile, data.info, now=self.app.now())
         t = report["totals"]
         streak = report["streak"]
         ret = report["retention"]

@@ -240,8 +240,8 @@ class StudyScreen(Screen[None]):
         await self._record(
             self.session.submit,
             event.answer,  # type: ignore[attr-defined]
+            # Timed by the session's clock, the same one the time limit uses.
             hinted=event.hinted,  # type: ignore[attr-defined]
-            elapsed_ms=event.elapsed_ms,  # type: ignore[attr-defined]
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
