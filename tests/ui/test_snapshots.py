@@ -13,6 +13,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from quiz.scheduler import Settings
 from quiz.store import Store
 from quiz.ui.app import QuizApp, StartRequest
 from quiz.ui.screens.results import ResultsScreen
@@ -73,6 +74,8 @@ def test_results(make_app: Callable[..., QuizApp], snap_compare: Any) -> None:
 
 def test_stats(make_app: Callable[..., QuizApp], db_path: Path, snap_compare: Any) -> None:
     with Store.open(db_path) as store:
+        # No random fuzz in the intervals: the forecast must be the same every run.
+        store.save_settings("tester", Settings(enable_fuzzing=False))
         # A few weeks of answers before NOW, some missed.
         for day in range(20, 0, -1):
             moment = NOW - timedelta(days=day, hours=2)
