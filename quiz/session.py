@@ -208,9 +208,7 @@ def placeholder_answer(question: Question) -> Answer:
             return 1
 
 
-def select_questions(
-    banks: Iterable[Bank], *, tag: str | None = None
-) -> list[QueueItem]:
+def select_questions(banks: Iterable[Bank], *, tag: str | None = None) -> list[QueueItem]:
     """Every question of `banks` (in file order), or those tagged `tag` (or whose bank is)."""
     items: list[QueueItem] = []
     for bank in banks:
@@ -276,9 +274,7 @@ class QuizSession:
                 raise SessionError(f"the question count must be at least 1, not {options.count}")
             items = items[: options.count]
         if not kw.get("title"):
-            kw["title"] = (
-                f"#{options.tag}" if options.tag else " + ".join(b.title for b in banks)
-            )
+            kw["title"] = f"#{options.tag}" if options.tag else " + ".join(b.title for b in banks)
         return cls(mode=mode, queue=items, options=options, **kw)
 
     @classmethod
@@ -514,9 +510,7 @@ class QuizSession:
         if question.type == "flashcard":
             return self.grader(question, rating)
         base = self.grader(question, placeholder_answer(question))
-        outcome, score = {1: ("incorrect", 0.0), 2: ("partial", 0.5)}.get(
-            rating, ("correct", 1.0)
-        )
+        outcome, score = {1: ("incorrect", 0.0), 2: ("partial", 0.5)}.get(rating, ("correct", 1.0))
         return dataclasses.replace(
             base, outcome=type(base.outcome)(outcome), score=score, feedback=(), note=None
         )

@@ -101,10 +101,8 @@ def test_full_run_records_every_answer_and_scores(bank: Bank) -> None:
         item = s.current
         assert item is not None
         clock.now += 2
-        if item.question.id == "tf":
-            r = s.submit(False)  # wrong
-        else:
-            r = s.submit(RIGHT[item.question.id])
+        qid = item.question.id
+        r = s.submit(False if qid == "tf" else RIGHT[qid])  # tf answered wrongly
         assert s.answered and rec.recorded[-1] is r
         assert r.elapsed_ms == 2000
         with pytest.raises(SessionError):
@@ -180,9 +178,7 @@ def test_drop_current_removes_unanswered(bank: Bank) -> None:
 
 
 def test_flashcards_mode_rates_any_type(bank: Bank) -> None:
-    s = QuizSession.from_banks(
-        [bank], mode=Mode.FLASHCARDS, options=SessionOptions(shuffle=False)
-    )
+    s = QuizSession.from_banks([bank], mode=Mode.FLASHCARDS, options=SessionOptions(shuffle=False))
     assert s.right_answer(bank.questions[0]) == "Blue"
     assert s.right_answer(bank.questions[-1]) == "Blue"
     with pytest.raises(SessionError, match="rate"):

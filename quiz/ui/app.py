@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -74,7 +74,7 @@ class QuizApp(App[None]):
     TITLE = "quiz"
     CSS_PATH = "quiz.tcss"
     COMMANDS = App.COMMANDS | {lambda: QuizCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and modes"),
         Binding("ctrl+t", "stats", "Stats", id="app.stats", tooltip="Your progress", show=False),
     ]
@@ -108,6 +108,10 @@ class QuizApp(App[None]):
         from quiz.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        # Load after the first paint: Home is up (and takes keys) at Textual's own speed.
+        self.call_after_refresh(self._start_load)
+
+    def _start_load(self) -> None:
         self.run_worker(self._load, thread=True, name="load", exit_on_error=False)
 
     def _load(self) -> Catalog:
@@ -135,7 +139,9 @@ class QuizApp(App[None]):
             self.notify(str(exc), title="Database", severity="error", timeout=30, markup=False)
             return None
         if store.notice:
-            self.notify(store.notice, title="Database", severity="warning", timeout=30, markup=False)
+            self.notify(
+                store.notice, title="Database", severity="warning", timeout=30, markup=False
+            )
         return store
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -233,7 +239,7 @@ class QuizApp(App[None]):
         except SessionError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
-        self._attach(session)
+        self._register_session(session)
         self._begin(session)
 
     def start_study_mode(self, bank_ids: list[str], mode: str) -> None:
@@ -258,7 +264,7 @@ class QuizApp(App[None]):
         except SessionError as exc:
             self.notify(str(exc).capitalize(), markup=False)
             return
-        self._attach(session)
+        self._register_session(session)
         self._begin(session)
 
     def retry_missed(self, previous: QuizSession) -> None:
@@ -270,7 +276,7 @@ class QuizApp(App[None]):
         except SessionError as exc:
             self.notify(str(exc).capitalize(), markup=False)
             return
-        self._attach(session)
+        self._register_session(session)
         self._begin(session)
 
     def resume_session(self, stored: Any) -> None:
@@ -306,7 +312,7 @@ class QuizApp(App[None]):
             return
         self._begin(session)
 
-    def _attach(self, session: QuizSession) -> None:
+    def _register_session(self, session: QuizSession) -> None:
         """Register a new session with the store so each answer is recorded as given."""
         from quiz.session import StoreRecorder
 

@@ -120,8 +120,14 @@ async def test_review_shows_exactly_the_due_cards(
         # Missed three days ago: due, and missed. Right three days ago: due (first step).
         for qid, outcome in [("tf", "incorrect"), ("mc", "correct"), ("num", "incorrect")]:
             store.record_attempt(
-                None, "tester", "every-type", qid, answer=None, outcome=outcome,
-                score=1.0 if outcome == "correct" else 0.0, now=past,
+                None,
+                "tester",
+                "every-type",
+                qid,
+                answer=None,
+                outcome=outcome,
+                score=1.0 if outcome == "correct" else 0.0,
+                now=past,
             )
         # Answered just now: not due yet.
         store.record_attempt(
@@ -129,7 +135,13 @@ async def test_review_shows_exactly_the_due_cards(
         )
         # Due, but suspended: never in a queue.
         store.record_attempt(
-            None, "tester", "every-type", "cloze", answer=["x"], outcome="incorrect", score=0.0,
+            None,
+            "tester",
+            "every-type",
+            "cloze",
+            answer=["x"],
+            outcome="incorrect",
+            score=0.0,
             now=past,
         )
         store.suspend("tester", "every-type", "cloze")

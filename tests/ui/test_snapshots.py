@@ -84,8 +84,14 @@ def test_stats(make_app: Callable[..., QuizApp], db_path: Path, snap_compare: An
                     continue
                 ok = (day * (i + 1)) % 4 != 0
                 store.record_attempt(
-                    None, "tester", "every-type", qid, answer=None,
-                    outcome="correct" if ok else "incorrect", score=float(ok), now=moment,
+                    None,
+                    "tester",
+                    "every-type",
+                    qid,
+                    answer=None,
+                    outcome="correct" if ok else "incorrect",
+                    score=float(ok),
+                    now=moment,
                 )
 
     async def run_before(pilot: Pilot[None]) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import contextlib
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -30,7 +31,7 @@ def _percent(fraction: float | None) -> Text:
 class HomeScreen(Screen[None]):
     """Pick what to study."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", id="home.start", tooltip="Quiz on the selected bank"),
         Binding("o", "options", "Options", id="home.options", tooltip="Count, time limit, mode"),
         Binding("f", "flashcards", "Flashcards", id="home.flashcards"),
@@ -45,7 +46,7 @@ class HomeScreen(Screen[None]):
 
     tag_filter: reactive[str] = reactive("", init=False)
 
-    app: QuizApp  # type: ignore[assignment]
+    app: QuizApp
 
     def __init__(self) -> None:
         super().__init__()
@@ -167,10 +168,8 @@ class HomeScreen(Screen[None]):
                 )
                 self._invalid[str(path)] = first
         if cursor_key is not None:
-            try:
+            with contextlib.suppress(Exception):  # that row may be gone (filtered out)
                 table.move_cursor(row=table.get_row_index(cursor_key))
-            except Exception:
-                pass
         self._show_detail()
 
     def _selected_key(self) -> str | None:

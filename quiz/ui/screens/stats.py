@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -69,12 +69,12 @@ def forecast_text(days: list[dict[str, Any]]) -> Text:
 class StatsScreen(Screen[None]):
     """The learner's progress."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="stats.back"),
         Binding("r", "reload", "Refresh", id="stats.refresh"),
     ]
 
-    app: QuizApp  # type: ignore[assignment]
+    app: QuizApp
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -162,8 +162,9 @@ class StatsScreen(Screen[None]):
             weakest.append(f"({w['attempts']} tries) ")
             weakest.append(self._prompt(w["bank_id"], w["question_id"]))
             weakest.append("\n")
+        weakest.rstrip()
         self.query_one("#stats-weakest", Static).update(
-            weakest.rstrip() or Text("none yet (needs two tries of a question)", style="dim")
+            weakest or Text("none yet (needs two tries of a question)", style="dim")
         )
         leeches = Text()
         for lc in report["leeches"]:
@@ -172,9 +173,8 @@ class StatsScreen(Screen[None]):
             if lc["suspended"]:
                 leeches.append("  (suspended)", style="dim")
             leeches.append("\n")
-        self.query_one("#stats-leeches", Static).update(
-            leeches.rstrip() or Text("none", style="dim")
-        )
+        leeches.rstrip()
+        self.query_one("#stats-leeches", Static).update(leeches or Text("none", style="dim"))
 
     def action_close(self) -> None:
         """Back to where you were."""
