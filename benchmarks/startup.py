@@ -53,7 +53,7 @@ def peak_rss_kib():
 
 
 async def pilot(p):
-    await p.pause()
+    # Textual starts the autopilot once the first screen is up and the app takes input.
     if mode == "ready":
         while app.data is None:
             await p.pause(0.005)

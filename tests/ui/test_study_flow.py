@@ -123,3 +123,24 @@ async def test_undo_restores_card_and_returns(
         ]
         card = store.card("tester", "every-type", first.question.id)
         assert card is not None and card.reps == 1 and card.lapses == 0
+
+
+async def test_tag_filter_quizzes_a_tag_across_banks(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"colour", "enter")
+        await pilot.pause()
+        table = app.screen.query_one("#banks", DataTable)
+        rows = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert rows == [
+            "★ Review due (all banks)",
+            "# All questions tagged colour",
+            "Every question type",
+        ]
+        assert str(table.get_row_at(1)[1]) == "3"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        session = study_screen(app).session
+        assert sorted(i.question.id for i in session.queue) == ["mc", "ms", "sa"]
+        assert session.title == "#colour"

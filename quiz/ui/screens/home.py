@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -22,6 +22,16 @@ if TYPE_CHECKING:
 REVIEW_KEY = "::review"
 TAG_KEY = "::tag"
 INVALID_PREFIX = "::invalid:"
+
+
+#: Longest bank title shown in full; the rest is clipped so the numbers fit in 80 columns.
+TITLE_WIDTH = 40
+
+
+def clip(text: str, width: int = TITLE_WIDTH) -> str:
+    """`text` on one line, at most `width` characters (ending in … when cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _percent(fraction: float | None) -> Text:
@@ -57,11 +67,11 @@ class HomeScreen(Screen[None]):
         yield Header()
         with Horizontal(id="home-bar"):
             yield Static("", id="due-summary")
-            yield Input(placeholder="filter by tag  (/)", id="tag-filter")
-        table: DataTable[Any] = DataTable(id="banks", cursor_type="row", zebra_stripes=True)
-        table.loading = True
-        yield table
-        yield Static("", id="home-detail")
+            # The tag filter's Input is mounted on first use ("/"): it is the costliest
+            # widget of this screen, and Home must come up at Textual's own speed.
+            yield Static(Text("/ filter by tag", style="dim"), id="tag-hint")
+        yield DataTable(id="banks", cursor_type="row", zebra_stripes=True)
+        yield Static(Text("Loading banks…"), id="home-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -106,9 +116,6 @@ class HomeScreen(Screen[None]):
             except Exception:
                 cursor_key = None
         table.clear()
-        table.loading = False
-        if self.focused is None:
-            table.focus()  # it could not take focus while loading
         summaries = data.store.bank_summaries(self.app.profile, data.info, now=self.app.now())
         total_due = sum(s.due for s in summaries.values())
         self.query_one("#due-summary", Static).update(
@@ -148,7 +155,7 @@ class HomeScreen(Screen[None]):
                 continue
             s = summaries.get(bank.id)
             table.add_row(
-                Text(bank.title),
+                Text(clip(bank.title)),
                 Text(str(len(bank.questions))),
                 Text(str(s.due if s else 0)),
                 _percent(s.last_score if s else None),
@@ -159,7 +166,7 @@ class HomeScreen(Screen[None]):
             for path, problems in data.catalog.invalid:
                 first = problems[0].format() if problems else "invalid"
                 table.add_row(
-                    Text(f"⚠ {path.name} (invalid)", style="red"),
+                    Text(clip(f"⚠ {path.name} (invalid)"), style="red"),
                     Text(""),
                     Text(""),
                     Text(""),
@@ -258,6 +265,14 @@ class HomeScreen(Screen[None]):
         """Review every due card."""
         self.app.start_review()
 
-    def action_filter(self) -> None:
-        """Focus the tag filter."""
-        self.query_one("#tag-filter", Input).focus()
+    async def action_filter(self) -> None:
+        """Show and focus the tag filter."""
+        inputs = self.query("#tag-filter")
+        if inputs:
+            inputs.first().focus()
+            return
+        hint = self.query_one("#tag-hint", Static)
+        field = Input(placeholder="tag, then Enter", id="tag-filter")
+        await self.query_one("#home-bar").mount(field, after=hint)
+        hint.display = False
+        field.focus()

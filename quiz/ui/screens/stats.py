@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quiz.ui.screens.home import clip
+
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp
 
@@ -124,7 +126,7 @@ class StatsScreen(Screen[None]):
                 ("   Due now ", "bold"),
                 str(t["due_now"]),
                 ("   Streak ", "bold"),
-                f"{streak['current']} days (longest {streak['longest']})",
+                f"{streak['current']} d (longest {streak['longest']} d)",
                 "\n",
                 (f"True retention ({ret['days']} days) ", "bold"),
                 f"young {pct(ret['young']['rate'])} of {ret['young']['total']}, "
@@ -136,7 +138,7 @@ class StatsScreen(Screen[None]):
         banks.add_columns("Bank", "Seen", "Accuracy", "Last score", "Mastery", "Due", "Leeches")
         for b in report["banks"]:
             banks.add_row(
-                Text(b["title"]),
+                Text(clip(b["title"], 34)),
                 Text(f"{b['seen']}/{b['questions']}"),
                 Text(pct(b["accuracy"])),
                 Text(pct(b["last_score"])),
