@@ -490,7 +490,9 @@ def test_validate_never_prints_a_traceback(tmp_path: Path) -> None:
 
 def test_core_imports_without_textual() -> None:
     code = (
-        "import sys, quiz.models, quiz.banks, quiz.grading, quiz.cli\n"
+        "import sys, quiz.models, quiz.banks, quiz.grading, quiz.scheduler, quiz.store\n"
+        "import quiz.session, quiz.interop, quiz.cli\n"
+        "quiz.cli.build_parser()\n"
         "heavy = [m for m in ('textual', 'fastapi', 'uvicorn', 'genanki') if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
