@@ -107,3 +107,34 @@ async def test_suspend_and_bury_take_questions_out(
         buried = store.card("tester", "every-type", taken[1])
         assert suspended is not None and suspended.suspended
         assert buried is not None and buried.buried_until is not None and not buried.suspended
+
+
+async def test_start_options_count_and_time_limit(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("down", "o")
+        await pilot.pause()
+        await pilot.press("2", "tab", "1", "5", "enter")
+        await pilot.pause()
+        session = study_screen(app).session
+        assert session.total == 2
+        assert session.options.time_limit == 15
+        assert str(session.mode) == "quiz"
+
+
+async def test_switch_profile(make_app: Callable[..., QuizApp], db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("tab", *"ann", "enter")
+        await pilot.pause()
+        assert app.profile == "ann" and app.sub_title == "profile: ann"
+        # Answers now go to the new profile.
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert study_screen(app).session.recorder.profile == "ann"  # type: ignore[attr-defined]
+    with Store.open(db_path) as store:
+        assert "ann" in store.profiles()

@@ -69,6 +69,7 @@ class StartOptionsDialog(ModalScreen[StartOptions | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="start.cancel")
     ]
+    AUTO_FOCUS = "#opt-count"
 
     def __init__(self, mode: str = "quiz") -> None:
         super().__init__()
@@ -101,9 +102,6 @@ class StartOptionsDialog(ModalScreen[StartOptions | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start", id="start", variant="primary")
                 yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#opt-count", Input).focus()
 
     def _value(self, widget_id: str) -> float | None:
         widget = self.query_one(widget_id, Input)
