@@ -317,6 +317,11 @@ class QuizApp(App[None]):
         from quiz.session import StoreRecorder
 
         assert self.data is not None
+        store = self.data.store
+        # Only the newest unfinished session is ever offered for resuming: a new one
+        # supersedes any left open before it.
+        while (left_open := store.unfinished_session(self.profile)) is not None:
+            store.finish_session(left_open.id, abandoned=True)
         plan = session.plan()
         session_id = self.data.store.start_session(
             self.profile,
