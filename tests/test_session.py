@@ -211,6 +211,22 @@ def test_retry_missed_has_only_missed(bank: Bank) -> None:
     retry.advance()
     with pytest.raises(SessionError, match="nothing was missed"):
         retry.retry_missed()
+    assert retry.retry and retry.plan()["retry"] is True
+
+
+def test_retry_of_flashcards_stays_flashcards(bank: Bank) -> None:
+    s = QuizSession.from_banks(
+        [bank], mode=Mode.FLASHCARDS, options=SessionOptions(shuffle=False, count=2)
+    )
+    s.rate(1)
+    s.advance()
+    s.rate(4)
+    s.advance()
+    retry = s.retry_missed()
+    assert retry.mode is Mode.FLASHCARDS and retry.retry
+    assert [i.question.id for i in retry.queue] == ["mc"]
+    resumed = QuizSession.resume(retry.plan(), [], {"every-type": bank})
+    assert resumed.retry and resumed.mode is Mode.FLASHCARDS
 
 
 def test_review_puts_missed_first_and_skips_unknown(bank: Bank) -> None:

@@ -287,6 +287,7 @@ class QuizApp(App[None]):
         plan = {
             "mode": stored.mode,
             "title": stored.scope.get("title", ""),
+            "retry": stored.scope.get("retry", False),
             "options": stored.options,
             "queue": stored.queue,
         }
@@ -302,7 +303,7 @@ class QuizApp(App[None]):
             self.notify(f"Cannot resume: {exc}", severity="warning", markup=False)
             return
         session.recorder = StoreRecorder(
-            self.data.store, self.profile, stored.id, schedule=stored.mode != "retry"
+            self.data.store, self.profile, stored.id, schedule=not session.retry
         )
         if session.finished:
             session.recorder.finish(session)
@@ -327,12 +328,12 @@ class QuizApp(App[None]):
             self.profile,
             plan["mode"],
             [tuple(k) for k in plan["queue"]],
-            scope={"title": plan["title"]},
+            scope={"title": plan["title"], "retry": plan["retry"]},
             options=plan["options"],
         )
         session.session_id = session_id
         session.recorder = StoreRecorder(
-            self.data.store, self.profile, session_id, schedule=session.mode != "retry"
+            self.data.store, self.profile, session_id, schedule=not session.retry
         )
 
     # -- actions -----------------------------------------------------------------------

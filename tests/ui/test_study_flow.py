@@ -75,6 +75,11 @@ async def test_full_quiz_every_type_home_to_results(
         await pilot.pause()
         retry = study_screen(app).session
         assert sorted(i.question.id for i in retry.queue) == ["match", "tf"]
+        retried = retry.current
+        assert retried is not None
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        retry_id = retry.session_id
     assert session_id is not None
     with Store.open(db_path) as store:
         stored = store.session(session_id)
@@ -88,6 +93,10 @@ async def test_full_quiz_every_type_home_to_results(
         for qid in ALL_IDS:
             card = store.card("tester", "every-type", qid)
             assert card is not None and card.reps == 1
+        # The retry's answer is stored, but the card was not reviewed a second time.
+        assert retry_id is not None
+        [again] = store.session(retry_id).answered
+        assert (again.question_id, again.outcome) == (retried.question.id, "correct")
 
 
 async def test_undo_restores_card_and_returns(
