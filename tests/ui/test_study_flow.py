@@ -153,3 +153,24 @@ async def test_tag_filter_quizzes_a_tag_across_banks(make_app: Callable[..., Qui
         session = study_screen(app).session
         assert sorted(i.question.id for i in session.queue) == ["mc", "ms", "sa"]
         assert session.title == "#colour"
+
+
+async def test_bank_text_is_never_markup(make_app: Callable[..., QuizApp], bank_dir: Path) -> None:
+    source = (bank_dir / "every-type.toml").read_text(encoding="utf-8")
+    title = "[b]Bold[/b] [@click=app.quit]quit[/]"
+    source = source.replace('id = "every-type"', 'id = "markup"').replace(
+        'title = "Every question type"', f'title = "{title}"'
+    )
+    (bank_dir / "markup.toml").write_text(source, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        table = app.screen.query_one("#banks", DataTable)
+        rows = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert any(str(r) == title and not r.spans for r in rows)
+        # Starting it shows the title literally in the header and does not quit.
+        index = next(i for i, r in enumerate(rows) if str(r) == title)
+        await pilot.press(*["down"] * index, "enter")
+        await pilot.pause()
+        assert study_screen(app).sub_title == title
+        assert app.is_running
