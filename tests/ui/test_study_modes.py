@@ -9,7 +9,7 @@ from quiz.store import Store
 from quiz.ui.app import QuizApp, StartRequest
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.study import FlashcardCard, StudyScreen
-from tests.ui.helpers import ready, study_screen
+from tests.ui.helpers import answer_keys, ready, study_screen
 
 
 class FakeClock:
@@ -88,20 +88,23 @@ async def test_suspend_and_bury_take_questions_out(
         await pilot.pause()
         screen = study_screen(app)
         session = screen.session
-        # Skip text inputs, where s and b are typed: suspend/bury from a choice question.
+        # In text inputs @ and - are typed: answer those and go on.
         taken: list[str] = []
-        for key in ("s", "b"):
+        for key in ("@", "-"):
             item = session.current
             assert item is not None
             while item.question.type in ("short_answer", "numeric", "cloze"):
-                session.drop_current()
-                await screen.show_question()
+                await pilot.press(*answer_keys(app, right=True))
+                await pilot.pause()
+                await pilot.press("enter")
+                await pilot.pause()
                 item = session.current
                 assert item is not None
             taken.append(item.question.id)
+            total = session.total
             await pilot.press(key)
             await pilot.pause()
-            assert item not in session.queue
+            assert item not in session.queue and session.total == total - 1
     with Store.open(db_path) as store:
         suspended = store.card("tester", "every-type", taken[0])
         buried = store.card("tester", "every-type", taken[1])

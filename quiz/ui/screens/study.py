@@ -75,8 +75,23 @@ class StudyScreen(Screen[None]):
             key_display="u",
             tooltip="Take back the last answer (ctrl+z while typing)",
         ),
-        Binding("s", "suspend", "Suspend", id="study.suspend", tooltip="Never ask this again"),
-        Binding("b", "bury", "Bury", id="study.bury", tooltip="Not again until tomorrow"),
+        # Anki's keys: letters would clash with the matching question's a-z pairing keys.
+        Binding(
+            "at",
+            "suspend",
+            "Suspend",
+            id="study.suspend",
+            key_display="@",
+            tooltip="Never ask this again (until unsuspended)",
+        ),
+        Binding(
+            "minus",
+            "bury",
+            "Bury",
+            id="study.bury",
+            key_display="-",
+            tooltip="Not again until tomorrow",
+        ),
         Binding("escape", "leave", "Leave", id="study.leave", tooltip="Back home; resume later"),
     ]
 
