@@ -208,9 +208,7 @@ def placeholder_answer(question: Question) -> Answer:
             return 1
 
 
-def select_questions(
-    banks: Iterable[Bank], *, tag: str | None = None
-) -> list[QueueItem]:
+def select_questions(banks: Iterable[Bank], *, tag: str | None = None) -> list[QueueItem]:
     """Every question of `banks` (in file order), or those tagged `tag` (or whose bank is)."""
     items: list[QueueItem] = []
     for bank in banks:
@@ -244,6 +242,8 @@ class QuizSession:
     question_started_at: float = 0.0
     #: Time spent in earlier runs of a resumed session.
     elapsed_before: float = 0.0
+    #: A second go at missed questions (its answers do not reschedule the cards).
+    retry: bool = False
 
     def __post_init__(self) -> None:
         if not self.queue:
@@ -276,9 +276,7 @@ class QuizSession:
                 raise SessionError(f"the question count must be at least 1, not {options.count}")
             items = items[: options.count]
         if not kw.get("title"):
-            kw["title"] = (
-                f"#{options.tag}" if options.tag else " + ".join(b.title for b in banks)
-            )
+            kw["title"] = f"#{options.tag}" if options.tag else " + ".join(b.title for b in banks)
         return cls(mode=mode, queue=items, options=options, **kw)
 
     @classmethod
@@ -313,7 +311,10 @@ class QuizSession:
         return cls(mode=Mode.REVIEW, queue=items, options=options, **kw)
 
     def retry_missed(self, **kw: Any) -> QuizSession:
-        """A new session over the questions this one missed (wrong, partial or timed out)."""
+        """A new session over the questions this one missed (wrong, partial or timed out).
+
+        Flashcards stay flashcards; anything else becomes a RETRY quiz.
+        """
         items = self.missed_items()
         if not items:
             raise SessionError("nothing was missed")
@@ -322,12 +323,14 @@ class QuizSession:
         kw.setdefault("clock", self.clock)
         kw.setdefault("title", f"Retry: {self.title}" if self.title else "Retry")
         options = dataclasses.replace(self.options, count=None, shuffle=False)
-        return QuizSession(mode=Mode.RETRY, queue=items, options=options, **kw)
+        mode = Mode.FLASHCARDS if self.mode is Mode.FLASHCARDS else Mode.RETRY
+        return QuizSession(mode=mode, queue=items, options=options, retry=True, **kw)
 
     def plan(self) -> dict[str, Any]:
         """What the store keeps to rebuild this session: plain JSON data."""
         return {
             "mode": str(self.mode),
+            "retry": self.retry,
             "title": self.title,
             "options": self.options.to_data(),
             "queue": [[i.bank_id, i.question.id] for i in self.queue],
@@ -358,6 +361,7 @@ class QuizSession:
             raise SessionError("none of the session's questions exist any more")
         options = SessionOptions.from_data(plan.get("options", {}))
         kw.setdefault("title", plan.get("title", ""))
+        kw.setdefault("retry", bool(plan.get("retry", False)))
         session = cls(mode=Mode(plan.get("mode", "quiz")), queue=queue, options=options, **kw)
         by_key = {item.key: item for item in queue}
         done: list[QueueItem] = []
@@ -514,9 +518,7 @@ class QuizSession:
         if question.type == "flashcard":
             return self.grader(question, rating)
         base = self.grader(question, placeholder_answer(question))
-        outcome, score = {1: ("incorrect", 0.0), 2: ("partial", 0.5)}.get(
-            rating, ("correct", 1.0)
-        )
+        outcome, score = {1: ("incorrect", 0.0), 2: ("partial", 0.5)}.get(rating, ("correct", 1.0))
         return dataclasses.replace(
             base, outcome=type(base.outcome)(outcome), score=score, feedback=(), note=None
         )

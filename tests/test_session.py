@@ -101,10 +101,8 @@ def test_full_run_records_every_answer_and_scores(bank: Bank) -> None:
         item = s.current
         assert item is not None
         clock.now += 2
-        if item.question.id == "tf":
-            r = s.submit(False)  # wrong
-        else:
-            r = s.submit(RIGHT[item.question.id])
+        qid = item.question.id
+        r = s.submit(False if qid == "tf" else RIGHT[qid])  # tf answered wrongly
         assert s.answered and rec.recorded[-1] is r
         assert r.elapsed_ms == 2000
         with pytest.raises(SessionError):
@@ -180,9 +178,7 @@ def test_drop_current_removes_unanswered(bank: Bank) -> None:
 
 
 def test_flashcards_mode_rates_any_type(bank: Bank) -> None:
-    s = QuizSession.from_banks(
-        [bank], mode=Mode.FLASHCARDS, options=SessionOptions(shuffle=False)
-    )
+    s = QuizSession.from_banks([bank], mode=Mode.FLASHCARDS, options=SessionOptions(shuffle=False))
     assert s.right_answer(bank.questions[0]) == "Blue"
     assert s.right_answer(bank.questions[-1]) == "Blue"
     with pytest.raises(SessionError, match="rate"):
@@ -215,6 +211,22 @@ def test_retry_missed_has_only_missed(bank: Bank) -> None:
     retry.advance()
     with pytest.raises(SessionError, match="nothing was missed"):
         retry.retry_missed()
+    assert retry.retry and retry.plan()["retry"] is True
+
+
+def test_retry_of_flashcards_stays_flashcards(bank: Bank) -> None:
+    s = QuizSession.from_banks(
+        [bank], mode=Mode.FLASHCARDS, options=SessionOptions(shuffle=False, count=2)
+    )
+    s.rate(1)
+    s.advance()
+    s.rate(4)
+    s.advance()
+    retry = s.retry_missed()
+    assert retry.mode is Mode.FLASHCARDS and retry.retry
+    assert [i.question.id for i in retry.queue] == ["mc"]
+    resumed = QuizSession.resume(retry.plan(), [], {"every-type": bank})
+    assert resumed.retry and resumed.mode is Mode.FLASHCARDS
 
 
 def test_review_puts_missed_first_and_skips_unknown(bank: Bank) -> None:

@@ -51,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="SECONDS",
         help="seconds per question; running out counts as wrong",
     )
+    p.add_argument("--seed", type=int, help="shuffle seed, to get the same order again")
     p.set_defaults(func=run_study)
 
     r = subparsers.add_parser(
@@ -84,6 +85,7 @@ def run_study(args: argparse.Namespace) -> int:
             count=args.count,
             mode=args.mode,
             time_limit=args.time_limit,
+            seed=args.seed,
         )
     )
     create_app(db, profile, start=start, catalog=catalog).run()

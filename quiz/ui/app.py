@@ -7,12 +7,15 @@ read them from `app.data` once `DataReady` has arrived.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -34,6 +37,7 @@ class StartRequest:
     count: int | None = None
     mode: str = "quiz"
     time_limit: float | None = None
+    seed: int | None = None
 
 
 @dataclass
@@ -70,7 +74,7 @@ class QuizApp(App[None]):
     TITLE = "quiz"
     CSS_PATH = "quiz.tcss"
     COMMANDS = App.COMMANDS | {lambda: QuizCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and modes"),
         Binding("ctrl+t", "stats", "Stats", id="app.stats", tooltip="Your progress", show=False),
     ]
@@ -83,9 +87,14 @@ class QuizApp(App[None]):
         bank_paths: list[Path] | None = None,
         start: StartRequest | None = None,
         catalog: Catalog | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         self._preloaded = catalog
+        #: Time sources, injectable so tests and snapshots are reproducible.
+        self.clock = clock
+        self.now = now or (lambda: datetime.now(UTC))
         self.db_path = db_path
         self.profile = profile
         self.bank_paths = bank_paths
@@ -99,6 +108,10 @@ class QuizApp(App[None]):
         from quiz.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        # Load after the first paint: Home is up (and takes keys) at Textual's own speed.
+        self.call_after_refresh(self._start_load)
+
+    def _start_load(self) -> None:
         self.run_worker(self._load, thread=True, name="load", exit_on_error=False)
 
     def _load(self) -> Catalog:
@@ -126,7 +139,9 @@ class QuizApp(App[None]):
             self.notify(str(exc), title="Database", severity="error", timeout=30, markup=False)
             return None
         if store.notice:
-            self.notify(store.notice, title="Database", severity="warning", timeout=30, markup=False)
+            self.notify(
+                store.notice, title="Database", severity="warning", timeout=30, markup=False
+            )
         return store
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -185,7 +200,7 @@ class QuizApp(App[None]):
             self.start_study(
                 [req.bank_id],
                 mode=Mode(req.mode),
-                options=SessionOptions(count=req.count, time_limit=req.time_limit),
+                options=SessionOptions(count=req.count, time_limit=req.time_limit, seed=req.seed),
             )
 
     # -- sessions ----------------------------------------------------------------------
@@ -220,11 +235,11 @@ class QuizApp(App[None]):
                 return
             chosen = [banks[b] for b in bank_ids]
         try:
-            session = QuizSession.from_banks(chosen, mode=mode, options=options)
+            session = QuizSession.from_banks(chosen, mode=mode, options=options, clock=self.clock)
         except SessionError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
-        self._attach(session)
+        self._register_session(session)
         self._begin(session)
 
     def start_study_mode(self, bank_ids: list[str], mode: str) -> None:
@@ -240,14 +255,16 @@ class QuizApp(App[None]):
         if self.data is None:
             self.notify("Still loading the banks…", markup=False)
             return
-        cards = self.data.store.due_cards(self.profile, existing=self.data.info.existing)
+        cards = self.data.store.due_cards(
+            self.profile, now=self.now(), existing=self.data.info.existing
+        )
         due = [(c.bank_id, c.question_id, c.state.name != "Review") for c in cards]
         try:
-            session = QuizSession.from_due(due, self.data.bank_models)
+            session = QuizSession.from_due(due, self.data.bank_models, clock=self.clock)
         except SessionError as exc:
             self.notify(str(exc).capitalize(), markup=False)
             return
-        self._attach(session)
+        self._register_session(session)
         self._begin(session)
 
     def retry_missed(self, previous: QuizSession) -> None:
@@ -259,7 +276,7 @@ class QuizApp(App[None]):
         except SessionError as exc:
             self.notify(str(exc).capitalize(), markup=False)
             return
-        self._attach(session)
+        self._register_session(session)
         self._begin(session)
 
     def resume_session(self, stored: Any) -> None:
@@ -270,6 +287,7 @@ class QuizApp(App[None]):
         plan = {
             "mode": stored.mode,
             "title": stored.scope.get("title", ""),
+            "retry": stored.scope.get("retry", False),
             "options": stored.options,
             "queue": stored.queue,
         }
@@ -279,12 +297,13 @@ class QuizApp(App[None]):
                 stored_answers(stored.mode, stored.answered),
                 self.data.bank_models,
                 session_id=stored.id,
+                clock=self.clock,
             )
         except SessionError as exc:
             self.notify(f"Cannot resume: {exc}", severity="warning", markup=False)
             return
         session.recorder = StoreRecorder(
-            self.data.store, self.profile, stored.id, schedule=stored.mode != "retry"
+            self.data.store, self.profile, stored.id, schedule=not session.retry
         )
         if session.finished:
             session.recorder.finish(session)
@@ -294,22 +313,27 @@ class QuizApp(App[None]):
             return
         self._begin(session)
 
-    def _attach(self, session: QuizSession) -> None:
+    def _register_session(self, session: QuizSession) -> None:
         """Register a new session with the store so each answer is recorded as given."""
         from quiz.session import StoreRecorder
 
         assert self.data is not None
+        store = self.data.store
+        # Only the newest unfinished session is ever offered for resuming: a new one
+        # supersedes any left open before it.
+        while (left_open := store.unfinished_session(self.profile)) is not None:
+            store.finish_session(left_open.id, abandoned=True)
         plan = session.plan()
         session_id = self.data.store.start_session(
             self.profile,
             plan["mode"],
             [tuple(k) for k in plan["queue"]],
-            scope={"title": plan["title"]},
+            scope={"title": plan["title"], "retry": plan["retry"]},
             options=plan["options"],
         )
         session.session_id = session_id
         session.recorder = StoreRecorder(
-            self.data.store, self.profile, session_id, schedule=session.mode != "retry"
+            self.data.store, self.profile, session_id, schedule=not session.retry
         )
 
     # -- actions -----------------------------------------------------------------------
@@ -360,6 +384,8 @@ def create_app(
     bank_paths: list[Path] | None = None,
     start: StartRequest | None = None,
     catalog: Catalog | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], datetime] | None = None,
 ) -> QuizApp:
     """The app as the command line and the tests build it.
 
@@ -375,4 +401,6 @@ def create_app(
         bank_paths=bank_paths,
         start=start,
         catalog=catalog,
+        clock=clock,
+        now=now,
     )

@@ -120,8 +120,14 @@ async def test_review_shows_exactly_the_due_cards(
         # Missed three days ago: due, and missed. Right three days ago: due (first step).
         for qid, outcome in [("tf", "incorrect"), ("mc", "correct"), ("num", "incorrect")]:
             store.record_attempt(
-                None, "tester", "every-type", qid, answer=None, outcome=outcome,
-                score=1.0 if outcome == "correct" else 0.0, now=past,
+                None,
+                "tester",
+                "every-type",
+                qid,
+                answer=None,
+                outcome=outcome,
+                score=1.0 if outcome == "correct" else 0.0,
+                now=past,
             )
         # Answered just now: not due yet.
         store.record_attempt(
@@ -129,7 +135,13 @@ async def test_review_shows_exactly_the_due_cards(
         )
         # Due, but suspended: never in a queue.
         store.record_attempt(
-            None, "tester", "every-type", "cloze", answer=["x"], outcome="incorrect", score=0.0,
+            None,
+            "tester",
+            "every-type",
+            "cloze",
+            answer=["x"],
+            outcome="incorrect",
+            score=0.0,
             now=past,
         )
         store.suspend("tester", "every-type", "cloze")
@@ -150,3 +162,29 @@ async def test_review_shows_exactly_the_due_cards(
         # The missed ones come first.
         assert set(ids[:2]) == {"tf", "num"}
         assert str(s.mode) == "review"
+
+
+async def test_a_new_session_supersedes_one_left_open(
+    make_app: Callable[..., QuizApp], db_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        first = study_screen(app).session
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        await pilot.press("escape")  # leave with one answer: resumable
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        second = study_screen(app).session
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+    assert first.session_id is not None and second.session_id is not None
+    with Store.open(db_path) as store:
+        assert store.session(first.session_id).abandoned
+        unfinished = store.unfinished_session("tester")
+        assert unfinished is not None and unfinished.id == second.session_id

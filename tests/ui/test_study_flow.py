@@ -75,6 +75,11 @@ async def test_full_quiz_every_type_home_to_results(
         await pilot.pause()
         retry = study_screen(app).session
         assert sorted(i.question.id for i in retry.queue) == ["match", "tf"]
+        retried = retry.current
+        assert retried is not None
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        retry_id = retry.session_id
     assert session_id is not None
     with Store.open(db_path) as store:
         stored = store.session(session_id)
@@ -88,6 +93,10 @@ async def test_full_quiz_every_type_home_to_results(
         for qid in ALL_IDS:
             card = store.card("tester", "every-type", qid)
             assert card is not None and card.reps == 1
+        # The retry's answer is stored, but the card was not reviewed a second time.
+        assert retry_id is not None
+        [again] = store.session(retry_id).answered
+        assert (again.question_id, again.outcome) == (retried.question.id, "correct")
 
 
 async def test_undo_restores_card_and_returns(
@@ -123,3 +132,45 @@ async def test_undo_restores_card_and_returns(
         ]
         card = store.card("tester", "every-type", first.question.id)
         assert card is not None and card.reps == 1 and card.lapses == 0
+
+
+async def test_tag_filter_quizzes_a_tag_across_banks(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"colour", "enter")
+        await pilot.pause()
+        table = app.screen.query_one("#banks", DataTable)
+        rows = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert rows == [
+            "★ Review due (all banks)",
+            "# All questions tagged colour",
+            "Every question type",
+        ]
+        assert str(table.get_row_at(1)[1]) == "3"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        session = study_screen(app).session
+        assert sorted(i.question.id for i in session.queue) == ["mc", "ms", "sa"]
+        assert session.title == "#colour"
+
+
+async def test_bank_text_is_never_markup(make_app: Callable[..., QuizApp], bank_dir: Path) -> None:
+    source = (bank_dir / "every-type.toml").read_text(encoding="utf-8")
+    title = "[b]Bold[/b] [@click=app.quit]quit[/]"
+    source = source.replace('id = "every-type"', 'id = "markup"').replace(
+        'title = "Every question type"', f'title = "{title}"'
+    )
+    (bank_dir / "markup.toml").write_text(source, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        table = app.screen.query_one("#banks", DataTable)
+        rows = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert any(str(r) == title and not r.spans for r in rows)
+        # Starting it shows the title literally in the header and does not quit.
+        index = next(i for i, r in enumerate(rows) if str(r) == title)
+        await pilot.press(*["down"] * index, "enter")
+        await pilot.pause()
+        assert study_screen(app).sub_title == title
+        assert app.is_running

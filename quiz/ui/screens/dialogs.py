@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.validation import Number
@@ -17,9 +17,9 @@ from textual.widgets.option_list import Option
 
 
 class ResumeDialog(ModalScreen[bool]):
-    """"You have an unfinished session: resume it?" Returns True to resume."""
+    """ "You have an unfinished session: resume it?" Returns True to resume."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Resume", id="resume.yes"),
         Binding("n,escape", "answer(False)", "Discard", id="resume.no"),
     ]
@@ -66,7 +66,10 @@ class StartOptions:
 class StartOptionsDialog(ModalScreen[StartOptions | None]):
     """How many questions, a time limit per question, and the mode."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="start.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="start.cancel")
+    ]
+    AUTO_FOCUS = "#opt-count"
 
     def __init__(self, mode: str = "quiz") -> None:
         super().__init__()
@@ -99,9 +102,6 @@ class StartOptionsDialog(ModalScreen[StartOptions | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start", id="start", variant="primary")
                 yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#opt-count", Input).focus()
 
     def _value(self, widget_id: str) -> float | None:
         widget = self.query_one(widget_id, Input)
@@ -145,7 +145,9 @@ class StartOptionsDialog(ModalScreen[StartOptions | None]):
 class ProfileDialog(ModalScreen[str | None]):
     """Pick a learner profile or type a new name."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="profile.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="profile.cancel")
+    ]
 
     def __init__(self, names: list[str], current: str) -> None:
         super().__init__()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -31,8 +33,8 @@ HELP: list[tuple[str, list[tuple[str, str]]]] = [
             ("Enter", "submit the answer; after the feedback, go on (also n)"),
             ("h  F2", "show the hint (the answer then counts as Hard)"),
             ("u  ctrl+z", "undo the last answer and ask that question again"),
-            ("s", "suspend the question (never asked until unsuspended)"),
-            ("b", "bury the question until tomorrow"),
+            ("@", "suspend the question (never asked until unsuspended)"),
+            ("-", "bury the question until tomorrow"),
             ("Esc", "back home; the session is kept and offered for resuming"),
             ("space, 1-4", "flashcards: flip, then rate Again / Hard / Good / Easy"),
         ],
@@ -56,7 +58,9 @@ MODES = (
 class HelpScreen(ModalScreen[None]):
     """Keys and modes."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close", id="help.close")
+    ]
 
     def compose(self) -> ComposeResult:
         text = Text()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import contextlib
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -23,6 +24,16 @@ TAG_KEY = "::tag"
 INVALID_PREFIX = "::invalid:"
 
 
+#: Longest bank title shown in full; the rest is clipped so the numbers fit in 80 columns.
+TITLE_WIDTH = 40
+
+
+def clip(text: str, width: int = TITLE_WIDTH) -> str:
+    """`text` on one line, at most `width` characters (ending in … when cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _percent(fraction: float | None) -> Text:
     return Text("–", style="dim") if fraction is None else Text(f"{100 * fraction:.0f}%")
 
@@ -30,7 +41,7 @@ def _percent(fraction: float | None) -> Text:
 class HomeScreen(Screen[None]):
     """Pick what to study."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", id="home.start", tooltip="Quiz on the selected bank"),
         Binding("o", "options", "Options", id="home.options", tooltip="Count, time limit, mode"),
         Binding("f", "flashcards", "Flashcards", id="home.flashcards"),
@@ -45,7 +56,7 @@ class HomeScreen(Screen[None]):
 
     tag_filter: reactive[str] = reactive("", init=False)
 
-    app: QuizApp  # type: ignore[assignment]
+    app: QuizApp
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,11 +67,11 @@ class HomeScreen(Screen[None]):
         yield Header()
         with Horizontal(id="home-bar"):
             yield Static("", id="due-summary")
-            yield Input(placeholder="filter by tag  (/)", id="tag-filter")
-        table: DataTable[Any] = DataTable(id="banks", cursor_type="row", zebra_stripes=True)
-        table.loading = True
-        yield table
-        yield Static("", id="home-detail")
+            # The tag filter's Input is mounted on first use ("/"): it is the costliest
+            # widget of this screen, and Home must come up at Textual's own speed.
+            yield Static(Text("/ filter by tag", style="dim"), id="tag-hint")
+        yield DataTable(id="banks", cursor_type="row", zebra_stripes=True)
+        yield Static(Text("Loading banks…"), id="home-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -105,10 +116,7 @@ class HomeScreen(Screen[None]):
             except Exception:
                 cursor_key = None
         table.clear()
-        table.loading = False
-        if self.focused is None:
-            table.focus()  # it could not take focus while loading
-        summaries = data.store.bank_summaries(self.app.profile, data.info)
+        summaries = data.store.bank_summaries(self.app.profile, data.info, now=self.app.now())
         total_due = sum(s.due for s in summaries.values())
         self.query_one("#due-summary", Static).update(
             Text.assemble(("Due now: ", "bold"), (str(total_due), "bold"))
@@ -147,7 +155,7 @@ class HomeScreen(Screen[None]):
                 continue
             s = summaries.get(bank.id)
             table.add_row(
-                Text(bank.title),
+                Text(clip(bank.title)),
                 Text(str(len(bank.questions))),
                 Text(str(s.due if s else 0)),
                 _percent(s.last_score if s else None),
@@ -158,7 +166,7 @@ class HomeScreen(Screen[None]):
             for path, problems in data.catalog.invalid:
                 first = problems[0].format() if problems else "invalid"
                 table.add_row(
-                    Text(f"⚠ {path.name} (invalid)", style="red"),
+                    Text(clip(f"⚠ {path.name} (invalid)"), style="red"),
                     Text(""),
                     Text(""),
                     Text(""),
@@ -167,10 +175,8 @@ class HomeScreen(Screen[None]):
                 )
                 self._invalid[str(path)] = first
         if cursor_key is not None:
-            try:
+            with contextlib.suppress(Exception):  # that row may be gone (filtered out)
                 table.move_cursor(row=table.get_row_index(cursor_key))
-            except Exception:
-                pass
         self._show_detail()
 
     def _selected_key(self) -> str | None:
@@ -259,6 +265,14 @@ class HomeScreen(Screen[None]):
         """Review every due card."""
         self.app.start_review()
 
-    def action_filter(self) -> None:
-        """Focus the tag filter."""
-        self.query_one("#tag-filter", Input).focus()
+    async def action_filter(self) -> None:
+        """Show and focus the tag filter."""
+        inputs = self.query("#tag-filter")
+        if inputs:
+            inputs.first().focus()
+            return
+        hint = self.query_one("#tag-hint", Static)
+        field = Input(placeholder="tag, then Enter", id="tag-filter")
+        await self.query_one("#home-bar").mount(field, after=hint)
+        hint.display = False
+        field.focus()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -39,7 +39,7 @@ def describe(record: AnswerRecord) -> str:
     from quiz.grading import describe_answer
 
     try:
-        return describe_answer(record.item.question, record.answer)
+        return describe_answer(record.item.question, record.answer)  # type: ignore[arg-type]
     except ValueError:
         return str(record.answer)
 
@@ -47,13 +47,13 @@ def describe(record: AnswerRecord) -> str:
 class ResultsScreen(Screen[None]):
     """The end of a session."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry missed", id="results.retry", tooltip="Quiz the missed again"),
         Binding("enter,escape", "home", "Home", id="results.home"),
         Binding("s", "app.stats", "Stats", id="results.stats"),
     ]
 
-    app: QuizApp  # type: ignore[assignment]
+    app: QuizApp
 
     def __init__(self, session: QuizSession) -> None:
         super().__init__()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+
+from quiz.ui.screens.home import clip
 
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp
@@ -27,7 +29,7 @@ def pct(value: float | None) -> str:
 def heatmap_text(days: list[dict[str, Any]], weeks: int = 26) -> Text:
     """Reviews per day as a week-by-column grid of shaded cells (Mon..Sun rows)."""
     days = days[-weeks * 7 :]
-    if not days:
+    if not any(d["reviews"] for d in days):
         return Text("no reviews yet", style="dim")
     first = date.fromisoformat(days[0]["date"])
     # Pad the start so columns are whole weeks beginning on Monday.
@@ -69,12 +71,12 @@ def forecast_text(days: list[dict[str, Any]]) -> Text:
 class StatsScreen(Screen[None]):
     """The learner's progress."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="stats.back"),
         Binding("r", "reload", "Refresh", id="stats.refresh"),
     ]
 
-    app: QuizApp  # type: ignore[assignment]
+    app: QuizApp
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,7 +113,7 @@ class StatsScreen(Screen[None]):
         data = self.app.data
         if data is None:
             return
-        report = data.store.stats_report(self.app.profile, data.info)
+        report = data.store.stats_report(self.app.profile, data.info, now=self.app.now())
         t = report["totals"]
         streak = report["streak"]
         ret = report["retention"]
@@ -124,7 +126,7 @@ class StatsScreen(Screen[None]):
                 ("   Due now ", "bold"),
                 str(t["due_now"]),
                 ("   Streak ", "bold"),
-                f"{streak['current']} days (longest {streak['longest']})",
+                f"{streak['current']} d (longest {streak['longest']} d)",
                 "\n",
                 (f"True retention ({ret['days']} days) ", "bold"),
                 f"young {pct(ret['young']['rate'])} of {ret['young']['total']}, "
@@ -136,7 +138,7 @@ class StatsScreen(Screen[None]):
         banks.add_columns("Bank", "Seen", "Accuracy", "Last score", "Mastery", "Due", "Leeches")
         for b in report["banks"]:
             banks.add_row(
-                Text(b["title"]),
+                Text(clip(b["title"], 34)),
                 Text(f"{b['seen']}/{b['questions']}"),
                 Text(pct(b["accuracy"])),
                 Text(pct(b["last_score"])),
@@ -162,8 +164,9 @@ class StatsScreen(Screen[None]):
             weakest.append(f"({w['attempts']} tries) ")
             weakest.append(self._prompt(w["bank_id"], w["question_id"]))
             weakest.append("\n")
+        weakest.rstrip()
         self.query_one("#stats-weakest", Static).update(
-            weakest.rstrip() or Text("none yet (needs two tries of a question)", style="dim")
+            weakest or Text("none yet (needs two tries of a question)", style="dim")
         )
         leeches = Text()
         for lc in report["leeches"]:
@@ -172,9 +175,8 @@ class StatsScreen(Screen[None]):
             if lc["suspended"]:
                 leeches.append("  (suspended)", style="dim")
             leeches.append("\n")
-        self.query_one("#stats-leeches", Static).update(
-            leeches.rstrip() or Text("none", style="dim")
-        )
+        leeches.rstrip()
+        self.query_one("#stats-leeches", Static).update(leeches or Text("none", style="dim"))
 
     def action_close(self) -> None:
         """Back to where you were."""

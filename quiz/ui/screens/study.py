@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -44,9 +44,7 @@ class FlashcardCard(Widget, can_focus=True):
         back.append("\n\n")
         back.append(self.question.explanation)
         yield Static(back, id="card-back")
-        yield Static(
-            Text("space: show the answer"), id="card-help"
-        )
+        yield Static(Text("space: show the answer"), id="card-help")
 
     def watch_flipped(self, flipped: bool) -> None:
         self.set_class(flipped, "-flipped")
@@ -62,7 +60,7 @@ class FlashcardCard(Widget, can_focus=True):
 class StudyScreen(Screen[None]):
     """Ask the session's questions; record each answer as it is given."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="study.next", tooltip="Go on to the next question"),
         Binding("space", "flip", "Flip", id="study.flip", tooltip="Show the card's back"),
         Binding("1", "rate(1)", "Again", id="study.rate1", show=False),
@@ -77,12 +75,27 @@ class StudyScreen(Screen[None]):
             key_display="u",
             tooltip="Take back the last answer (ctrl+z while typing)",
         ),
-        Binding("s", "suspend", "Suspend", id="study.suspend", tooltip="Never ask this again"),
-        Binding("b", "bury", "Bury", id="study.bury", tooltip="Not again until tomorrow"),
+        # Anki's keys: letters would clash with the matching question's a-z pairing keys.
+        Binding(
+            "at",
+            "suspend",
+            "Suspend",
+            id="study.suspend",
+            key_display="@",
+            tooltip="Never ask this again (until unsuspended)",
+        ),
+        Binding(
+            "minus",
+            "bury",
+            "Bury",
+            id="study.bury",
+            key_display="-",
+            tooltip="Not again until tomorrow",
+        ),
         Binding("escape", "leave", "Leave", id="study.leave", tooltip="Back home; resume later"),
     ]
 
-    app: QuizApp  # type: ignore[assignment]
+    app: QuizApp
 
     def __init__(self, session: QuizSession) -> None:
         super().__init__()
@@ -142,9 +155,9 @@ class StudyScreen(Screen[None]):
     async def _tick(self) -> None:
         self._show_time()
         left = self.session.time_left()
-        if left is not None and left <= 0 and not self.session.answered:
-            if self.session.current is not None:
-                await self._record(self.session.time_out)
+        expired = left is not None and left <= 0
+        if expired and not self.session.answered and self.session.current is not None:
+            await self._record(self.session.time_out)
 
     async def show_question(self) -> None:
         """Put the current question (unanswered) on screen."""
@@ -191,7 +204,9 @@ class StudyScreen(Screen[None]):
             view.show_result(record.result)  # type: ignore[attr-defined]
         q = record.item.question
         panel = FeedbackPanel(
-            q, record.result, section=self._section(record.item.bank_id, q.source_quote),
+            q,
+            record.result,
+            section=self._section(record.item.bank_id, q.source_quote),
             id="feedback",
         )
         await body.mount(panel)
@@ -240,8 +255,8 @@ class StudyScreen(Screen[None]):
         await self._record(
             self.session.submit,
             event.answer,  # type: ignore[attr-defined]
+            # Timed by the session's clock, the same one the time limit uses.
             hinted=event.hinted,  # type: ignore[attr-defined]
-            elapsed_ms=event.elapsed_ms,  # type: ignore[attr-defined]
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
