@@ -250,3 +250,53 @@ def test_listening_on_every_interface_prints_a_warning(
     assert stop(proc) == 0
     assert proc.stderr is not None
     assert "warning: listening on 0.0.0.0" in proc.stderr.read()
+
+
+def test_host_with_dashboard_in_a_terminal_opens_a_question_and_quits_cleanly(
+    tmp_path: Path, bank_file: Path
+) -> None:
+    import pty
+    import select
+    import time
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "QUIZ_DATA_DIR": str(tmp_path / "data"),
+        "TERM": "xterm-256color",
+        "COLUMNS": "120",
+        "LINES": "40",
+    }
+    argv = [sys.executable, "-m", "quiz", "class", "host", str(bank_file), "--port", "0"]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real command in a terminal
+        os.chdir(ROOT)
+        os.execve(sys.executable, argv, env)
+    out = b""
+
+    def read_until(marker: bytes, timeout: float = 30.0) -> None:
+        nonlocal out
+        end = time.monotonic() + timeout
+        while marker not in out:
+            if time.monotonic() > end:
+                os.kill(pid, signal.SIGKILL)
+                raise AssertionError(f"{marker!r} never appeared")
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    break
+
+    read_until(b"JOIN CODE")
+    os.write(fd, b"n")
+    read_until(b"OPEN")
+    os.write(fd, b"q")
+    read_until(b"stored. Report: quiz class report")
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    db = ClassroomDB(tmp_path / "data" / "classroom.db")
+    (listed,) = db.list_sessions()
+    row = db.load(listed["id"])
+    db.close()
+    assert row.phase == "open" and row.current == 0  # resumable where it was left
