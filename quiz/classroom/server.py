@@ -153,6 +153,7 @@ def create_app(
     session: ClassSession,
     *,
     join_limit: int = JOIN_LIMIT,
+    loopback_join_limit: int | None = None,
     max_body: int = MAX_BODY,
     tick_interval: float = 0.2,
     notifier: Notifier | None = None,
@@ -161,6 +162,9 @@ def create_app(
     everyone = notifier or Notifier()
     teacher_changes = Notifier()
     limiter = RateLimiter(join_limit)
+    # With --web, every browser student joins through local client processes, i.e. from
+    # the loopback address: that address gets its own, larger budget.
+    loopback = RateLimiter(loopback_join_limit or join_limit)
 
     def on_change(for_everyone: bool) -> None:
         teacher_changes.bump()
@@ -238,7 +242,8 @@ def create_app(
     async def join(body: JoinRequest, request: Request) -> JoinResponse:
         """Join with the session's code and a display name; returns the student token."""
         address = request.client.host if request.client else "unknown"
-        if not limiter.allow(address):
+        bucket = loopback if address in ("127.0.0.1", "::1") else limiter
+        if not bucket.allow(address):
             raise Refused(429, "rate_limited", "too many joins from your address; wait a minute")
         st, token = session.join(body.code, body.name)
         return JoinResponse(

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from quiz.models import Bank
 
 
+#: Joins per minute from the loopback address with --web (browser students arrive that way).
+WEB_JOIN_LIMIT = 300
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `quiz class` and its sub-subcommands."""
     p = subparsers.add_parser(
@@ -213,7 +217,11 @@ def run_host(args: argparse.Namespace) -> int:
                 raise UsageError(str(exc)) from None
         else:
             session, teacher_token = _new_session(args, db)
-        app = create_app(session, join_limit=args.join_limit)
+        app = create_app(
+            session,
+            join_limit=args.join_limit,
+            loopback_join_limit=max(args.join_limit, WEB_JOIN_LIMIT) if args.web else None,
+        )
         if args.no_ui:
             server = make_server(app, args.host, int(sock.getsockname()[1]))
             return _serve_headless(server, sock, session, teacher_token, args)

@@ -133,6 +133,27 @@ async def test_joins_are_rate_limited_per_address(make_harness: Any) -> None:
     await h.client.aclose()
 
 
+async def test_loopback_has_its_own_join_budget_for_browser_students(make_harness: Any) -> None:
+    import httpx
+
+    h: Harness = await make_harness(join_limit=2, loopback_join_limit=4)
+    for name in ("a", "b", "c", "d"):  # the test transport's address is 127.0.0.1
+        await h.join(name)
+    r = await h.client.post("/api/join", json={"code": h.session.code, "name": "e"})
+    refusal(r, 429, "rate_limited")
+    app = h.client._transport.app  # type: ignore[attr-defined]
+    remote = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("10.0.0.5", 4000)), base_url="http://t"
+    )
+    for name in ("r1", "r2"):
+        r = await remote.post("/api/join", json={"code": h.session.code, "name": name})
+        assert r.status_code == 200
+    r = await remote.post("/api/join", json={"code": h.session.code, "name": "r3"})
+    refusal(r, 429, "rate_limited")
+    await remote.aclose()
+    await h.client.aclose()
+
+
 async def test_request_bodies_are_size_limited(live: Harness) -> None:
     token = await live.join("Ada")
     await live.control("open")
