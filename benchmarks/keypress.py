@@ -9,8 +9,9 @@ a user would notice, not what Pilot adds:
 * start: the app receives the key (`App.on_event` sees the `Key` event, before any
   binding runs), read with `time.perf_counter()`;
 * "rendered": the first frame handed to the terminal (`App._display`, which
-  `Screen._compositor_refresh` calls right after the compositor rendered the update) whose
-  compositor map shows the NEW question's prompt and input. The headless driver writes
+  `Screen._compositor_refresh` calls right after the compositor rendered the update) in
+  which the NEW question's prompt and input are on top (the topmost widget at their
+  top-left cell, per the compositor's map, is them or their child). The headless driver writes
   nothing, so the probe turns every frame into terminal escapes itself
   (`CompositorUpdate.render_segments`), as a real terminal driver does, and that cost counts;
 * "settled": the last frame before the app goes idle (footer keys and focus styles done).
@@ -80,6 +81,23 @@ def question_parts(screen: Screen[Any]) -> tuple[Widget, list[Widget]] | None:
     return view, [*view.query(".prompt"), view.input]  # type: ignore[attr-defined]
 
 
+def on_top(screen: Screen[Any], part: Widget) -> bool:
+    """`part` is in the frame and not covered: at its top-left cell the topmost widget is
+    `part` or one of its descendants (a question built ahead waits on a lower layer)."""
+    placed = screen._compositor.visible_widgets.get(part)
+    if placed is None:
+        return False
+    region, clip = placed
+    corner = region.intersection(clip)
+    if not corner:
+        return False
+    try:
+        top, _ = screen.get_widget_at(corner.x, corner.y)
+    except Exception:  # NoWidget: nothing there
+        return False
+    return top is part or part in top.ancestors
+
+
 def instrument(app: QuizApp) -> Probe:
     """Hook the app's event entry and its frame output (instance attributes, app unchanged)."""
     probe = Probe()
@@ -102,10 +120,9 @@ def instrument(app: QuizApp) -> Probe:
         probe.frames.append(now)
         if probe.shown_at is None and isinstance(screen, StudyScreen):
             parts = question_parts(screen)
-            if parts is not None and parts[0] is not probe.old:
-                visible = screen._compositor.visible_widgets
-                if parts[1] and all(p in visible for p in parts[1]):
-                    probe.shown_at = now
+            new = parts is not None and parts[0] is not probe.old
+            if new and parts[1] and all(on_top(screen, p) for p in parts[1]):  # type: ignore[index]
+                probe.shown_at = now
 
     app.on_event = timed_on_event  # type: ignore[method-assign]
     app._display = timed_display  # type: ignore[method-assign]
