@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class QuizFooter(Footer):
@@ -21,6 +23,18 @@ class QuizFooter(Footer):
         super().__init__(**kw)  # type: ignore[arg-type]
         self._pending = False
         self._shown: Hashable | None = None
+
+    def compose(self) -> ComposeResult:
+        """Footer's keys, each born with the footer's `compact` (FooterKey's default is
+        True, so the bound value would otherwise restyle every key twice as it mounts).
+
+        The command palette key is not bound to `compact` in Footer: it keeps its own.
+        """
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         """Coalesce: one check after the next refresh, however many signals arrive."""
