@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from quiz.ui.app import DataReady
-from quiz.ui.widgets.footer import QuizFooter
+from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp

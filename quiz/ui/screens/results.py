@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from quiz.session import RATING_NAMES, AnswerRecord, QuizSession
-from quiz.ui.widgets.footer import QuizFooter
+from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp

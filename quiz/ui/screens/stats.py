@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from quiz.ui.footer import QuizFooter
 from quiz.ui.screens.home import clip
-from quiz.ui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp

@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Header, ProgressBar, Static
 
 from quiz.session import RATING_NAMES, AnswerRecord, Mode, QuizSession, SessionError
-from quiz.ui.widgets.footer import QuizFooter
+from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount

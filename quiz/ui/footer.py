@@ -1,4 +1,8 @@
-"""A Footer that rebuilds its keys once per change of what it shows, not once per signal."""
+"""A Footer that rebuilds its keys once per change of what it shows, not once per signal.
+
+Outside quiz.ui.widgets on purpose: importing that package loads the question widgets and
+the grading models, which Home (first paint) must not wait for.
+"""
 
 from __future__ import annotations
 
