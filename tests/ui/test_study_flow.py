@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import DataTable
 
 from quiz.store import Store
-from quiz.ui.app import QuizApp
+from quiz.ui.app import QuizApp, StartRequest
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.study import StudyScreen
@@ -174,3 +174,29 @@ async def test_bank_text_is_never_markup(make_app: Callable[..., QuizApp], bank_
         await pilot.pause()
         assert study_screen(app).sub_title == title
         assert app.is_running
+
+
+async def test_next_question_built_ahead_stays_off_screen(
+    make_app: Callable[..., QuizApp],
+) -> None:
+    """While the feedback is read, the next question waits unseen: Tab never reaches it,
+    and Enter shows it with the keyboard already in it."""
+    app = make_app(start=StartRequest(kind="study", bank_id="every-type", seed=3))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = study_screen(app)
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        following = screen.session.queue[screen.session.index + 1]
+        for _ in range(4):
+            await pilot.press("tab")
+            await pilot.pause()
+            focused = app.focused
+            assert focused is None or not any(
+                getattr(a, "question", None) is following.question for a in focused.ancestors
+            ), f"Tab reached the next question: {focused!r}"
+        await pilot.press("enter")
+        await pilot.pause()
+        view = screen.query_one("#question")
+        assert view.question is following.question  # type: ignore[attr-defined]
+        assert app.focused is not None and view in app.focused.ancestors_with_self

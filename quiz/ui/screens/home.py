@@ -12,9 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from quiz.ui.app import DataReady
+from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp
@@ -72,7 +73,7 @@ class HomeScreen(Screen[None]):
             yield Static(Text("/ filter by tag", style="dim"), id="tag-hint")
         yield DataTable(id="banks", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Loading banks…"), id="home-detail")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#banks", DataTable)

@@ -10,9 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quiz.session import RATING_NAMES, AnswerRecord, QuizSession
+from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp
@@ -89,7 +90,7 @@ class ResultsScreen(Screen[None]):
                     yield Static(self._missed_text(r), classes="missed-item")
             elif s.records:
                 yield Static(Text("Nothing missed. Well done!", style="bold green"))
-        yield Footer()
+        yield QuizFooter()
 
     def _missed_text(self, r: AnswerRecord) -> Content:
         q = r.item.question

@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
+from quiz.ui.footer import QuizFooter
 from quiz.ui.screens.home import clip
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ class StatsScreen(Screen[None]):
             yield Static("", id="stats-weakest")
             yield Static(Text("Leeches", style="bold"), classes="stats-heading")
             yield Static("", id="stats-leeches")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Stats · {self.app.profile}"

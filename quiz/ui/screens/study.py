@@ -12,12 +12,16 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 
 from quiz.session import RATING_NAMES, AnswerRecord, Mode, QuizSession, SessionError
+from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from quiz.models import Question
+    from quiz.session import QueueItem
     from quiz.ui.app import QuizApp
 
 
@@ -101,6 +105,10 @@ class StudyScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._timer: Timer | None = None
+        #: The next question's slot, mounted hidden ahead of time (see _prebuild_next).
+        self._next: tuple[QueueItem, Vertical, AwaitMount] | None = None
+        #: The slot on screen: the question (or card) and, once answered, its feedback.
+        self._slot: Vertical | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,7 +120,7 @@ class StudyScreen(Screen[None]):
             yield Static("", id="study-score")
             yield Static("", id="study-timer")
         yield Vertical(id="study-body")
-        yield Footer()
+        yield QuizFooter()
 
     async def on_mount(self) -> None:
         self.sub_title = self.session.title
@@ -159,27 +167,97 @@ class StudyScreen(Screen[None]):
         if expired and not self.session.answered and self.session.current is not None:
             await self._record(self.session.time_out)
 
-    async def show_question(self) -> None:
-        """Put the current question (unanswered) on screen."""
-        body = self.query_one("#study-body", Vertical)
-        await body.remove_children()
-        item = self.session.current
-        if item is None:
-            self._finish()
-            return
-        self._update_status()
+    def _build(self, item: QueueItem) -> Vertical:
+        """A slot holding the widget that asks `item` (a card in flashcards mode, else a
+        QuestionView); the slot will hold its feedback too.
+
+        The widget gets no focus here: `show_question` gives it when it goes on screen, so
+        a slot built ahead of time can wait, hidden, after the one being answered.
+        """
         q = item.question
+        widget: Widget
         if self.flashcards:
-            card = FlashcardCard(q, self.session.right_answer(q), id="card")
-            await body.mount(card)
-            card.focus()
+            widget = FlashcardCard(q, self.session.right_answer(q), id="card")
         else:
             from quiz.ui.widgets.question_view import QuestionView
 
             seed = hash((self.session.options.seed, item.key)) & 0xFFFF_FFFF
-            view = QuestionView(q, seed=seed, id="question")
-            await body.mount(view)  # the view puts the keyboard in its input once mounted
-        self.refresh_bindings()
+            widget = QuestionView(q, seed=seed, autofocus=False, id="question")
+        return Vertical(widget, classes="study-slot")
+
+    def _prebuild_next(self) -> None:
+        """Mount the next question, hidden, while the learner reads this one's feedback.
+
+        Mounting a question (compose, styles) is most of what a transition costs; done
+        here, the key that moves on only has to swap two slots.
+        """
+        s = self.session
+        if self._next is not None or not self.is_attached or s.index + 1 >= s.total:
+            return
+        item = s.queue[s.index + 1]
+        slot = self._build(item)
+        # Laid out and painted, but on the layer under the one on screen: its lines are
+        # rendered and cached now, not in the frame after the key. Out of the focus chain.
+        slot.styles.layer = "spare"
+        slot.can_focus_children = False
+        self._next = (item, slot, self.query_one("#study-body", Vertical).mount(slot))
+
+    async def _take_next(self, item: QueueItem) -> Vertical | None:
+        """The slot built ahead for `item`, mounted; a stale one (after undo) is dropped."""
+        if self._next is None:
+            return None
+        built_for, slot, mounted = self._next
+        self._next = None
+        await mounted
+        if built_for is not item:
+            await slot.remove()
+            return None
+        return slot
+
+    def _discard(self, widgets: list[Widget]) -> None:
+        """Remove widgets without waiting for them to close."""
+        for widget in widgets:
+            widget.remove()
+
+    async def show_question(self) -> None:
+        """Put the current question (unanswered) on screen, with the keyboard in it."""
+        item = self.session.current
+        if item is None:
+            self._finish()
+            return
+        from quiz.ui.widgets.question_view import QuestionView
+
+        body = self.query_one("#study-body", Vertical)
+        # One frame for the whole swap: no flash of an empty body, no repaint per step.
+        with self.app.batch_update():
+            slot = await self._take_next(item)
+            old = [child for child in body.children if child is not slot]
+            if slot is None:
+                slot = self._build(item)
+                await body.mount(slot, before=0)
+            else:
+                body.move_child(slot, before=0)
+            slot.styles.layer = "shown"
+            slot.can_focus_children = True
+            # First in the body, so "#question" finds this one while the old slot waits,
+            # hidden, to be pruned once the question is on screen: pruning holds up the
+            # app's messages (the focus among them) until every widget in it has closed.
+            for child in old:
+                child.display = False
+            self.call_after_refresh(self._discard, old)
+            self._slot = slot
+            widget = slot.children[0]
+            self._update_status()
+            if isinstance(widget, QuestionView):
+                widget.restart_clock()
+                widget = widget.input.focus_target()
+            # At once, not as widget.focus() does on a later message: the first frame of
+            # the question shows the keyboard in it, and the footer its keys.
+            self.set_focus(widget)
+            self.refresh_bindings()
+        if self.flashcards:
+            # No feedback between cards: build the next one while this one is studied.
+            self.call_after_refresh(self._prebuild_next)
 
     def _section(self, bank_id: str, quote: str | None) -> str | None:
         data = self.app.data
@@ -196,8 +274,10 @@ class StudyScreen(Screen[None]):
         """Right/wrong, the right answer, the choice's feedback, explanation and source."""
         from quiz.ui.widgets.feedback import FeedbackPanel
 
-        body = self.query_one("#study-body", Vertical)
-        views = self.query("#question")
+        slot = self._slot
+        if slot is None:
+            return
+        views = slot.query_children("#question")
         if views:
             view = views.first()
             view.locked = True  # type: ignore[attr-defined]
@@ -209,11 +289,13 @@ class StudyScreen(Screen[None]):
             section=self._section(record.item.bank_id, q.source_quote),
             id="feedback",
         )
-        await body.mount(panel)
-        # Focus leaves the locked input so Enter/n reach this screen; the panel scrolls.
-        panel.focus()
-        self._update_status()
-        self.refresh_bindings()
+        with self.app.batch_update():
+            await slot.mount(panel)
+            # Focus leaves the locked input so Enter/n reach this screen; the panel scrolls.
+            panel.focus()
+            self._update_status()
+            self.refresh_bindings()
+        self.call_after_refresh(self._prebuild_next)
 
     async def _record(self, action: object, *args: object, **kw: object) -> AnswerRecord | None:
         """Run a session action that records an answer; report a store failure, keep state."""
@@ -273,17 +355,23 @@ class StudyScreen(Screen[None]):
         if self.session.answered:
             await self._advance()
 
+    def _cards(self) -> list[FlashcardCard]:
+        """The card on screen (a list of none or one; cards built ahead are not on screen)."""
+        if self._slot is None:
+            return []
+        return list(self._slot.query_children(FlashcardCard))
+
     def action_flip(self) -> None:
         """Flashcards: show the card's back."""
-        cards = self.query(FlashcardCard)
+        cards = self._cards()
         if cards:
-            cards.first().flipped = True
+            cards[0].flipped = True
             self.refresh_bindings()
 
     async def action_rate(self, rating: int) -> None:
         """Flashcards: rate recall 1 (Again) .. 4 (Easy); only after flipping."""
-        cards = self.query(FlashcardCard)
-        if not cards or not cards.first().flipped:
+        cards = self._cards()
+        if not cards or not cards[0].flipped:
             self.notify("Flip the card first (space).", markup=False)
             return
         await self._record(self.session.rate, rating)

@@ -105,12 +105,16 @@ class QuestionView(Widget):
         *,
         seed: int | None = None,
         show_hint_key: bool = True,
+        autofocus: bool = True,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
         self.question = question
         self.seed = seed
         self.show_hint_key = show_hint_key
+        #: Put the keyboard in the input once mounted; a view built ahead of time (hidden)
+        #: leaves that, and `restart_clock`, to whoever shows it.
+        self.autofocus = autofocus
         self.input: QuestionInput = make_question_input(question, seed)
         self._started = time.monotonic()
 
@@ -133,7 +137,12 @@ class QuestionView(Widget):
     def on_mount(self) -> None:
         """Start timing and put the keyboard in the input."""
         self._started = time.monotonic()
-        self.call_after_refresh(self.input.focus_input)
+        if self.autofocus:
+            self.call_after_refresh(self.input.focus_input)
+
+    def restart_clock(self) -> None:
+        """Time the answer from now (the view was built before it was shown)."""
+        self._started = time.monotonic()
 
     @property
     def can_hint(self) -> bool:

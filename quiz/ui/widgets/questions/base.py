@@ -172,9 +172,13 @@ class QuestionInput(Widget):
         """One line telling which keys answer this type."""
         return ""
 
+    def focus_target(self) -> Widget:
+        """The widget that takes the keyboard when the question is shown."""
+        return self
+
     def focus_input(self) -> None:
         """Give keyboard focus to where typing should go."""
-        self.focus()
+        self.focus_target().focus()
 
     def submit(self, answer: Answer) -> bool:
         """Post the answer once; later calls do nothing (the widget is locked)."""

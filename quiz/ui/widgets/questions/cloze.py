@@ -171,9 +171,9 @@ class ClozeInput(QuestionInput):
         """The gap inputs in text order."""
         return list(self.query(GapInput))
 
-    def focus_input(self) -> None:
+    def focus_target(self) -> Widget:
         """Start in the first gap."""
-        self.gaps[0].focus()
+        return self.gaps[0]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Editing clears a stale message and the empty-gap warning."""

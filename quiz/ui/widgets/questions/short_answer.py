@@ -14,6 +14,8 @@ from quiz.models import ShortAnswer
 from quiz.ui.widgets.questions.base import RIGHT, WRONG, QuestionInput, outcome_of
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from quiz.grading import GradeResult
 
 TEXT_INPUT_CSS = """
@@ -57,9 +59,9 @@ class TextAnswerInput(QuestionInput):
         """A unit shown after the input."""
         return None
 
-    def focus_input(self) -> None:
+    def focus_target(self) -> Widget:
         """Typing goes into the input."""
-        self.query_one(Input).focus()
+        return self.query_one(Input)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Editing clears a stale validation message."""
