@@ -259,11 +259,12 @@ class DashboardApp(App[None]):
         """Show the end report again (after going back to the dashboard)."""
         if self.report is not None and not isinstance(self.screen, ReportScreen):
             self.push_screen(ReportScreen(self.report))
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The report key only once there is a report; the controls only before the end."""
         if action == "show_report":
-            return self.report is not None
+            return self.report is not None and not isinstance(self.screen, ReportScreen)
         if action in ("open", "close", "reveal", "end"):
             return self.state is None or self.state.phase != "ended"
         return True
