@@ -30,7 +30,9 @@ def store_done(app: StudentApp) -> bool:
 def footer_keys(app: StudentApp) -> dict[str, tuple[bool, str]]:
     """The keys the footer shows: key -> (enabled, description)."""
     return {
-        k.key: (not k.has_class("-disabled"), k.description) for k in app.screen.query(FooterKey) if k.display
+        k.key: (not k.has_class("-disabled"), k.description)
+        for k in app.screen.query(FooterKey)
+        if k.display
     }
 
 
