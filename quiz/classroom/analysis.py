@@ -1,6 +1,8 @@
 """Item analysis of a classroom session (pure): scores, facility, discrimination, distractors.
 
-Facility index: the mean score on a question (0..1), unanswered counted as 0.
+Facility index: the mean score on a question (0..1) over every student in the session, an
+unanswered question counting as 0 (as Moodle counts the unanswered items of a submitted
+attempt): a question one of two students answered right has facility 0.50.
 Discrimination index: the mean score on the question of the top 27% of students (by total
 score) minus that of the bottom 27% (-1..1); undefined with fewer than two students.
 Distractor counts: how many students chose each choice (or gave each answer).
@@ -214,6 +216,16 @@ def report_csv(report: Report) -> str:
     return out.getvalue()
 
 
+def facility_legend(report: Report) -> str:
+    """How the item-analysis columns are computed, for the reader of a report."""
+    n = len(report.students)
+    return (
+        f"facility = mean score over all {n} student{'s' if n != 1 else ''}; unanswered = 0. "
+        "discrim. = mean score of the top 27% minus the bottom 27% (by total score); "
+        "- with fewer than 2 students."
+    )
+
+
 def report_text(report: Report) -> str:
     """The report as plain text for the terminal."""
     lines = [
@@ -227,7 +239,10 @@ def report_text(report: Report) -> str:
         )
     if not report.students:
         lines.append("     (no students joined)")
-    lines += ["", f"{'question':<28} {'answered':>8} {'facility':>9} {'discrim.':>9}"]
+    lines += [
+        "",
+        f"{'question':<28} {'answered':>8} {'facility':>9} {'discrim.':>9}",
+    ]
     for q in report.questions:
         if not q.asked:
             lines.append(f"{q.id:<28} {'(not asked)':>8}")
@@ -238,4 +253,5 @@ def report_text(report: Report) -> str:
         for row in q.distribution:
             mark = "*" if row.correct else " "
             lines.append(f"      {mark} {row.count:>4}  {row.label}")
+    lines += ["", facility_legend(report), "* = a right answer."]
     return "\n".join(lines)

@@ -9,6 +9,7 @@ Questions the student missed are recorded in their local `quiz` store as review 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -24,8 +25,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from quiz.classroom.dashboard import bars
+from quiz.classroom.dashboard import DistributionBars
 from quiz.classroom.models import (
+    BROWSER_ADDRESS_HEADER,
+    CODE_LENGTH,
     AnswerResponse,
     JoinResponse,
     PublicQuestion,
@@ -33,6 +36,7 @@ from quiz.classroom.models import (
     StudentState,
 )
 from quiz.classroom.render import renderable_question, to_original
+from quiz.classroom.web import BROWSER_ADDRESS_ENV
 from quiz.grading import GradeResult, Outcome
 from quiz.models import QUESTION_ADAPTER, Question
 from quiz.ui.widgets.feedback import FeedbackPanel
@@ -72,9 +76,15 @@ class ClassClient:
         )
 
     async def join(self, code: str, name: str) -> JoinResponse:
-        """Join; keeps the token for later calls."""
+        """Join; keeps the token for later calls.
+
+        A client started by the browser server forwards its browser's address, so the
+        server limits join attempts per browser, not per the teacher's machine.
+        """
+        browser = os.environ.get(BROWSER_ADDRESS_ENV)
+        headers = {BROWSER_ADDRESS_HEADER: browser} if browser else {}
         async with self._client() as c:
-            resp = await c.post("/api/join", json={"code": code, "name": name})
+            resp = await c.post("/api/join", json={"code": code, "name": name}, headers=headers)
         if resp.status_code != 200:
             raise _refusal(resp)
         joined = JoinResponse.model_validate(resp.json())
@@ -156,25 +166,59 @@ def record_missed(
         )
 
 
-class NameScreen(ModalScreen[str]):
-    """Ask for a display name."""
+class JoinScreen(ModalScreen[tuple[str, str]]):
+    """Ask for a display name, and for the join code when the client was not given one.
 
-    def __init__(self, message: str = "") -> None:
+    Dismissed with (name, code); `code` is "" when it was not asked for.
+    """
+
+    def __init__(
+        self, message: str = "", *, ask_code: bool = False, name: str = "", code: str = ""
+    ) -> None:
         super().__init__()
         self.message = message
+        self.ask_code = ask_code
+        self.initial_name = name
+        self.initial_code = code
 
     def compose(self) -> ComposeResult:
-        """A label, an input and the last refusal."""
+        """Inputs for the name (and code) and the last refusal."""
         with Vertical(id="name-box"):
             yield Label("Your name for this session:")
-            yield Input(placeholder="name", max_length=32, id="name")
+            yield Input(self.initial_name, placeholder="name", max_length=32, id="name")
+            if self.ask_code:
+                yield Label("Join code (the teacher shows it):")
+                yield Input(
+                    self.initial_code,
+                    placeholder="6 characters",
+                    max_length=CODE_LENGTH,
+                    id="code",
+                )
             yield Static(Content(self.message), id="name-error")
+
+    def on_mount(self) -> None:
+        """Start where something is still missing (the code after a wrong one)."""
+        if self.ask_code and self.initial_name and self.message:
+            self.query_one("#code", Input).focus()
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        """Return the name typed."""
-        if event.value.strip():
-            self.dismiss(event.value)
+        """Return name and code once both are there; Enter in the name moves to the code."""
+        name = self.query_one("#name", Input).value.strip()
+        code = self.query_one("#code", Input).value.strip() if self.ask_code else ""
+        if not name:
+            self.query_one("#name", Input).focus()
+            return
+        if self.ask_code and not code:
+            self.query_one("#code", Input).focus()
+            return
+        self.dismiss((name, code))
+
+
+#: Refusals a student can fix by typing again (the dialog is shown with the message).
+RETRYABLE = ("name_taken", "name_invalid")
+#: ... and, when the code was typed in the dialog, these too.
+RETRYABLE_CODE = ("bad_code", "rate_limited", "invalid_request")
 
 
 class StudentApp(App[None]):
@@ -186,7 +230,7 @@ class StudentApp(App[None]):
     #info { height: auto; padding: 1 1; }
     #body { height: 1fr; }
     #dist { height: auto; padding: 0 1; }
-    NameScreen { align: center middle; }
+    JoinScreen { align: center middle; }
     #name-box { width: 50; height: auto; border: round $accent; padding: 1 2; }
     #name-error { color: $text-error; height: auto; }
     """
@@ -198,7 +242,7 @@ class StudentApp(App[None]):
     def __init__(
         self,
         url: str,
-        code: str,
+        code: str | None = None,
         *,
         name: str | None = None,
         db: str | Path | None = None,
@@ -208,6 +252,8 @@ class StudentApp(App[None]):
     ) -> None:
         super().__init__()
         self.api = ClassClient(url, transport)
+        #: The join code given on the command line; None: ask for it (the browser client,
+        #: whose command line must not carry it).
         self.code = code
         self.student_name = name
         self.db = db
@@ -231,34 +277,42 @@ class StudentApp(App[None]):
         yield Static("", id="status")
         yield Static("Connecting…", id="info")
         yield VerticalScroll(id="body")
-        yield Static("", id="dist")
+        yield DistributionBars(id="dist")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Join (asking for a name if needed), then follow the session."""
+        """Join (asking for a name, and the code if not given), then follow the session."""
         self.set_interval(1.0, self.tick)
-        if self.student_name:
-            self.join(self.student_name)
+        if self.student_name and self.code:
+            self.join(self.student_name, self.code)
         else:
-            self.ask_name()
+            self.ask_name(name=self.student_name or "")
 
-    def ask_name(self, message: str = "") -> None:
-        """Show the name dialog; join with what is typed."""
-        self.push_screen(NameScreen(message), callback=self._name_given)
+    def ask_name(self, message: str = "", *, name: str = "", code: str = "") -> None:
+        """Show the join dialog; join with what is typed."""
+        self.push_screen(
+            JoinScreen(message, ask_code=self.code is None, name=name, code=code),
+            callback=self._name_given,
+        )
 
-    def _name_given(self, name: str | None) -> None:
-        self.join(name)
+    def _name_given(self, given: tuple[str, str] | None) -> None:
+        if given is not None:
+            name, code = given
+            self.join(name, self.code or code)
 
     @work(exclusive=True, group="join")
-    async def join(self, name: str | None) -> None:
-        """Join the session; on a refusal of the name, ask again."""
-        if not name:
-            return
+    async def join(self, name: str, code: str) -> None:
+        """Join the session; on a refusal the student can fix, ask again."""
         try:
-            self.joined = await self.api.join(self.code, name)
+            self.joined = await self.api.join(code, name)
         except ClientRefused as exc:
-            if exc.error in ("name_taken", "name_invalid"):
-                self.ask_name(exc.message)
+            retry = RETRYABLE + (RETRYABLE_CODE if self.code is None else ())
+            if exc.error in retry:
+                message = exc.message
+                if exc.error == "bad_code":
+                    message = "Wrong join code: check it with your teacher and type it again."
+                keep = "" if exc.error in ("name_taken", "name_invalid") else name
+                self.ask_name(message, name=keep, code="" if exc.error == "bad_code" else code)
                 return
             self.fail(f"Could not join: {exc.message}")
             return
@@ -266,7 +320,16 @@ class StudentApp(App[None]):
             self.fail(f"Could not reach {self.api.url}: {exc}")
             return
         self.sub_title = f"{self.joined.title} — {self.joined.name}"
+        self.refresh_bindings()
         self.follow()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`n` (next question) exists only in self-paced mode; live, the teacher moves on."""
+        if action == "next":
+            if self.joined is None or self.joined.mode != "self-paced":
+                return False
+            return True if self.waiting_next else None
+        return True
 
     def fail(self, message: str) -> None:
         """Show a fatal problem and set a failing exit status."""
@@ -319,13 +382,13 @@ class StudentApp(App[None]):
         )
         self.update_status()
         body = self.query_one("#body", VerticalScroll)
-        dist = self.query_one("#dist", Static)
+        dist = self.query_one("#dist", DistributionBars)
         q = state.question
         if state.mode == "self-paced" and self.waiting_next and state.phase == "open":
             return  # the student is reading feedback; n moves on
         if q is None or self.public is None or q.id != self.public.id:
             await body.remove_children()
-            dist.update("")
+            dist.show([], reveal=False)
             self.view = None
             self.shown_feedback = None
             self.public = q
@@ -363,7 +426,7 @@ class StudentApp(App[None]):
         else:
             self.info("You did not answer this one.")
         if state.distribution:
-            self.query_one("#dist", Static).update(bars(state.distribution, reveal=True))
+            self.query_one("#dist", DistributionBars).show(state.distribution, reveal=True)
 
     def remember_missed(self, question: Question, result: ResultView) -> None:
         """Record a missed question once as a review card (off for browser students)."""
@@ -412,6 +475,7 @@ class StudentApp(App[None]):
         )
         self.remember_missed(full, resp.result)
         self.waiting_next = True
+        self.refresh_bindings()
         self.info("Press n for the next question.")
 
     async def action_next(self) -> None:
@@ -419,10 +483,12 @@ class StudentApp(App[None]):
         if not self.waiting_next:
             return
         self.waiting_next = False
+        self.refresh_bindings()
         try:
             state = await self.api.state()
         except (ClientRefused, httpx.HTTPError) as exc:
             self.info(f"Could not load the next question: {exc}")
             self.waiting_next = True
+            self.refresh_bindings()
             return
         await self.apply(state)

@@ -17,29 +17,73 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Static
 
-from quiz.classroom.analysis import Report, report_text
+from quiz.classroom.analysis import Report
 from quiz.classroom.models import DistributionRow, TeacherState
+from quiz.classroom.report_view import ReportScreen
 
-BAR_WIDTH = 30
+#: Bars are never drawn longer than this, however wide the panel.
+MAX_BAR = 40
 
 
-def bars(rows: list[DistributionRow], *, reveal: bool) -> Text:
-    """A bar per choice; the right ones marked once revealed. Labels are plain text."""
-    out = Text()
+def bars(rows: list[DistributionRow], *, reveal: bool, width: int = 72) -> Text:
+    """A bar per choice, each on one line of `width` cells; the right ones marked once revealed.
+
+    Labels are plain text (never markup); long ones are cut with an ellipsis so that label,
+    bar and count always fit on the line.
+    """
     total = max(1, sum(r.count for r in rows))
-    width = max((len(r.label) for r in rows), default=0)
-    width = min(width, 40)
+    digits = max((len(str(r.count)) for r in rows), default=1)
+    longest = max((len(r.label) for r in rows), default=0)
+    # "✓ " + label + " " + bar + " " + count: the label takes at most 40% of the line.
+    label_width = max(1, min(longest, max(6, (width * 2) // 5), width - digits - 5))
+    room = max(0, min(MAX_BAR, width - label_width - digits - 4))
+    lines: list[Text] = []
     for r in rows:
         mark = "✓" if (reveal and r.correct) else " "
-        label = r.label if len(r.label) <= width else r.label[: width - 1] + "…"
-        n = round(BAR_WIDTH * r.count / total)
+        label = r.label if len(r.label) <= label_width else r.label[: label_width - 1] + "…"
+        # Any answer at all shows as at least one cell.
+        n = max(1 if r.count and room else 0, round(room * r.count / total))
         style = "green" if (reveal and r.correct) else "cyan"
-        out.append(f"{mark} {label:<{width}} ")
-        out.append("█" * n, style=style)
-        out.append(f" {r.count}\n")
+        line = Text(f"{mark} {label:<{label_width}} ", no_wrap=True, overflow="ellipsis")
+        line.append("█" * n, style=style)
+        line.append(f" {r.count}")
+        lines.append(line)
+    out = Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
     return out
+
+
+class DistributionBars(Widget):
+    """The answer distribution, sized to the widget's width (one line per choice)."""
+
+    DEFAULT_CSS = "DistributionBars { height: auto; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[DistributionRow] = []
+        self.reveal = False
+
+    def show(self, rows: list[DistributionRow], *, reveal: bool) -> None:
+        """Draw these rows (an empty list clears the bars)."""
+        self.rows = list(rows)
+        self.reveal = reveal
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """One line per row."""
+        return len(self.rows)
+
+    def render(self) -> Text:
+        """The bars for the current width."""
+        return bars(self.rows, reveal=self.reveal, width=max(1, self.content_size.width))
+
+    @property
+    def plain(self) -> str:
+        """The bars as plain text at the current width (for tests)."""
+        return self.render().plain
 
 
 class DashboardApp(App[None]):
@@ -62,6 +106,7 @@ class DashboardApp(App[None]):
         Binding("c", "close", "Close", tooltip="Stop accepting answers"),
         Binding("r", "reveal", "Reveal", tooltip="Show the answer distribution and right answer"),
         Binding("e", "end", "End session", tooltip="Press twice: end the session"),
+        Binding("v", "show_report", "Report", tooltip="The end-of-session report"),
         Binding("q", "quit", "Quit", tooltip="Quit the dashboard (resume with --resume)"),
     ]
 
@@ -104,8 +149,7 @@ class DashboardApp(App[None]):
                 yield Static("", id="phase")
                 yield Static("", id="prompt")
                 yield Static("", id="counts")
-                yield Static("", id="dist")
-                yield Static("", id="report")
+                yield DistributionBars(id="dist")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -190,13 +234,14 @@ class DashboardApp(App[None]):
             counts.append("\nRight answer: ", style="bold")
             counts.append(state.correct_answer, style="green")
         self.query_one("#counts", Static).update(counts)
-        dist = self.query_one("#dist", Static)
+        dist = self.query_one("#dist", DistributionBars)
         if state.phase == "revealed" and state.distribution:
-            dist.update(bars(state.distribution, reveal=True))
+            dist.show(state.distribution, reveal=True)
         else:
-            dist.update("")
+            dist.show([], reveal=False)
         if state.phase == "ended" and self.report is None:
             self.load_report()
+        self.refresh_bindings()
 
     @work(exclusive=True, group="report")
     async def load_report(self) -> None:
@@ -207,7 +252,22 @@ class DashboardApp(App[None]):
             self.notify(f"could not load the report: {resp.text}", severity="error")
             return
         self.report = Report.model_validate(resp.json())
-        self.query_one("#report", Static).update(Text(report_text(self.report)))
+        self.refresh_bindings()
+        self.push_screen(ReportScreen(self.report))
+
+    def action_show_report(self) -> None:
+        """Show the end report again (after going back to the dashboard)."""
+        if self.report is not None and not isinstance(self.screen, ReportScreen):
+            self.push_screen(ReportScreen(self.report))
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The report key only once there is a report; the controls only before the end."""
+        if action == "show_report":
+            return self.report is not None and not isinstance(self.screen, ReportScreen)
+        if action in ("open", "close", "reveal", "end"):
+            return self.state is None or self.state.phase != "ended"
+        return True
 
     async def _control(self, action: str) -> None:
         async with self.client() as client:

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz.classroom.analysis import Report, build_report
 from quiz.classroom.models import (
+    BROWSER_ADDRESS_HEADER,
     AnswerRequest,
     AnswerResponse,
     ControlRequest,
@@ -39,6 +40,8 @@ from quiz.classroom.state import ClassSession, Refused, Student
 MAX_BODY = 16 * 1024
 #: Joins allowed per client address per minute (a burst of this many, refilled steadily).
 JOIN_LIMIT = 30
+#: Addresses of this machine (where `--web` client processes join from).
+LOOPBACK = ("127.0.0.1", "::1")
 #: Seconds between keep-alive comments on an idle event stream.
 KEEPALIVE = 15.0
 
@@ -162,9 +165,11 @@ def create_app(
     everyone = notifier or Notifier()
     teacher_changes = Notifier()
     limiter = RateLimiter(join_limit)
-    # With --web, every browser student joins through local client processes, i.e. from
-    # the loopback address: that address gets its own, larger budget.
+    # With --web, every browser student joins through a local client process, i.e. from
+    # the loopback address, which passes on its browser's address: that address is then
+    # limited like any other. Loopback joins without it get their own, larger budget.
     loopback = RateLimiter(loopback_join_limit or join_limit)
+    trust_forwarded = loopback_join_limit is not None
 
     def on_change(for_everyone: bool) -> None:
         teacher_changes.bump()
@@ -242,7 +247,13 @@ def create_app(
     async def join(body: JoinRequest, request: Request) -> JoinResponse:
         """Join with the session's code and a display name; returns the student token."""
         address = request.client.host if request.client else "unknown"
-        bucket = loopback if address in ("127.0.0.1", "::1") else limiter
+        bucket = limiter
+        if address in LOOPBACK:
+            forwarded = request.headers.get(BROWSER_ADDRESS_HEADER, "").strip()
+            if trust_forwarded and forwarded:
+                address = forwarded
+            else:
+                bucket = loopback
         if not bucket.allow(address):
             raise Refused(429, "rate_limited", "too many joins from your address; wait a minute")
         st, token = session.join(body.code, body.name)

@@ -84,7 +84,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_common_options(join)
     join.add_argument("url", metavar="URL", help="the session's URL, as the teacher shows it")
-    join.add_argument("--code", required=True, help="the 6-character join code")
+    join.add_argument("--code", help="the 6-character join code (asked for if not given)")
     join.add_argument("--name", help="your display name (asked for if not given)")
     join.add_argument(
         "--no-store",
@@ -230,11 +230,14 @@ def run_host(args: argparse.Namespace) -> int:
         sock.close()
 
 
-def _start_web(url: str, code: str, host: str, port: int) -> subprocess.Popen[bytes]:
-    """textual-serve in a child process (it wants the main thread for its own loop)."""
+def _start_web(url: str, host: str, port: int) -> subprocess.Popen[bytes]:
+    """textual-serve in a child process (it wants the main thread for its own loop).
+
+    The join code is not passed: browser students type it, like everyone else.
+    """
     public = f"http://{_public_host(host)}:{port}"
     return subprocess.Popen(
-        [sys.executable, "-m", "quiz.classroom.web", url, code, host, str(port), public],
+        [sys.executable, "-m", "quiz.classroom.web", url, host, str(port), public],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
     )
@@ -269,7 +272,7 @@ def _serve_headless(
         }
         if args.web:
             web_port = args.web_port or port + 1
-            web = _start_web(f"http://127.0.0.1:{port}", session.code, args.host, web_port)
+            web = _start_web(f"http://127.0.0.1:{port}", args.host, web_port)
             line["web_url"] = f"http://{_public_host(args.host)}:{web_port}"
         print(json.dumps(line), flush=True)
         await task
@@ -309,7 +312,7 @@ def _serve_with_dashboard(
     web_url = None
     if args.web:
         web_port = args.web_port or port + 1
-        web = _start_web(local or url, session.code, args.host, web_port)
+        web = _start_web(local or url, args.host, web_port)
         web_url = f"http://{_public_host(args.host)}:{web_port}"
     try:
         DashboardApp(

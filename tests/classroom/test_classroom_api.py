@@ -154,6 +154,68 @@ async def test_loopback_has_its_own_join_budget_for_browser_students(make_harnes
     await h.client.aclose()
 
 
+async def test_browser_students_are_limited_per_browser_address(make_harness: Any) -> None:
+    """With --web, joins from loopback carrying a browser's address count against that address."""
+    import httpx
+
+    h: Harness = await make_harness(join_limit=2, loopback_join_limit=100)
+    code = h.session.code
+
+    def from_browser(address: str) -> dict[str, str]:
+        return {"X-Quiz-Browser-Address": address}
+
+    # One browser guessing codes runs out after join_limit tries ...
+    for _ in range(2):
+        r = await h.client.post(
+            "/api/join", json={"code": "WRONG1", "name": "x"}, headers=from_browser("10.0.0.9")
+        )
+        refusal(r, 403, "bad_code")
+    r = await h.client.post(
+        "/api/join", json={"code": code, "name": "x"}, headers=from_browser("10.0.0.9")
+    )
+    refusal(r, 429, "rate_limited")
+    # ... while another browser, and the loopback budget, are untouched.
+    r = await h.client.post(
+        "/api/join", json={"code": code, "name": "y"}, headers=from_browser("10.0.0.10")
+    )
+    assert r.status_code == 200
+    await h.join("z")
+    # A remote client cannot pick its own address with the header.
+    app = h.client._transport.app  # type: ignore[attr-defined]
+    remote = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("10.0.0.5", 4000)), base_url="http://t"
+    )
+    for i in range(2):
+        r = await remote.post(
+            "/api/join", json={"code": code, "name": f"r{i}"}, headers=from_browser(f"1.1.1.{i}")
+        )
+        assert r.status_code == 200
+    r = await remote.post(
+        "/api/join", json={"code": code, "name": "r9"}, headers=from_browser("1.1.1.9")
+    )
+    refusal(r, 429, "rate_limited")
+    await remote.aclose()
+    await h.client.aclose()
+
+
+async def test_the_browser_address_header_is_ignored_without_web(make_harness: Any) -> None:
+    h: Harness = await make_harness(join_limit=2)
+    for i in range(2):
+        r = await h.client.post(
+            "/api/join",
+            json={"code": h.session.code, "name": f"n{i}"},
+            headers={"X-Quiz-Browser-Address": f"10.1.1.{i}"},
+        )
+        assert r.status_code == 200
+    r = await h.client.post(
+        "/api/join",
+        json={"code": h.session.code, "name": "n9"},
+        headers={"X-Quiz-Browser-Address": "10.1.1.9"},
+    )
+    refusal(r, 429, "rate_limited")
+    await h.client.aclose()
+
+
 async def test_request_bodies_are_size_limited(live: Harness) -> None:
     token = await live.join("Ada")
     await live.control("open")

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
-from playwright.async_api import async_playwright
+from playwright.async_api import WebSocket, async_playwright
 
 from tests.classroom.support import BANK_DATA
 from tests.classroom.test_classroom_processes import start_host, stop
@@ -39,6 +39,31 @@ async def eventually(check: object, timeout: float = 30.0) -> None:
         await asyncio.sleep(0.25)
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, parent in parents.items() if parent == p]
+        found += kids
+        todo += kids
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 async def test_browser_student_joins_and_answers(tmp_path: Path) -> None:
     bank = tmp_path / "bank.json"
     bank.write_text(json.dumps(BANK_DATA), encoding="utf-8")
@@ -57,24 +82,59 @@ async def test_browser_student_joins_and_answers(tmp_path: Path) -> None:
                 return r.status_code == 200
 
             await eventually(page_served)
+            # Reaching the web port is not enough to join: the code is in nothing it serves.
+            html = (await api.get(info["web_url"])).text
+            assert info["code"] not in html and info["code"].lower() not in html
             async with async_playwright() as p:
                 browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 page = await browser.new_page(viewport={"width": 1100, "height": 800})
+                # What the terminal in the page is sent (ANSI text), to see what it shows.
+                drawn: list[str] = []
+
+                def watch(ws: WebSocket) -> None:
+                    def frame(payload: str | bytes) -> None:
+                        if isinstance(payload, bytes):
+                            drawn.append(payload.decode("utf-8", "replace"))
+
+                    ws.on("framereceived", frame)
+
+                page.on("websocket", watch)
                 await page.goto(info["web_url"])
-                await page.wait_for_timeout(3000)  # the app process starts and draws
-                await page.mouse.click(550, 400)
+
+                async def shows(text: str) -> bool:
+                    return text in "".join(drawn)
 
                 async def roster() -> list[str]:
                     r = await api.get("/api/teacher/state", headers=teacher)
                     return [s["name"] for s in r.json()["roster"]]
 
-                async def name_typed() -> bool:
-                    await page.keyboard.type("Browser Ben")
-                    await page.keyboard.press("Enter")
-                    await page.wait_for_timeout(1500)
+                # The served client asks for the name and the join code.
+                await eventually(lambda: shows("Join code"), timeout=40)
+
+                # Focus the terminal with a click on the dialog's backdrop (not on a field).
+                await page.wait_for_timeout(500)
+                await page.mouse.click(20, 780)
+                await page.wait_for_timeout(300)
+                await page.keyboard.type("Browser Ben", delay=60)
+                await page.keyboard.press("Enter")  # on to the code field
+                await page.keyboard.type("WRONG9", delay=60)
+                await page.keyboard.press("Enter")
+                await eventually(lambda: shows("Wrong join code"))
+                assert await roster() == []
+
+                # The client process runs without the code: nothing on its command line.
+                clients = [cmdline(p) for p in descendants(proc.pid)]
+                assert any("class join" in c for c in clients), clients
+                assert not [c for c in clients if info["code"] in c], clients
+
+                # The name is kept; the code field is focused and empty: type the right one.
+                await page.keyboard.type(info["code"], delay=60)
+                await page.keyboard.press("Enter")
+
+                async def joined() -> bool:
                     return await roster() == ["Browser Ben"]
 
-                await eventually(name_typed, timeout=40)
+                await eventually(joined)
                 r = await api.post("/api/teacher/open", headers=teacher)
                 order = [c["text"] for c in r.json()["public"]["choices"]]
                 await page.wait_for_timeout(1500)

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
 
 from quiz.classroom.client import StudentApp
+from quiz.classroom.dashboard import DistributionBars
 from quiz.classroom.models import PublicQuestion, public_question
 from quiz.classroom.render import renderable_question, to_original
 from quiz.grading import grade
@@ -23,6 +25,15 @@ from tests.classroom.test_classroom_api import SECRETS
 def store_done(app: StudentApp) -> bool:
     """The client's review-card writes have finished."""
     return all(w.is_finished for w in app.workers if w.group == "store")
+
+
+def footer_keys(app: StudentApp) -> dict[str, tuple[bool, str]]:
+    """The keys the footer shows: key -> (enabled, description)."""
+    return {
+        k.key: (not k.has_class("-disabled"), k.description)
+        for k in app.screen.query(FooterKey)
+        if k.display
+    }
 
 
 def display_answer(pq: PublicQuestion, original: Any) -> Any:
@@ -67,6 +78,9 @@ async def test_student_answers_live_and_a_miss_becomes_a_review_card(
         assert "Waiting for the teacher" in str(app.query_one("#info", Static).render())
         served.control("open")
         await wait_for(pilot, lambda: app.view is not None)
+        # Live: the teacher moves on; the client offers no "next question" key.
+        await pilot.pause()
+        assert "n" not in footer_keys(app) and "ctrl+q" in footer_keys(app)
         assert app.public is not None
         liver = [c.text for c in app.public.choices or []].index("Liver")
         await pilot.press(str(liver + 1), "enter")
@@ -79,7 +93,9 @@ async def test_student_answers_live_and_a_miss_becomes_a_review_card(
         panel = app.query_one(FeedbackPanel)
         texts = " ".join(str(s.render()) for s in panel.query(Static))
         assert "Right answer: Heart" in texts and "The heart is a pump." in texts
-        assert "Liver" in str(app.query_one("#dist", Static).render())
+        dist = app.query_one("#dist", DistributionBars).plain.split("\n")
+        assert dist[0].startswith("✓ Heart") and dist[0].endswith(" 0")
+        assert any(line.startswith("  Liver") and line.endswith(" 1") for line in dist)
         await wait_for(pilot, lambda: db.exists())
         await wait_for(pilot, lambda: store_done(app))
     with Store.open(db) as store:
@@ -101,8 +117,11 @@ async def test_student_self_paced_gets_feedback_and_moves_on(
         await pilot.press(str(heart + 1), "enter")
         await wait_for(pilot, lambda: any(p.query(Static) for p in app.query(FeedbackPanel)))
         assert "Correct" in str(app.query_one(FeedbackPanel).query(Static).first().render())
+        await wait_for(pilot, lambda: footer_keys(app).get("n") == (True, "Next question"))
         await pilot.press("n")
         await wait_for(pilot, lambda: app.public is not None and app.public.id == "ms")
+        # Dimmed until this question is answered.
+        await wait_for(pilot, lambda: footer_keys(app).get("n") == (False, "Next question"))
         assert isinstance(app.view, QuestionView) and not app.query(FeedbackPanel)
         await wait_for(pilot, lambda: store_done(app))
     # A correct answer is not a miss: no review card.
@@ -128,3 +147,39 @@ async def test_a_wrong_code_is_reported(served: Served) -> None:
         await wait_for(pilot, lambda: app.failure is not None)
         assert "join code" in str(app.query_one("#info", Static).render())
     assert json.dumps([s.name for s in served.session.students.values()]) == "[]"
+
+
+async def test_without_a_code_the_client_asks_for_it_and_retries_a_wrong_one(
+    served: Served,
+) -> None:
+    """The browser client (no --code): name and code dialog; a wrong code is asked again."""
+    app = StudentApp(served.url, None, record=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1)
+        assert app.screen.query_one("#code", Input)
+        await pilot.press(*"Ann", "enter")  # Enter in the name moves on to the code
+        assert app.screen.focused is app.screen.query_one("#code", Input)
+        await pilot.press(*"ZZZZZZ", "enter")
+        await wait_for(
+            pilot,
+            lambda: (
+                len(app.screen_stack) > 1
+                and "Wrong join code" in str(app.screen.query_one("#name-error", Static).render())
+            ),
+        )
+        assert app.failure is None and not served.session.students
+        assert app.screen.query_one("#name", Input).value == "Ann"  # kept; only the code again
+        assert app.screen.focused is app.screen.query_one("#code", Input)
+        await pilot.press(*served.session.code.lower(), "enter")
+        await wait_for(pilot, lambda: app.joined is not None)
+        assert [s.name for s in served.session.students.values()] == ["Ann"]
+
+
+async def test_a_given_name_still_asks_for_the_missing_code(served: Served) -> None:
+    app = StudentApp(served.url, None, name="Bea", record=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1)
+        assert app.screen.query_one("#name", Input).value == "Bea"
+        await pilot.press("tab", *served.session.code, "enter")
+        await wait_for(pilot, lambda: app.joined is not None)
+        assert app.joined is not None and app.joined.name == "Bea"

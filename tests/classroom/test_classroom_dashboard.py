@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from quiz.classroom.dashboard import DashboardApp
+from quiz.classroom.dashboard import DashboardApp, DistributionBars, bars
+from quiz.classroom.models import DistributionRow
+from quiz.classroom.report_view import ReportScreen
 from tests.classroom.support import Served, wait_for
 
 
@@ -12,9 +16,32 @@ def text_of(app: DashboardApp, selector: str) -> str:
     return str(app.query_one(selector, Static).render())
 
 
-async def test_dashboard_runs_a_live_question(served: Served) -> None:
+def cells(table: DataTable[object], row: int) -> list[str]:
+    return [str(c) for c in table.get_row_at(row)]
+
+
+@pytest.mark.parametrize("width", [20, 34, 47, 72, 120])
+def test_each_bar_fits_on_one_line(width: int) -> None:
+    rows = [
+        DistributionRow(label="Heart", count=1, correct=True),
+        DistributionRow(
+            label="A very long distractor that goes on and on", count=12, correct=False
+        ),
+        DistributionRow(label="[bold]Lung[/]", count=0, correct=False),
+    ]
+    lines = bars(rows, reveal=True, width=width).plain.split("\n")
+    assert len(lines) == 3
+    for line, row in zip(lines, rows, strict=True):
+        assert len(line) <= width, line
+        assert line.endswith(f" {row.count}"), line  # the count is on the bar's line
+    assert lines[0].startswith("✓ Heart") and "█" in lines[0]
+    assert "[bold]Lung[/]" in lines[2] or width < 34  # literal; cut only when narrow
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_dashboard_runs_a_live_question(served: Served, size: tuple[int, int]) -> None:
     app = DashboardApp(api_url=served.url, join_url=served.url, teacher_token=served.teacher)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await wait_for(pilot, lambda: app.state is not None)
         assert " ".join(served.session.code) in text_of(app, "#code")
         assert f"--code {served.session.code}" in text_of(app, "#join")
@@ -31,22 +58,50 @@ async def test_dashboard_runs_a_live_question(served: Served) -> None:
             served.answer(token, "mc", choice)
         await wait_for(pilot, lambda: app.state.answers_in == 3)  # type: ignore[union-attr]
         assert "Answers in: 3/3" in text_of(app, "#counts")
-        assert text_of(app, "#dist") == ""  # nothing shown before the reveal
+        dist = app.query_one("#dist", DistributionBars)
+        assert dist.plain == ""  # nothing shown before the reveal
 
         await pilot.press("r")
         await wait_for(pilot, lambda: app.state.phase == "revealed")  # type: ignore[union-attr]
-        dist = text_of(app, "#dist")
-        assert "✓ Heart" in dist and dist.count("█") > 0
-        assert "Liver" in dist and " 2" in dist
+        await pilot.pause()
+        lines = dist.plain.split("\n")
+        assert lines[0].startswith("✓ Heart") and lines[0].endswith(" 1")
+        assert lines[1].startswith("  Liver") and lines[1].endswith(" 2")
+        # One screen line per choice: label, bar and count never wrap in the panel.
+        assert dist.size.height == 4
+        assert all(len(line) <= dist.content_size.width for line in lines)
         assert "Right answer: Heart" in text_of(app, "#counts")
         assert str(table.get_row_at(0)[1]) == "Ada"  # leader: the only right answer
 
         await pilot.press("e")
         assert served.session.phase == "revealed"  # one press only arms it
         await pilot.press("e")
-        await wait_for(pilot, lambda: app.report is not None)
-        report = text_of(app, "#report")
-        assert "facility" in report and "[bold]Bo[/]" in report
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        screen = app.screen
+        students = screen.query_one("#report-students", DataTable)
+        assert [cells(students, i)[1] for i in range(3)] == ["Ada", "[bold]Bo[/]", "Cy"]
+        ada = cells(students, 0)
+        assert ada[2:4] == ["1.00/1", "100.0"] and ada[4].endswith(" s") and ada[5] == "1/1"
+        assert all(isinstance(c, Text) for c in students.get_row_at(1)[1:2])
+        questions = screen.query_one("#report-questions", DataTable)
+        assert cells(questions, 0)[:4] == ["mc", "3", "0.33", "+1.00"]
+        assert cells(questions, 1)[:2] == ["ms", "not asked"]
+        choices = screen.query_one("#report-choices", DataTable)
+        assert [cells(choices, i)[1:] for i in range(4)] == [
+            ["✓", "Heart", "1"],
+            ["", "Liver", "2"],
+            ["", "Lung", "0"],
+            ["", "Skin", "0"],
+        ]
+        legend = str(screen.query_one("#report-legend", Static).render())
+        assert "facility = mean score over all 3 students; unanswered = 0" in legend
+        # The tables fit the screen's width: no horizontal scrolling needed for the scores.
+        assert students.virtual_size.width <= size[0]
+
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReportScreen)
+        await pilot.press("v")
+        assert isinstance(app.screen, ReportScreen)
     assert served.session.phase == "ended"
 
 

@@ -202,6 +202,8 @@ def test_report_and_list_commands(tmp_path: Path, bank_file: Path) -> None:
     assert rep["questions"][0]["facility"] == 0.5
     text = quiz("report", session.id[:10]).stdout
     assert "[bold]Bo[/]" in text and "Heart" in text
+    # The facility rule is spelled out next to the numbers.
+    assert "facility = mean score over all 2 students; unanswered = 0" in text
     out = tmp_path / "r.csv"
     assert quiz("report", session.id, "--csv", str(out)).returncode == 0
     assert out.read_text().splitlines()[1].startswith("Ada,1.0,1,100.0,")
