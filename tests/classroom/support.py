@@ -207,6 +207,22 @@ class Served:
         return dict(r.json())
 
 
+def question_ready(app: Any) -> bool:
+    """The student's question is mounted and its input has the focus, so keys reach it.
+
+    `app.view` is set before the view finishes mounting, and the view focuses its input
+    only after a refresh: keys pressed earlier are lost (seen on a busy CI machine).
+    """
+    view = app.view
+    focused = app.focused
+    return bool(
+        view is not None
+        and view.is_mounted
+        and focused is not None
+        and view in focused.ancestors_with_self
+    )
+
+
 async def wait_for(pilot: Any, check: Any, timeout: float = 10.0) -> None:
     """Let the app run until `check()` holds (events arrive over real HTTP)."""
     loop = asyncio.get_running_loop()

@@ -18,7 +18,7 @@ from quiz.grading import grade
 from quiz.store import Store
 from quiz.ui.widgets.feedback import FeedbackPanel
 from quiz.ui.widgets.question_view import QuestionView
-from tests.classroom.support import RIGHT, Served, make_bank, wait_for
+from tests.classroom.support import RIGHT, Served, make_bank, question_ready, wait_for
 from tests.classroom.test_classroom_api import SECRETS
 
 
@@ -77,7 +77,7 @@ async def test_student_answers_live_and_a_miss_becomes_a_review_card(
         await wait_for(pilot, lambda: app.state is not None)
         assert "Waiting for the teacher" in str(app.query_one("#info", Static).render())
         served.control("open")
-        await wait_for(pilot, lambda: app.view is not None)
+        await wait_for(pilot, lambda: question_ready(app))
         # Live: the teacher moves on; the client offers no "next question" key.
         await pilot.pause()
         assert "n" not in footer_keys(app) and "ctrl+q" in footer_keys(app)
@@ -111,7 +111,7 @@ async def test_student_self_paced_gets_feedback_and_moves_on(
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for(pilot, lambda: app.state is not None)
         served.control("open")
-        await wait_for(pilot, lambda: app.view is not None)
+        await wait_for(pilot, lambda: question_ready(app))
         assert app.public is not None
         heart = [c.text for c in app.public.choices or []].index("Heart")
         await pilot.press(str(heart + 1), "enter")

@@ -25,7 +25,7 @@ from quiz.classroom.db import ClassroomDB
 from quiz.classroom.models import JoinResponse, StudentState, TeacherState
 from quiz.classroom.report_view import ReportScreen
 from quiz.classroom.state import ClassSession, Student
-from tests.classroom.support import FakeClock, make_bank, wait_for
+from tests.classroom.support import FakeClock, make_bank, question_ready, wait_for
 
 SESSION = "20300101-090000-c0de"
 CODE = "K7MQ2P"
@@ -166,6 +166,6 @@ def test_snapshot_student_question(scene: Scene, snap_compare: Any) -> None:
     )
 
     async def ready(pilot: Any) -> None:
-        await wait_for(pilot, lambda: app.view is not None)
+        await wait_for(pilot, lambda: question_ready(app))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
