@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
+from textual.widgets import DataTable
+
+from quiz.ui.app import QuizApp
 from quiz.ui.screens.stats import heatmap_text
+from tests.ui.helpers import ready
 
 
 def _days(last: date, n: int, reviews: int = 1) -> list[dict[str, object]]:
@@ -32,3 +38,42 @@ def test_heatmap_keeps_the_newest_day() -> None:
     rows = heatmap_text(days).plain.splitlines()
     wed = rows[2]
     assert wed.rstrip().endswith("█") and "max 5 reviews" in rows[-1]
+
+
+#: The longest shipped bank title: it was cut at 40 characters even at 100 columns.
+LONG_TITLE = "Autoimmune disease and the limits of current treatment"
+
+
+def _add_long_bank(bank_dir: Path) -> None:
+    (bank_dir / "long.toml").write_text(
+        f'schema = 1\nid = "long"\ntitle = "{LONG_TITLE}"\n\n'
+        '[[questions]]\nid = "q"\ntype = "true_false"\nprompt = "Yes?"\nanswer = true\n'
+        'explanation = "Yes."\n',
+        encoding="utf-8",
+    )
+
+
+def _title_cell(app: QuizApp, key: str) -> str:
+    table = app.screen.query_one("#banks", DataTable)
+    return str(table.get_cell(key, "title"))
+
+
+async def test_home_shows_whole_titles_when_there_is_room(
+    make_app: Callable[..., QuizApp], bank_dir: Path
+) -> None:
+    _add_long_bank(bank_dir)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert _title_cell(app, "long") == LONG_TITLE
+        table = app.screen.query_one("#banks", DataTable)
+        assert table.virtual_size.width <= table.size.width  # no sideways scrolling
+        # Narrower: clipped with an ellipsis, and still no sideways scrolling.
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause()
+        clipped = _title_cell(app, "long")
+        assert clipped.endswith("…") and LONG_TITLE.startswith(clipped[:-1])
+        assert table.virtual_size.width <= table.size.width
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert _title_cell(app, "long") == LONG_TITLE
