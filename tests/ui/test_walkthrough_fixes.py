@@ -77,3 +77,19 @@ async def test_home_shows_whole_titles_when_there_is_room(
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         assert _title_cell(app, "long") == LONG_TITLE
+
+
+async def test_home_end_and_page_keys_move_the_bank_cursor(
+    make_app: Callable[..., QuizApp], bank_dir: Path
+) -> None:
+    _add_long_bank(bank_dir)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        table = app.screen.query_one("#banks", DataTable)
+        last = table.row_count - 1
+        assert last >= 2 and table.cursor_row == 0
+        for key, row in [("end", last), ("home", 0), ("pagedown", last), ("pageup", 0)]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert table.cursor_row == row, key

@@ -45,6 +45,19 @@ def _percent(fraction: float | None) -> Text:
     return Text("–", style="dim") if fraction is None else Text(f"{100 * fraction:.0f}%")
 
 
+class BankTable(DataTable[Text]):
+    """The banks, one per row; Home and End go to the first and last row.
+
+    DataTable's own Home/End scroll sideways when the cursor is a row cursor, which a
+    learner reads as the keys doing nothing.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "scroll_top", "First", show=False),
+        Binding("end", "scroll_bottom", "Last", show=False),
+    ]
+
+
 class HomeScreen(Screen[None]):
     """Pick what to study."""
 
@@ -79,7 +92,7 @@ class HomeScreen(Screen[None]):
             # The tag filter's Input is mounted on first use ("/"): it is the costliest
             # widget of this screen, and Home must come up at Textual's own speed.
             yield Static(Text("/ filter by tag", style="dim"), id="tag-hint")
-        yield DataTable(id="banks", cursor_type="row", zebra_stripes=True)
+        yield BankTable(id="banks", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Loading banks…"), id="home-detail")
         yield QuizFooter()
 
