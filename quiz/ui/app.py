@@ -76,6 +76,11 @@ class QuizApp(App[None]):
     COMMANDS = App.COMMANDS | {lambda: QuizCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and modes"),
+        # F1 works everywhere, also in text inputs where ? is a character (the footer then
+        # shows F1 in place of ?).
+        Binding(
+            "f1", "help", "Help", id="app.help_anywhere", key_display="F1", tooltip="Keys and modes"
+        ),
         Binding("ctrl+t", "stats", "Stats", id="app.stats", tooltip="Your progress", show=False),
     ]
 

@@ -6,11 +6,14 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+from textual.widgets._footer import FooterKey
 
-from quiz.ui.app import QuizApp
+from quiz.ui.app import QuizApp, StartRequest
+from quiz.ui.screens.help import HelpScreen
 from quiz.ui.screens.stats import heatmap_text
-from tests.ui.helpers import ready
+from tests.ui.helpers import answer_keys, ready, study_screen
 
 
 def _days(last: date, n: int, reviews: int = 1) -> list[dict[str, object]]:
@@ -93,3 +96,55 @@ async def test_home_end_and_page_keys_move_the_bank_cursor(
             await pilot.press(key)
             await pilot.pause()
             assert table.cursor_row == row, key
+
+
+def _footer(app: QuizApp) -> dict[str, str]:
+    """What the footer shows: description -> the key shown for it."""
+    return {
+        k.description: k.key_display
+        for k in app.screen.query(FooterKey)
+        if k.description and not k.has_class("-disabled")
+    }
+
+
+async def _to_a_typed_question(app: QuizApp, pilot: Pilot[None]) -> str:
+    """Answer questions until a text-input one is asked, after at least one answer."""
+    screen = study_screen(app)
+    while True:
+        item = screen.session.current
+        assert item is not None
+        if screen.session.records and item.question.id in ("sa", "num", "cloze"):
+            await pilot.pause()
+            return item.question.id
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+async def test_footer_shows_keys_that_work_while_typing(
+    make_app: Callable[..., QuizApp],
+) -> None:
+    app = make_app(start=StartRequest(kind="study", bank_id="every-type", seed=4))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        shown = _footer(app)
+        assert shown["Undo"] == "u" and shown["Help"] == "?"
+        await pilot.press("enter")
+        await pilot.pause()
+        await _to_a_typed_question(app, pilot)
+        assert isinstance(app.focused, Input)
+        shown = _footer(app)
+        # u and ? are letters here: the footer must show the keys that act.
+        assert shown["Undo"] == "^z" and shown["Help"] == "F1", shown
+        before = len(study_screen(app).session.records)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert len(study_screen(app).session.records) == before - 1
