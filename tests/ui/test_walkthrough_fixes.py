@@ -148,3 +148,19 @@ async def test_footer_shows_keys_that_work_while_typing(
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert len(study_screen(app).session.records) == before - 1
+
+
+async def test_home_is_the_first_screen_not_pushed_over_a_blank_one(
+    make_app: Callable[..., QuizApp],
+) -> None:
+    # A blank default screen composed, painted and covered by Home cost startup time.
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen"]
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen"]
+        assert app.screen.query_one("#banks", DataTable).row_count >= 2
