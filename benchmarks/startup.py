@@ -4,8 +4,8 @@ Each run is a fresh subprocess (headless, 100x30) timed from spawn to the moment
 interactive, which the child reports with its peak RSS so far (VmHWM). Three programs:
 
 * bare:  a Textual app that mounts one Static, then exits once it is up;
-* home:  `quiz` on the shipped banks and a fresh database, exiting once Home is up and
-         taking keys (the banks still loading in their worker);
+* home:  `quiz` on the shipped banks and a fresh database, exiting once Home's bank table
+         is mounted and the app takes keys (the banks still loading in their worker);
 * ready: the same, exiting once the banks and the store are loaded into Home.
 
 Goal: home <= 1.3x bare in both wall time and peak RSS. Runs alternate to share noise.
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import os, sys, time
+import asyncio, os, sys, time
 mode = sys.argv[1]
 if mode == "bare":
     from textual.app import App
@@ -53,7 +53,12 @@ def peak_rss_kib():
 
 
 async def pilot(p):
-    # Textual starts the autopilot once the first screen is up and the app takes input.
+    # Textual starts the autopilot as soon as the app takes input, which can be before the
+    # first screen has finished mounting (bare's Static is mounted by then): wait until
+    # Home's bank table is mounted.
+    if mode != "bare":
+        while not any(t.is_mounted for t in app.screen.query("#banks")):
+            await asyncio.sleep(0)
     if mode == "ready":
         while app.data is None:
             await p.pause(0.005)

@@ -45,6 +45,8 @@ API summary (every `profile` argument is a profile *name*, created on first use;
 
     # stats (CatalogInfo.from_banks(banks) gives tags and titles)
     store.bank_summaries(profile, catalog, now=None) -> dict[bank_id, BankSummary]
+    #   last_score: mean score of the bank's last finished quiz/flashcards session
+    #   (not a review or a retry)
     store.stats_report(profile, catalog, now=None, heatmap_days=365) -> dict (JSON-ready)
 
 Design notes
@@ -127,6 +129,9 @@ QuestionKey = tuple[str, str]
 #: Interval (days) from which a review card counts as mature / a question as mastered.
 MATURE_DAYS = 21
 BUSY_TIMEOUT_MS = 5000
+#: Session modes that are not a bank's "last score": due-card reviews and retries of
+#: what was missed (a session whose scope has "retry": true is a retry too).
+UNSCORED_MODES = ("review", "retry")
 
 
 class StoreError(Exception):
@@ -1019,14 +1024,20 @@ class Store:
         }
 
     def _last_scores(self, pid: int) -> dict[str, float]:
-        """Mean score per bank in the last finished session that asked that bank."""
+        """Mean score per bank in the last finished quiz (or flashcards) session of that bank.
+
+        Reviews (a few due cards) and retries of what was missed are not a score for the
+        bank: a review of two cards got right would otherwise show as 100%.
+        """
         best: dict[str, tuple[int, float]] = {}
         for b, sid, avg in self.conn.execute(
             "SELECT a.bank_id, a.session_id, avg(a.score) FROM attempts a"
             " JOIN sessions s ON s.id = a.session_id"
             " WHERE s.profile_id = ? AND s.finished_ms IS NOT NULL AND s.abandoned = 0"
+            f" AND s.mode NOT IN ({', '.join('?' * len(UNSCORED_MODES))})"
+            " AND coalesce(json_extract(s.scope, '$.retry'), 0) = 0"
             " GROUP BY a.bank_id, a.session_id",
-            (pid,),
+            (pid, *UNSCORED_MODES),
         ):
             if b not in best or sid > best[b][0]:
                 best[b] = (sid, float(avg))

@@ -606,3 +606,39 @@ def test_hinted_correct_answer_is_scheduled_as_hard(store: Store) -> None:
         None, P, "b", "f1", answer=4, outcome="correct", score=1.0, self_rating=4, now=NOW
     )
     assert flash.rating == Rating.Easy
+
+
+def test_last_score_is_the_last_quiz_not_a_review_or_retry(store: Store) -> None:
+    catalog = CatalogInfo.from_banks([_bank("b", [("q1", []), ("q2", []), ("q3", []), ("q4", [])])])
+    when = NOW - timedelta(hours=3)
+    quiz = store.start_session(P, "quiz", [("b", q) for q in ("q1", "q2", "q3", "q4")], now=when)
+    for q, outcome in [
+        ("q1", "correct"),
+        ("q2", "incorrect"),
+        ("q3", "correct"),
+        ("q4", "correct"),
+    ]:
+        answer(store, quiz, q, outcome, when)
+    store.finish_session(quiz, now=when)
+    assert store.bank_summaries(P, catalog, now=NOW)["b"].last_score == 0.75
+    # A later review of two cards, both right, and a retry of the missed one.
+    for mode, scope, qs in [
+        ("review", {"title": "Review", "retry": False}, ["q1", "q2"]),
+        ("retry", {"title": "Retry", "retry": True}, ["q2"]),
+        ("flashcards", {"title": "Retry: B", "retry": True}, ["q2"]),
+    ]:
+        when += timedelta(minutes=10)
+        sid = store.start_session(P, mode, [("b", q) for q in qs], scope=scope, now=when)
+        for q in qs:
+            answer(store, sid, q, "correct", when)
+        store.finish_session(sid, now=when)
+        assert store.bank_summaries(P, catalog, now=NOW)["b"].last_score == 0.75, mode
+    report = store.stats_report(P, catalog, now=NOW)
+    assert report["banks"][0]["last_score"] == 0.75
+    # A new quiz (here flashcards: a rating per card) is the new last score.
+    when += timedelta(minutes=10)
+    cards = store.start_session(P, "flashcards", [("b", "q1"), ("b", "q2")], now=when)
+    answer(store, cards, "q1", "correct", when)
+    answer(store, cards, "q2", "incorrect", when)
+    store.finish_session(cards, now=when)
+    assert store.bank_summaries(P, catalog, now=NOW)["b"].last_score == 0.5

@@ -22,6 +22,8 @@ from textual.worker import Worker, WorkerState
 from quiz.ui.commands import QuizCommands
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from quiz.banks import Catalog, LoadedBank
     from quiz.models import Bank
     from quiz.session import QuizSession
@@ -76,6 +78,11 @@ class QuizApp(App[None]):
     COMMANDS = App.COMMANDS | {lambda: QuizCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and modes"),
+        # F1 works everywhere, also in text inputs where ? is a character (the footer then
+        # shows F1 in place of ?).
+        Binding(
+            "f1", "help", "Help", id="app.help_anywhere", key_display="F1", tooltip="Keys and modes"
+        ),
         Binding("ctrl+t", "stats", "Stats", id="app.stats", tooltip="Your progress", show=False),
     ]
 
@@ -104,10 +111,14 @@ class QuizApp(App[None]):
 
     # -- start -------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """Home is the bottom screen: composed once, instead of a blank default screen
+        composed, painted and then covered by Home pushed over it."""
         from quiz.ui.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         # Load after the first paint: Home is up (and takes keys) at Textual's own speed.
         self.call_after_refresh(self._start_load)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Footer, Input, Static
@@ -245,6 +246,23 @@ async def test_cloze_tab_between_gaps() -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert [m.answer for m in app.answers] == [["mitochondria", "cell"]]
+
+
+async def test_cloze_tab_in_a_burst_of_keys() -> None:
+    """Keys arriving faster than the app refreshes (a paste, tmux send-keys) still land in
+    the gap Tab moved to, not in the one the burst started in."""
+    app = QuestionApp(CLOZE)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        # Back with shift+tab, the refilled gap's text is selected (as Input does on focus)
+        # and typing replaces it.
+        burst = [*"bone marrow", "tab", *"repopulate", "shift+tab", *"stem cells", "enter"]
+        for key in burst:  # all queued before the app handles the first
+            char = key if len(key) == 1 else None
+            app.post_message(events.Key("space" if key == " " else key, char))
+        await pilot.pause()
+        await pilot.pause()
+    assert [m.answer for m in app.answers] == [["stem cells", "repopulate"]]
 
 
 async def test_cloze_gaps_are_inline_and_wrap() -> None:

@@ -23,6 +23,7 @@ HELP: list[tuple[str, list[tuple[str, str]]]] = [
             ("/", "filter banks by tag; Enter on the tag row quizzes that tag across banks"),
             ("s  ctrl+t", "stats"),
             ("p", "switch profile"),
+            ("?  F1", "this help (F1 also while typing)"),
             ("ctrl+p", "command palette"),
             ("q", "quit"),
         ],
@@ -59,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
     """Keys and modes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close")
+        Binding("escape,question_mark,f1,q", "close", "Close", id="help.close")
     ]
 
     def compose(self) -> ComposeResult:

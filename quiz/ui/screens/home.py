@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,18 +26,36 @@ TAG_KEY = "::tag"
 INVALID_PREFIX = "::invalid:"
 
 
-#: Longest bank title shown in full; the rest is clipped so the numbers fit in 80 columns.
+#: Default width for clipped titles (Stats); Home sizes its title column to the screen.
 TITLE_WIDTH = 40
+#: Narrowest the title column gets on Home, however small the terminal.
+MIN_TITLE_WIDTH = 16
+#: Room a vertical scrollbar takes when the banks do not fit.
+SCROLLBAR_WIDTH = 2
 
 
 def clip(text: str, width: int = TITLE_WIDTH) -> str:
     """`text` on one line, at most `width` characters (ending in … when cut)."""
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    # Cells, not characters: a wide (e.g. CJK) character takes two columns.
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
 
 
 def _percent(fraction: float | None) -> Text:
     return Text("–", style="dim") if fraction is None else Text(f"{100 * fraction:.0f}%")
+
+
+class BankTable(DataTable[Text]):
+    """The banks, one per row; Home and End go to the first and last row.
+
+    DataTable's own Home/End scroll sideways when the cursor is a row cursor, which a
+    learner reads as the keys doing nothing.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "scroll_top", "First", show=False),
+        Binding("end", "scroll_bottom", "Last", show=False),
+    ]
 
 
 class HomeScreen(Screen[None]):
@@ -63,6 +82,8 @@ class HomeScreen(Screen[None]):
         super().__init__()
         #: The first error of each invalid bank, by path, for the detail line.
         self._invalid: dict[str, str] = {}
+        #: The screen width the rows' titles were clipped for.
+        self._rows_width = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,7 +92,7 @@ class HomeScreen(Screen[None]):
             # The tag filter's Input is mounted on first use ("/"): it is the costliest
             # widget of this screen, and Home must come up at Textual's own speed.
             yield Static(Text("/ filter by tag", style="dim"), id="tag-hint")
-        yield DataTable(id="banks", cursor_type="row", zebra_stripes=True)
+        yield BankTable(id="banks", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Loading banks…"), id="home-detail")
         yield QuizFooter()
 
@@ -117,18 +138,24 @@ class HomeScreen(Screen[None]):
             except Exception:
                 cursor_key = None
         table.clear()
+        # clear() keeps each column as wide as its widest cell ever was; a narrower
+        # terminal needs the title column to shrink with its new, shorter titles.
+        for column in table.columns.values():
+            column.content_width = column.label.cell_len
+        rows: list[tuple[str, str | None, list[Text], str]] = []  # title, style, cells, key
         summaries = data.store.bank_summaries(self.app.profile, data.info, now=self.app.now())
         total_due = sum(s.due for s in summaries.values())
         self.query_one("#due-summary", Static).update(
             Text.assemble(("Due now: ", "bold"), (str(total_due), "bold"))
         )
-        table.add_row(
-            Text("★ Review due (all banks)", style="bold"),
-            Text(""),
-            Text(str(total_due), style="bold" if total_due else "dim"),
-            Text(""),
-            Text(""),
-            key=REVIEW_KEY,
+        due_cell = Text(str(total_due), style="bold" if total_due else "dim")
+        rows.append(
+            (
+                "★ Review due (all banks)",
+                "bold",
+                [Text(""), due_cell, Text(""), Text("")],
+                REVIEW_KEY,
+            )
         )
         tag = self.tag_filter
         if tag:
@@ -138,13 +165,9 @@ class HomeScreen(Screen[None]):
                 for q in lb.bank.questions
                 if tag in q.tags or tag in lb.bank.tags
             )
-            table.add_row(
-                Text(f"# All questions tagged {tag}", style="italic"),
-                Text(str(n)),
-                Text(""),
-                Text(""),
-                Text(""),
-                key=TAG_KEY,
+            blank = [Text(""), Text(""), Text("")]
+            rows.append(
+                (f"# All questions tagged {tag}", "italic", [Text(str(n)), *blank], TAG_KEY)
             )
         seen: set[str] = set()
         for loaded in data.catalog.banks:
@@ -155,30 +178,45 @@ class HomeScreen(Screen[None]):
             if tag and tag not in bank.tags and not any(tag in q.tags for q in bank.questions):
                 continue
             s = summaries.get(bank.id)
-            table.add_row(
-                Text(clip(bank.title)),
+            cells = [
                 Text(str(len(bank.questions))),
                 Text(str(s.due if s else 0)),
                 _percent(s.last_score if s else None),
                 _percent(s.mastery if s else None),
-                key=bank.id,
-            )
+            ]
+            rows.append((bank.title, None, cells, bank.id))
         if not tag:
             for path, problems in data.catalog.invalid:
                 first = problems[0].format() if problems else "invalid"
-                table.add_row(
-                    Text(clip(f"⚠ {path.name} (invalid)"), style="red"),
-                    Text(""),
-                    Text(""),
-                    Text(""),
-                    Text(""),
-                    key=f"{INVALID_PREFIX}{path}",
-                )
+                blank = [Text(""), Text(""), Text(""), Text("")]
+                rows.append((f"⚠ {path.name} (invalid)", "red", blank, f"{INVALID_PREFIX}{path}"))
                 self._invalid[str(path)] = first
+        width = self._title_width([cells for _, _, cells, _ in rows])
+        for title, style, cells, key in rows:
+            table.add_row(Text(clip(title, width), style=style or ""), *cells, key=key)
         if cursor_key is not None:
             with contextlib.suppress(Exception):  # that row may be gone (filtered out)
                 table.move_cursor(row=table.get_row_index(cursor_key))
         self._show_detail()
+
+    def _title_width(self, rows: list[list[Text]]) -> int:
+        """The widest title that leaves room for the number columns on this screen."""
+        table = self.query_one("#banks", DataTable)
+        columns = list(table.columns.values())[1:]
+        padding = 2 * table.cell_padding
+        numbers = sum(
+            padding + max([column.label.cell_len, *(row[i].cell_len for row in rows)])
+            for i, column in enumerate(columns)
+        )
+        # The table spans the screen; before the first layout the app's size is the screen's.
+        width = self.size.width or self.app.size.width
+        self._rows_width = width
+        return max(MIN_TITLE_WIDTH, width - numbers - padding - SCROLLBAR_WIDTH)
+
+    def on_resize(self) -> None:
+        # Titles are clipped to the width they were laid out for: redo them when it changes.
+        if self.app.data is not None and self.size.width != self._rows_width:
+            self.refresh_rows()
 
     def _selected_key(self) -> str | None:
         table = self.query_one("#banks", DataTable)

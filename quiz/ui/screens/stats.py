@@ -29,17 +29,21 @@ def pct(value: float | None) -> str:
 
 def heatmap_text(days: list[dict[str, Any]], weeks: int = 26) -> Text:
     """Reviews per day as a week-by-column grid of shaded cells (Mon..Sun rows)."""
-    days = days[-weeks * 7 :]
-    if not any(d["reviews"] for d in days):
+    if not days:
         return Text("no reviews yet", style="dim")
-    first = date.fromisoformat(days[0]["date"])
-    # Pad the start so columns are whole weeks beginning on Monday.
-    pad = first.weekday()
-    counts: list[int | None] = [None] * pad + [int(d["reviews"]) for d in days]
+    # Columns are whole weeks from a Monday, so every row's first cell is a real day and
+    # all rows start in the same column: reach back (into the older days we were given)
+    # to the Monday on or before the window's first day.
+    start = max(0, len(days) - weeks * 7)
+    start -= date.fromisoformat(days[start]["date"]).weekday()
+    counts: list[int | None] = [None] * max(0, -start)
+    counts += [int(d["reviews"]) for d in days[max(0, start) :]]
+    if not any(counts):
+        return Text("no reviews yet", style="dim")
     top = max((c for c in counts if c), default=0)
     text = Text()
     for row, name in enumerate(["Mon", "", "Wed", "", "Fri", "", "Sun"]):
-        text.append(f"{name:<4}", style="dim")
+        text.append(f"{name:<3} ", style="dim")
         for col in range(row, len(counts), 7):
             c = counts[col]
             if c is None:

@@ -132,7 +132,12 @@ class ClozeInput(QuestionInput):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Next gap"),
+        # Priority: the app runs these as it takes each key, before passing on the next.
+        # Otherwise keys reach the focused gap's own queue, and in a burst (a paste,
+        # fast typing over ssh) the letters after Tab were queued to the old gap before
+        # the Tab moved the focus.
+        Binding("tab", "app.focus_next", "Next gap", priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous gap", priority=True, show=False),
         Binding("enter", "submit", "Submit"),
     ]
 
