@@ -84,7 +84,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -421,6 +421,22 @@ class CatalogInfo:
 # --------------------------------------------------------------------------- helpers
 
 
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT on an autocommit connection, rolled back on any error.
+
+    IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
+    instead of failing midway with "database is locked".
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def resolve_db_path(path: str | Path | None = None) -> Path:
     """`--db PATH` if given, else `$QUIZ_DB`, else quiz.db in the user data folder."""
     return Path(path).expanduser() if path else default_db_path()
@@ -549,15 +565,8 @@ class Store:
         """The schema version of the open database."""
         return _user_version(self.conn)
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self.conn)
 
     # -- profiles ---------------------------------------------------------------------
 
