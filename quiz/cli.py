@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.schema",
     "quiz.commands.study",
     "quiz.commands.stats",
+    "quiz.commands.settings",
     "quiz.commands.import_",
     "quiz.commands.export",
     "quiz.commands.add",

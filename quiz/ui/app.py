@@ -266,10 +266,27 @@ class QuizApp(App[None]):
         if self.data is None:
             self.notify("Still loading the banks…", markup=False)
             return
-        cards = self.data.store.due_cards(
-            self.profile, now=self.now(), existing=self.data.info.existing
-        )
-        due = [(c.bank_id, c.question_id, c.state.name != "Review") for c in cards]
+        store = self.data.store
+        cards = store.due_cards(self.profile, now=self.now(), existing=self.data.info.existing)
+        # The daily review limit holds back cards in Review; missed cards still in their
+        # learning steps always come back (as in Anki).
+        left = store.daily_limits(self.profile, now=self.now()).reviews_left
+        due: list[tuple[str, str, bool]] = []
+        held = 0
+        for c in cards:
+            missed = c.state.name != "Review"
+            if not missed and left <= 0:
+                held += 1
+                continue
+            left -= not missed
+            due.append((c.bank_id, c.question_id, missed))
+        if held:
+            limit = store.settings(self.profile).reviews_per_day
+            self.notify(
+                f"{held} due card(s) held back by your daily limit of {limit} reviews "
+                "(change it with `quiz settings --reviews-per-day N`).",
+                markup=False,
+            )
         try:
             session = QuizSession.from_due(due, self.data.bank_models, clock=self.clock)
         except SessionError as exc:

@@ -188,3 +188,49 @@ async def test_a_new_session_supersedes_one_left_open(
         assert store.session(first.session_id).abandoned
         unfinished = store.unfinished_session("tester")
         assert unfinished is not None and unfinished.id == second.session_id
+
+
+async def test_review_respects_the_daily_review_limit(
+    make_app: Callable[..., QuizApp], db_path: Path
+) -> None:
+    from dataclasses import replace
+
+    long_ago = datetime.now(UTC) - timedelta(days=60)
+    with Store.open(db_path) as store:
+        # Two answers ten minutes apart graduate a card to Review, due well before today.
+        for qid in ("mc", "tf", "num"):
+            for minutes in (0, 11):
+                store.record_attempt(
+                    None,
+                    "tester",
+                    "every-type",
+                    qid,
+                    answer=None,
+                    outcome="correct",
+                    score=1.0,
+                    now=long_ago + timedelta(minutes=minutes),
+                )
+        # A missed card still in its learning steps is never held back.
+        store.record_attempt(
+            None,
+            "tester",
+            "every-type",
+            "sa",
+            answer="x",
+            outcome="incorrect",
+            score=0.0,
+            now=long_ago,
+        )
+        store.save_settings("tester", replace(store.settings("tester"), reviews_per_day=1))
+        states = {c.question_id: c.state.name for c in store.due_cards("tester")}
+    assert states == {"mc": "Review", "tf": "Review", "num": "Review", "sa": "Learning"}
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        ids = [i.question.id for i in study_screen(app).session.queue]
+        assert ids[0] == "sa" and len(ids) == 2  # the missed card, then one review
+        notes = [n.message for n in app._notifications]
+        assert any("2 due card(s) held back" in n for n in notes), notes
