@@ -36,7 +36,7 @@ def test_out_of_range_values_are_refused_and_nothing_is_saved(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(tmp_path / "q.db")
-    assert main(["--db", db, "settings", "--retention", "1.5", "--new-per-day", "5"]) == 2
+    assert main(["--db", db, "settings", "--retention", "1.5", "--reviews-per-day", "5"]) == 2
     assert "desired_retention must be between 0.7 and 0.99" in capsys.readouterr().err
     with Store.open(db) as store:
-        assert store.settings("default").new_per_day == 20
+        assert store.settings("default").reviews_per_day == 200
