@@ -933,33 +933,47 @@ def _headings(article: str) -> Iterator[tuple[str, int]]:
 # --------------------------------------------------------------------------- warnings
 
 
+#: Types whose prompt is often a shared instruction ("Fill in the blanks."): no warning.
+_SHARED_PROMPT_TYPES = frozenset({"cloze", "ordering"})
+
+
 def _warnings(bank: Bank, locator: _Locator, path: str) -> list[Problem]:
+    # Cheap whole-bank passes first (this runs on every load, large banks included);
+    # the per-question loops below only run when a pass found something.
+    questions = bank.questions
     warnings = []
-    prompts: dict[str, str] = {}
-    for i, q in enumerate(bank.questions):
-        key = q.prompt.casefold()  # models strip text; inner spacing rarely differs
-        # Flashcards and cloze often share an instruction as their prompt.
-        if q.type not in ("cloze", "ordering") and key in prompts:
-            warnings.append(
-                Problem(
-                    path,
-                    locator.line(("questions", i, "prompt")),
-                    q.id,
-                    "prompt",
-                    f"same prompt as question {prompts[key]}",
+    keys = [q.prompt.casefold() for q in questions]  # models strip text already
+    if len(set(keys)) != len(keys):
+        first: dict[str, str] = {}
+        for i, (q, key) in enumerate(zip(questions, keys, strict=True)):
+            if q.type in _SHARED_PROMPT_TYPES:
+                continue
+            if key in first:
+                warnings.append(
+                    Problem(
+                        path,
+                        locator.line(("questions", i, "prompt")),
+                        q.id,
+                        "prompt",
+                        f"same prompt as question {first[key]}",
+                    )
                 )
+            else:
+                first[key] = q.id
+    for i in [
+        i
+        for i, q in enumerate(questions)
+        if q.source_quote is not None and len(q.source_quote.split(maxsplit=2)) < 3
+    ]:
+        warnings.append(
+            Problem(
+                path,
+                locator.line(("questions", i, "source_quote")),
+                questions[i].id,
+                "source_quote",
+                "very short quote: quote enough of the article to show why",
             )
-        prompts.setdefault(key, q.id)
-        if q.source_quote is not None and q.source_quote.count(" ") < 2:
-            warnings.append(
-                Problem(
-                    path,
-                    locator.line(("questions", i, "source_quote")),
-                    q.id,
-                    "source_quote",
-                    "very short quote: quote enough of the article to show why",
-                )
-            )
+        )
     return warnings
 
 

@@ -510,3 +510,21 @@ def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_warnings_name_repeated_prompts_and_thin_quotes(tmp_path: Path) -> None:
+    text = GOOD_TOML.replace(
+        'prompt = "True?"', 'prompt = "pick the [BOLD]right[/bold] one [@click=app.quit]"'
+    )
+    loaded = load_text(text)
+    (warning,) = loaded.warnings
+    assert (warning.question, warning.field) == ("tf", "prompt")
+    assert warning.message == "same prompt as question mc"
+    assert warning.line == GOOD_TOML.splitlines().index('prompt = "True?"') + 1
+
+    (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    thin = load_text(sourced_bank("own  tissues"), "toml", tmp_path)
+    (warning,) = thin.warnings
+    assert (warning.question, warning.field, warning.line) == ("q", "source_quote", 14)
+    assert "very short quote" in warning.message
+    assert not load_text(sourced_bank("own tissues are"), "toml", tmp_path).warnings
