@@ -130,10 +130,12 @@ class StoreRecorder:
         self.profile = profile
         self.session_id = session_id
         self.schedule = schedule
+        #: Never-seen questions answered past today's new-card limit (scored, not scheduled).
+        self.new_held = 0
 
     def record(self, record: AnswerRecord) -> None:
         """Store the attempt and update the card, in one transaction."""
-        self.store.record_attempt(
+        result = self.store.record_attempt(
             self.session_id,
             self.profile,
             record.item.bank_id,
@@ -146,6 +148,7 @@ class StoreRecorder:
             self_rating=record.rating,
             schedule=self.schedule,
         )
+        self.new_held += bool(getattr(result, "new_held", False))
 
     def undo(self, record: AnswerRecord) -> None:
         """Delete the last attempt and restore its card."""

@@ -308,6 +308,9 @@ class AttemptResult:
     lapsed: bool
     became_leech: bool
     suspended: bool
+    #: A never-seen question answered after today's new-card limit was reached: the
+    #: attempt is stored, but the question joins the review schedule on another day.
+    new_held: bool = False
 
 
 @dataclass(frozen=True)
@@ -765,6 +768,12 @@ class Store:
                 " WHERE profile_id = ? AND bank_id = ? AND question_id = ?",
                 (pid, bank_id, question_id),
             ).fetchone()
+            if (row is None or int(row[2]) == 0) and self._new_today(c, pid, moment) >= (
+                settings.new_per_day
+            ):
+                return AttemptResult(
+                    attempt_id, None, None, None, 0, False, False, False, new_held=True
+                )
             if row is None:
                 card_id = _insert_card(c, pid, bank_id, question_id, moment)
                 before = new_card(card_id, moment)
@@ -1000,6 +1009,17 @@ class Store:
                 if limit is not None and len(out) >= limit:
                     break
         return out
+
+    @staticmethod
+    def _new_today(c: sqlite3.Connection, pid: int, moment: datetime) -> int:
+        """Cards introduced (first reviewed) since local midnight."""
+        start = _local_midnight_ms(_local_date(moment))
+        row = c.execute(
+            "SELECT count(*) FROM reviews"
+            " WHERE profile_id = ? AND reviewed_ms >= ? AND state_before IS NULL",
+            (pid, start),
+        ).fetchone()
+        return int(row[0])
 
     def daily_limits(self, profile: str, now: datetime | None = None) -> DailyLimits:
         """New cards and reviews done today (local day) and what the limits leave."""

@@ -642,3 +642,21 @@ def test_last_score_is_the_last_quiz_not_a_review_or_retry(store: Store) -> None
     answer(store, cards, "q2", "incorrect", when)
     store.finish_session(cards, now=when)
     assert store.bank_summaries(P, catalog, now=NOW)["b"].last_score == 0.5
+
+
+def test_new_cards_past_the_daily_limit_are_scored_but_not_scheduled(tmp_path: Path) -> None:
+    from dataclasses import replace as _replace
+
+    with Store.open(tmp_path / "limit.db") as store:
+        store.save_settings("p", _replace(store.settings("p"), new_per_day=2))
+        results = [
+            store.record_attempt(None, "p", "b", f"q{i}", answer=1, outcome="incorrect", score=0.0)
+            for i in range(3)
+        ]
+        assert [r.new_held for r in results] == [False, False, True]
+        assert store.card("p", "b", "q2") is None  # scored, no card yet
+        assert store.card("p", "b", "q0") is not None
+        # A card already started is reviewed again whatever the limit.
+        again = store.record_attempt(None, "p", "b", "q0", answer=1, outcome="correct", score=1)
+        assert not again.new_held and again.rating is not None
+        assert store.daily_limits("p").new_left == 0

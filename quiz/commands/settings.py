@@ -13,6 +13,12 @@ from quiz.cli import UsageError, add_common_options
 #: Option name -> (Settings field, type, help).
 OPTIONS: dict[str, tuple[str, type, str]] = {
     "--retention": ("desired_retention", float, "desired retention, 0.7-0.99 (default 0.9)"),
+    "--new-per-day": (
+        "new_per_day",
+        int,
+        "never-seen questions that join the review schedule per day; later ones are still "
+        "scored (default 20)",
+    ),
     "--reviews-per-day": (
         "reviews_per_day",
         int,
@@ -73,9 +79,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"quiz: error: {exc}", file=sys.stderr)
         return 1
     data = settings.to_dict()
-    # Stored for a future "learn new cards" mode; no mode limits new cards yet, so it is
-    # not offered here rather than shown as if it did something.
-    data.pop("new_per_day", None)
     if args.json:
         print(json.dumps({"profile": profile, **data}, indent=2))
     else:

@@ -234,3 +234,26 @@ async def test_review_respects_the_daily_review_limit(
         assert ids[0] == "sa" and len(ids) == 2  # the missed card, then one review
         notes = [n.message for n in app._notifications]
         assert any("2 due card(s) held back" in n for n in notes), notes
+
+
+async def test_new_card_limit_is_explained_once_in_a_quiz(
+    make_app: Callable[..., QuizApp], db_path: Path
+) -> None:
+    from dataclasses import replace
+
+    with Store.open(db_path) as store:
+        store.save_settings("tester", replace(store.settings("tester"), new_per_day=1))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("down", "enter")  # a quiz on the first bank
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press(*answer_keys(app, right=True))
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+        notes = [n.message for n in app._notifications if "new-card limit" in n.message]
+        assert len(notes) == 1
+    with Store.open(db_path) as store:
+        assert store.daily_limits("tester").new_done == 1

@@ -111,6 +111,7 @@ class StudyScreen(Screen[None]):
         self._next: tuple[QueueItem, Vertical, AwaitMount] | None = None
         #: The slot on screen: the question (or card) and, once answered, its feedback.
         self._slot: Vertical | None = None
+        self._told_new_held = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -309,6 +310,13 @@ class StudyScreen(Screen[None]):
         except Exception as exc:  # the store failed: the answer was not recorded
             self.notify(f"Could not save the answer: {exc}", severity="error", markup=False)
             return None
+        if getattr(self.session.recorder, "new_held", 0) == 1 and not self._told_new_held:
+            self._told_new_held = True
+            self.notify(
+                "Today's new-card limit is reached: new questions are still scored, and join "
+                "your reviews on another day (`quiz settings --new-per-day N`).",
+                markup=False,
+            )
         if self.flashcards:
             await self._advance()
         else:
