@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quiz.banks import BankLoadError, dump_bank, parse_bank_bytes, parse_bank_text
-from quiz.models import Bank
+from quiz.models import QUESTION_TYPES, Bank
 
 # Printable text without surrounding whitespace (models strip it) or line separators
 # (YAML turns U+2028 into a line break by design).
@@ -55,21 +55,7 @@ def question(draw: st.DrawFn, qid: str) -> dict[str, Any]:
     }
     if draw(st.booleans()):
         base["hint"] = draw(TEXT)
-    kind = draw(
-        st.sampled_from(
-            [
-                "multiple_choice",
-                "multiple_select",
-                "true_false",
-                "short_answer",
-                "numeric",
-                "cloze",
-                "ordering",
-                "matching",
-                "flashcard",
-            ]
-        )
-    )
+    kind = draw(st.sampled_from(QUESTION_TYPES))
     base["type"] = kind
     if kind in ("multiple_choice", "multiple_select"):
         base["choices"] = draw(choices(kind == "multiple_choice"))

@@ -12,6 +12,7 @@ import pytest
 from quiz.banks import load_bank
 from quiz.cli import main
 from quiz.interop import PLACEHOLDER_EXPLANATION
+from quiz.models import QUESTION_TYPES
 
 DATA = Path(__file__).parent / "data" / "interop"
 ROOT = Path(__file__).parent.parent
@@ -109,17 +110,7 @@ def test_new_bank_validates_and_names_the_schema(tmp_path: Path) -> None:
     assert text.startswith("#:schema ./bank-schema.json\n")
     assert (tmp_path / "bank-schema.json").is_file()
     bank = load_bank(tmp_path / "my-bank.toml").bank
-    assert {q.type for q in bank.questions} == {
-        "multiple_choice",
-        "multiple_select",
-        "true_false",
-        "short_answer",
-        "numeric",
-        "cloze",
-        "ordering",
-        "matching",
-        "flashcard",
-    }
+    assert {q.type for q in bank.questions} == set(QUESTION_TYPES)
     assert main(["new", "my-bank"]) == 1  # exists
     assert main(["new", "Bad Id"]) == 2
 
