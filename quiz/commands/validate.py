@@ -30,46 +30,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Validate the banks under the given paths and print the report."""
-    from quiz.banks import BankLoadError, Problem, default_bank_paths, find_bank_files, load_bank
+    from quiz.banks import default_bank_paths, load_catalog
 
     paths: list[Path] = list(args.paths) or default_bank_paths()
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
-    files = find_bank_files(paths)
-    banks: list[dict[str, Any]] = []
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    ids: dict[str, str] = {}
-    for path in files:
-        try:
-            loaded = load_bank(path)
-        except BankLoadError as exc:
-            errors.extend(exc.problems)
-            continue
-        bank = loaded.bank
-        warnings.extend(loaded.warnings)
-        if bank.id in ids:
-            errors.append(
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    "id",
-                    f"bank id {bank.id!r} is already used by {ids[bank.id]}",
-                )
-            )
-            continue
-        ids[bank.id] = str(path)
-        banks.append(
-            {
-                "path": str(path),
-                "id": bank.id,
-                "title": bank.title,
-                "questions": len(bank.questions),
-                "by_type": dict(sorted(Counter(q.type for q in bank.questions).items())),
-            }
-        )
+    # The catalog already refuses a bank whose id an earlier file took.
+    catalog = load_catalog(paths)
+    n_files = len(catalog.banks) + len(catalog.invalid)
+    errors = [problem for _, problems in catalog.invalid for problem in problems]
+    warnings = [w for loaded in catalog.banks for w in loaded.warnings]
+    banks: list[dict[str, Any]] = [
+        {
+            "path": str(loaded.path),
+            "id": loaded.bank.id,
+            "title": loaded.bank.title,
+            "questions": len(loaded.bank.questions),
+            "by_type": dict(sorted(Counter(q.type for q in loaded.bank.questions).items())),
+        }
+        for loaded in catalog.banks
+    ]
     ok = not errors
     if args.json:
         report = {
@@ -87,11 +68,11 @@ def run(args: argparse.Namespace) -> int:
         n_questions = sum(b["questions"] for b in banks)
         failed = len({e.path for e in errors})
         summary = (
-            f"{len(files)} file(s) checked: {len(banks)} valid bank(s) with {n_questions} "
+            f"{n_files} file(s) checked: {len(banks)} valid bank(s) with {n_questions} "
             f"question(s), {failed} invalid file(s), {len(errors)} error(s), "
             f"{len(warnings)} warning(s)"
         )
-        if not files:
+        if not n_files:
             summary = "no bank files found (looked for .toml, .yaml, .yml, .json)"
         print(summary)
     return 0 if ok else 1
