@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +267,77 @@ def test_empty_ordering() -> None:
     assert "at least 3" in problem.message
 
 
+def _one_question_bank(question: dict[str, Any]) -> str:
+    """A JSON bank holding just this question (id, prompt and explanation filled in)."""
+    full = {"id": "q", "prompt": "Prompt?", "explanation": "Because.", **question}
+    return json.dumps({"schema": 1, "id": "b", "title": "B", "questions": [full]}, indent=2)
+
+
+def _choices(*marks: tuple[str, bool]) -> list[dict[str, Any]]:
+    return [{"text": text, "correct": correct} for text, correct in marks]
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "message"),
+    [
+        (
+            {"type": "multiple_choice", "choices": _choices(("a", True), ("b", True))},
+            "choices",
+            "exactly one choice with correct = true, found 2",
+        ),
+        (
+            {"type": "multiple_choice", "choices": _choices(("a", True), (" a ", False))},
+            "choices",
+            "choice texts must be unique; 'a' appears twice",
+        ),
+        (
+            {"type": "multiple_select", "choices": _choices(("a", False), ("b", False))},
+            "choices",
+            "needs at least one choice with correct = true",
+        ),
+        ({"type": "cloze", "text": "No gaps here."}, "text", "at least one {{answer}} gap"),
+        ({"type": "cloze", "text": "Blank {{}} gap."}, "text", "gap 1 of the cloze text is empty"),
+        ({"type": "cloze", "text": "A {{x}}, {{ | }}."}, "text", "gap 2 of the cloze text"),
+        ({"type": "ordering", "items": ["a", "b", "a"]}, "items", "ordering items must be unique"),
+        (
+            {"type": "matching", "pairs": [{"left": "a", "right": str(i)} for i in range(3)]},
+            "pairs",
+            "matching `left` values must be unique",
+        ),
+        (
+            {"type": "matching", "pairs": [{"left": str(i), "right": "x"} for i in range(3)]},
+            "pairs",
+            "matching `right` values must be unique",
+        ),
+        (
+            {"type": "numeric", "answer": 1, "min": 0, "max": 2},
+            "answer",
+            "give `answer` or `min`/`max`, not both",
+        ),
+        ({"type": "numeric", "min": 3, "max": 2}, "answer", "`min` (3.0) must not be greater"),
+    ],
+    ids=lambda v: v["type"] if isinstance(v, dict) else None,
+)
+def test_each_question_rule_is_a_located_error(
+    question: dict[str, Any], field: str, message: str
+) -> None:
+    text = _one_question_bank(question)
+    problem = one(text, "json")
+    assert problem.question == "q"
+    assert problem.field == field
+    assert message in problem.message
+    assert problem.line is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Gaps {{a}} and {{b|c}}.", "Spaced {{ a | b }}.", "Braces {{a {{}} are one gap."],
+)
+def test_cloze_texts_with_answers_in_every_gap_load(text: str) -> None:
+    loaded = parse_bank_text(_one_question_bank({"type": "cloze", "text": text}), "json", "b.json")
+    assert loaded.bank.questions[0].text == text
+
+
 def test_nested_field_paths_are_reported() -> None:
     text = GOOD_TOML.replace('{ text = "wrong", feedback = "No." }', '{ text = "wrong", ok = 1 }')
     problem = one(text)
@@ -362,6 +435,32 @@ def test_missing_article_is_reported(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- catalog
+
+
+@pytest.fixture
+def unfreeze_after() -> Iterator[None]:
+    """Hand objects frozen by a test back to the cyclic collector afterwards."""
+    yield
+    gc.unfreeze()
+
+
+def test_large_banks_leave_the_collector_on_and_free_their_memory(
+    monkeypatch: pytest.MonkeyPatch, unfreeze_after: None
+) -> None:
+    # Loading freezes a large bank's objects out of the collector's view; they must still
+    # be freed when the bank is dropped, and the collector must be running again.
+    before = gc.get_freeze_count()
+    load_text(GOOD_TOML)
+    assert gc.get_freeze_count() == before  # small banks are left alone
+    monkeypatch.setattr(banks, "FREEZE_AT_QUESTIONS", 3)
+    loaded = load_text(GOOD_TOML)
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    assert frozen > before
+    n_questions = len(loaded.bank.questions)
+    del loaded
+    # Each question model (and its field dict, lists, ...) went with it.
+    assert frozen - gc.get_freeze_count() >= 3 * n_questions
 
 
 def test_catalog_keeps_going_past_invalid_banks(tmp_path: Path) -> None:
