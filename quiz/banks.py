@@ -22,7 +22,18 @@ from pydantic import ValidationError
 
 from quiz import locations
 from quiz.files import write_text_atomic
-from quiz.models import BANK_ADAPTER, QUESTION_MODELS, QUESTION_TYPES, Bank, Source
+from quiz.models import (
+    BANK_ADAPTER,
+    QUESTION_MODELS,
+    QUESTION_TYPES,
+    Bank,
+    Choice,
+    NumericRange,
+    Pair,
+    Source,
+    StrictModel,
+    model_fields,
+)
 
 #: Largest bank file read, in bytes (YAML is parsed in pure Python, so its cap is lower).
 MAX_BANK_BYTES = 64 * 1024 * 1024
@@ -461,12 +472,32 @@ def _validate_data(raw: Any, text: str, fmt: str, path: str) -> Bank:
         # The model repeats rules the pre-check already located precisely.
         if pre:
             problems = [p for p in problems if p.field is not None or p.question is not None]
-        raise BankLoadError(_dedupe(pre + problems)) from None
+        # In file order, as an author reads them (file-wide problems, without a line, first).
+        found = sorted(_dedupe(pre + problems), key=_file_order)
+        raise BankLoadError(found) from None
     except RecursionError:
         raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
     if pre:
         raise BankLoadError(pre)
     return bank
+
+
+def _file_order(problem: Problem) -> tuple[int, int]:
+    """Sort key: by line, then (problems on one line) in the order the models list fields."""
+    name = re.split(r"[.\[]", problem.field or "", maxsplit=1)[0]
+    return (problem.line or 0, _FIELD_RANK.get(name, len(_FIELD_RANK)))
+
+
+def _field_ranks() -> dict[str, int]:
+    names: dict[str, int] = {}
+    models: list[type[StrictModel]] = [Bank, *QUESTION_MODELS.values()]
+    for model in models:
+        for name, info in model_fields(model).items():
+            names.setdefault(info.alias or name, len(names))
+    return names
+
+
+_FIELD_RANK = _field_ranks()
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -551,25 +582,23 @@ def _short(value: Any) -> str:
 
 def _known_fields(raw: dict[str, Any], loc: tuple[Any, ...]) -> list[str]:
     """Field names allowed at the place `loc` points into (for did-you-mean)."""
-    from quiz.models import Choice, NumericRange, Pair
-
     if not loc:
-        return [f.alias or n for n, f in Bank.model_fields.items()]
+        return [f.alias or n for n, f in model_fields(Bank).items()]
     if loc[0] == "source":
-        return list(Source.model_fields)
+        return list(model_fields(Source))
     if loc[0] == "questions" and len(loc) >= 2:
         q = _get(raw, loc[:2])
         model = QUESTION_MODELS.get(str(q.get("type"))) if isinstance(q, dict) else None
         rest = [x for x in loc[2:] if not isinstance(x, int) and x not in QUESTION_MODELS]
         if model is None:
-            return sorted({f for m in QUESTION_MODELS.values() for f in m.model_fields})
+            return sorted({f for m in QUESTION_MODELS.values() for f in model_fields(m)})
         if rest and rest[0] == "choices":
-            return list(Choice.model_fields)
+            return list(model_fields(Choice))
         if rest and rest[0] == "pairs":
-            return list(Pair.model_fields)
+            return list(model_fields(Pair))
         if rest and rest[0] == "partial":
-            return list(NumericRange.model_fields)
-        return list(model.model_fields)
+            return list(model_fields(NumericRange))
+        return list(model_fields(model))
     return []
 
 
@@ -586,7 +615,8 @@ def _get(raw: Any, loc: Sequence[Any]) -> Any:
 def _message(err: Any, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
     kind = err["type"]
     value = err.get("input")
-    if kind == "extra_forbidden":
+    # Bank models are pydantic dataclasses: an unknown field is an unexpected argument.
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         name = str(loc[-1]) if loc else "?"
         known = _known_fields(raw, loc[:-1])
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
@@ -599,7 +629,7 @@ def _message(err: Any, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
         return f"unknown question type {got!r}{hint}; expected one of: {', '.join(QUESTION_TYPES)}"
     if kind == "union_tag_not_found":
         return f"missing `type`; expected one of: {', '.join(QUESTION_TYPES)}"
-    if kind == "missing":
+    if kind in ("missing", "missing_keyword_only_argument", "missing_argument"):
         return "required field is missing"
     if kind == "literal_error" and loc == ("schema",):
         return f"unsupported schema version {_short(value)}; this version of quiz reads schema 1"
@@ -615,7 +645,7 @@ def _message(err: Any, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
         return f"needs at least {need} item(s), got {len(value)}"
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
-    if kind == "model_type" or kind == "dict_type":
+    if kind in ("model_type", "dict_type", "dataclass_type", "dataclass_args_type"):
         return f"expected a table, got {_kind(value)}"
     msg = str(err["msg"])
     msg = msg[0].lower() + msg[1:] if msg else msg
