@@ -12,6 +12,7 @@ collector's view afterwards, so the collector never traverses them (see
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -94,10 +95,40 @@ def main(sizes: list[int]) -> None:
             repeat = 7 if n <= 10_000 else 3
             t_json = best_of(lambda p=path: json.loads(p.read_bytes()), repeat)
             t_quiz = best_of(lambda p=path: load_bank(p), repeat)
+            first, rss = first_load(path)
             print(
                 f"{n:>7} questions ({size_mb:5.1f} MB): json.loads {t_json * 1000:7.1f} ms, "
-                f"quiz load+validate {t_quiz * 1000:7.1f} ms, ratio {t_quiz / t_json:4.2f}x"
+                f"quiz load+validate {t_quiz * 1000:7.1f} ms, ratio {t_quiz / t_json:4.2f}x; "
+                f"first load in a fresh process {first * 1000:7.1f} ms, +{rss:.0f} MiB"
             )
+
+
+#: Loads a bank once in a new interpreter: what a user waits for when the app starts
+#: (cold allocator, no earlier run to reuse memory from). Prints seconds and MiB held.
+_FIRST_LOAD = """
+import os, sys, time
+from pathlib import Path
+from quiz.banks import load_bank
+def resident():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+before = resident()
+t0 = time.perf_counter()
+bank = load_bank(Path(sys.argv[1]))
+elapsed = time.perf_counter() - t0
+print(elapsed, resident() - before)
+"""
+
+
+def first_load(path: Path) -> tuple[float, float]:
+    """Seconds, and MiB of resident memory the bank holds, for one load in a new interpreter."""
+    out = subprocess.run(
+        [sys.executable, "-c", _FIRST_LOAD, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return float(out[0]), float(out[1])
 
 
 if __name__ == "__main__":
