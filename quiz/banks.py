@@ -8,13 +8,17 @@ but explosive to walk), and nesting deeper than any bank needs.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import gc
 import json
+import operator
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -294,15 +298,41 @@ def _parse_toml(text: str, path: str) -> Any:
         raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
 
 
+#: What `_too_deep` skips, as one C-level pattern: a "..." string (with backslash escapes)
+#: or a '...' string, each ending at its closing quote or the end of its line, and a
+#: comment from # to the end of its line.
+_SKIPPED_TEXT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"?|'[^'\n]*'?|#[^\n]*")
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
 def _too_deep(text: str) -> int | None:
     """The line where bracket nesting first passes MAX_DEPTH, ignoring quoted text.
 
     A cheap pre-scan: parsers recurse per level and some crash or slow down long before
     a Python RecursionError, so deep input is refused before it reaches them.
     """
-    # Fast path: a file without enough brackets cannot be too deep.
+    # Fast paths: a file without enough brackets cannot be too deep, and nor can one whose
+    # brackets outside strings and comments (found by regex, not a Python loop over every
+    # character) never nest deeper than the limit. Only a file that fails both is scanned
+    # character by character, for the line to report.
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return None
+    if _max_depth(_NOT_BRACKET.sub("", _SKIPPED_TEXT.sub("", text))) <= MAX_DEPTH:
+        return None
+    return _first_too_deep_line(text)
+
+
+def _max_depth(brackets: str) -> int:
+    """How deep a string of only brackets nests; a close at depth 0 leaves it at 0."""
+    totals = list(accumulate(map(_BRACKET_STEP.__getitem__, brackets), initial=0))
+    # Depth with closes floored at 0 is the running total minus its running minimum.
+    deepest: int = max(map(operator.sub, totals, accumulate(totals, min)))
+    return deepest
+
+
+def _first_too_deep_line(text: str) -> int | None:
+    """The exact scan behind `_too_deep`, character by character, counting lines."""
     depth = 0
     quote: str | None = None
     escaped = False
@@ -310,9 +340,12 @@ def _too_deep(text: str) -> int | None:
     for ch in text:
         if ch == "\n":
             line += 1
-            if quote in ("'", '"'):
-                quote = None  # single-line strings end at the line; the parser reports it
+            # Single-line strings end at the line (the parser reports it); so do comments.
+            quote = None
+            escaped = False
             continue
+        if quote == "#":
+            continue  # a comment runs to the end of its line
         if quote:
             if escaped:
                 escaped = False
@@ -441,9 +474,8 @@ def _validate_json(data: bytes, text: str, path: str) -> tuple[Bank, Any]:
         return BANK_ADAPTER.validate_json(data), None
     except ValidationError:
         pass
-    depth_line = _too_deep(text)
-    if depth_line is not None:
-        raise _error(path, depth_line, f"nesting deeper than {MAX_DEPTH} levels")
+    # No nesting pre-scan here (it would cost a second pass over a large file): the json
+    # module's C parser refuses deep input itself, with a RecursionError.
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -451,7 +483,8 @@ def _validate_json(data: bytes, text: str, path: str) -> tuple[Bank, Any]:
             path, exc.lineno, f"JSON syntax error: {exc.msg} (column {exc.colno})"
         ) from None
     except RecursionError:
-        raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
+        line = _too_deep(text)
+        raise _error(path, line, f"nesting deeper than {MAX_DEPTH} levels") from None
     return _validate_data(raw, text, "json", path), raw
 
 
@@ -713,8 +746,16 @@ class _Locator:
         self.text = text
         self.fmt = fmt
         self._index: dict[tuple[Any, ...], int] | None = None
+        self._json: _JsonLines | None = None
 
     def line(self, loc: Sequence[Any]) -> int | None:
+        if self.fmt == "json":
+            if self._json is None:
+                self._json = _JsonLines(self.text)
+            try:
+                return self._json.line(loc)
+            except Exception:  # a best-effort aid: never let it hide the real error
+                return 1
         if self._index is None:
             try:
                 self._index = self._build()
@@ -732,7 +773,7 @@ class _Locator:
             return _toml_lines(self.text)
         if self.fmt == "yaml":
             return _yaml_lines(self.text)
-        return _json_lines(self.text)
+        return {}
 
 
 _TOML_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
@@ -818,53 +859,74 @@ def _yaml_lines(text: str) -> dict[tuple[Any, ...], int]:
     return index
 
 
-def _json_lines(text: str) -> dict[tuple[Any, ...], int]:
-    """Line of every key and element (by path) in a JSON text, from a small scanner."""
-    index: dict[tuple[Any, ...], int] = {}
-    decoder = json.JSONDecoder()
-    line, pos, n = 1, 0, len(text)
-    # One frame per open container: [its path, is it an object, current key or index].
-    stack: list[list[Any]] = []
-    expect_key = False
-    while pos < n:
-        ch = text[pos]
-        if ch == "\n":
-            line += 1
-            pos += 1
-        elif ch == ",":
-            if stack and stack[-1][1]:
-                expect_key = True
-            elif stack:
-                stack[-1][2] += 1
-                index.setdefault((*stack[-1][0], stack[-1][2]), line)
-            pos += 1
-        elif ch in " \t\r:":
-            pos += 1
-        elif ch in "{[":
-            where = (*stack[-1][0], stack[-1][2]) if stack else ()
-            is_obj = ch == "{"
-            stack.append([where, is_obj, None if is_obj else 0])
-            if not is_obj:
-                index.setdefault((*where, 0), line)
-            expect_key = is_obj
-            pos += 1
-        elif ch in "}]":
-            if stack:
-                stack.pop()
-            pos += 1
-        elif ch == '"':
-            value, end = decoder.raw_decode(text, pos)
-            if expect_key and stack and stack[-1][1]:
-                stack[-1][2] = value
-                index.setdefault((*stack[-1][0], value), line)
-                expect_key = False
-            line += text.count("\n", pos, end)
-            pos = end
-        else:
-            # A number, true, false or null: skip to the next delimiter.
-            while pos < n and text[pos] not in ",}]\n":
-                pos += 1
-    return index
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _JsonLines:
+    """Lines of paths in a JSON text, found by walking only the containers on the way.
+
+    The children of a container are listed once, stepping over each value with the C
+    decoder, so locating a problem in a 100,000-question file costs a couple of C-speed
+    passes rather than a Python loop over every character.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._decode = json.JSONDecoder().raw_decode
+        # Container start -> {key or index: (where its line is read, where its value starts)}.
+        self._children: dict[int, dict[Any, tuple[int, int]]] = {}
+        self._known_lines: list[tuple[int, int]] = [(0, 1)]  # (offset, line), sorted
+
+    def line(self, loc: Sequence[Any]) -> int:
+        """The line of the deepest part of `loc` found (a key's line, or a value's start)."""
+        pos = found = self._skip_space(0)
+        for part in loc:
+            children = self._children.get(pos)
+            if children is None:
+                children = self._children[pos] = self._list_children(pos)
+            hit = children.get(part)
+            if hit is None:
+                break
+            found, pos = hit
+        return self._line_at(found)
+
+    def _skip_space(self, pos: int) -> int:
+        match = _JSON_SPACE.match(self.text, pos)
+        return match.end() if match else pos
+
+    def _list_children(self, pos: int) -> dict[Any, tuple[int, int]]:
+        text = self.text
+        out: dict[Any, tuple[int, int]] = {}
+        opener = text[pos : pos + 1]
+        if opener not in ("{", "["):
+            return {}
+        closer = "}" if opener == "{" else "]"
+        i = self._skip_space(pos + 1)
+        n = 0
+        while i < len(text) and text[i] != closer:
+            if opener == "{":
+                key_at = i
+                key, i = self._decode(text, i)
+                i = self._skip_space(self._skip_space(i) + 1)  # past the colon
+                out.setdefault(key, (key_at, i))
+            else:
+                out[n] = (i, i)
+                n += 1
+            _, i = self._decode(text, i)  # step over the value
+            i = self._skip_space(i)
+            if text[i : i + 1] == ",":
+                i = self._skip_space(i + 1)
+        return out
+
+    def _line_at(self, offset: int) -> int:
+        # Count newlines from the nearest offset already known, so many lookups in a
+        # large file do not each count from the top.
+        known = self._known_lines
+        k = bisect.bisect_right(known, (offset, sys.maxsize)) - 1
+        start, line = known[k]
+        line += self.text.count("\n", start, offset)
+        known.insert(k + 1, (offset, line))
+        return line
 
 
 # --------------------------------------------------------------------------- sources

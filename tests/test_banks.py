@@ -338,6 +338,27 @@ def test_cloze_texts_with_answers_in_every_gap_load(text: str) -> None:
     assert loaded.bank.questions[0].text == text
 
 
+def test_errors_deep_in_a_large_json_bank_name_their_lines() -> None:
+    questions = [
+        {
+            "id": f"q{i}",
+            "type": "true_false",
+            "prompt": f"P{i}?",
+            "explanation": "E.",
+            "answer": True,
+        }
+        for i in range(3000)
+    ]
+    questions[2998]["answer"] = "maybe"
+    del questions[2999]["explanation"]
+    text = json.dumps({"schema": 1, "id": "big", "title": "Big", "questions": questions}, indent=2)
+    lines = text.splitlines()
+    found = problems_of(text, "json")
+    assert [(p.question, p.field) for p in found] == [("q2998", "answer"), ("q2999", "explanation")]
+    assert '"answer": "maybe"' in lines[found[0].line - 1]
+    assert lines[found[1].line - 1].strip() == "{"  # the question missing the field
+
+
 def test_nested_field_paths_are_reported() -> None:
     text = GOOD_TOML.replace('{ text = "wrong", feedback = "No." }', '{ text = "wrong", ok = 1 }')
     problem = one(text)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quiz import banks as loading
 from quiz.banks import BankLoadError, dump_bank, parse_bank_bytes, parse_bank_text
 from quiz.models import QUESTION_TYPES, Bank
 
@@ -180,3 +182,57 @@ def test_mangled_banks_only_raise_the_validators_error(case: tuple[str, str]) ->
         for problem in exc.problems:
             assert problem.message
             assert problem.line is None or problem.line >= 1
+
+
+# --------------------------------------------------------------------------- scanners
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="[]{}\"'#\\\n ax", max_size=300), st.integers(0, 4))
+def test_the_nesting_check_agrees_with_its_exact_scan(body: str, extra: int) -> None:
+    # The regex fast path must never pass a text the character scan finds too deep.
+    text = body + "[" * (loading.MAX_DEPTH - 2 + extra) + body
+    exact = loading._first_too_deep_line(text)
+    assert (loading._too_deep(text) is None) == (exact is None)
+    if exact is not None:
+        assert loading._too_deep(text) == exact
+
+
+@st.composite
+def tagged_json(draw: st.DrawFn) -> tuple[Any, dict[tuple[Any, ...], str]]:
+    """Nested JSON data whose every key and leaf is a unique tag, with the tag of each path."""
+    counter = iter(range(10_000))
+    tags: dict[tuple[Any, ...], str] = {}
+    junk = st.text(alphabet='ab"\\[]{}:, \n', max_size=6)
+
+    def build(path: tuple[Any, ...], depth: int) -> Any:
+        kind = draw(st.sampled_from(["leaf", "list", "dict"] if depth < 4 else ["leaf"]))
+        if kind == "leaf":
+            tag = f"v{next(counter)}"
+            tags[path] = tag
+            return tag + draw(junk)
+        if kind == "list":
+            return [build((*path, i), depth + 1) for i in range(draw(st.integers(0, 3)))]
+        out = {}
+        for _ in range(draw(st.integers(0, 3))):
+            key = f"k{next(counter)}"
+            tags[(*path, key)] = key
+            out[key] = build((*path, key), depth + 1)
+        return out
+
+    return build((), 0), tags
+
+
+@settings(max_examples=150, deadline=None)
+@given(tagged_json(), st.sampled_from([None, 1, 2]))
+def test_json_lines_find_every_key_and_element(
+    case: tuple[Any, dict[tuple[Any, ...], str]], indent: int | None
+) -> None:
+    data, tags = case
+    text = json.dumps(data, indent=indent)
+    lines = loading._JsonLines(text)
+    for path, tag in tags.items():
+        if not path:
+            continue
+        line = lines.line(path)
+        assert f'"{tag}' in text.splitlines()[line - 1], (path, line)
