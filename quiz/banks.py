@@ -12,13 +12,14 @@ import bisect
 import difflib
 import gc
 import json
-import operator
 import re
+import reprlib
 import sys
+import threading
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,6 @@ from quiz.models import (
     NumericRange,
     Pair,
     Source,
-    StrictModel,
     model_fields,
 )
 
@@ -202,30 +202,49 @@ def parse_bank_bytes(data: bytes, fmt: str, path: str, base_dir: Path | None = N
     """Parse and validate raw bank bytes; `base_dir` resolves the source article's path."""
     # A bank is hundreds of thousands of small objects and no reference cycles. Left to
     # itself, the cyclic collector would run dozens of passes over them while they are
-    # built (a third of the load time), and then traverse them all again once they are
-    # built. So it is paused while they are built, and a large bank's objects, which
-    # live as long as the bank is loaded, are moved out of its view (`gc.freeze`): that
-    # later traversal never happens, in the load or as a pause in the middle of a study
-    # session. Frozen objects are still freed by reference counting when the bank is
-    # dropped; the one cost is that cyclic garbage left over from before the freeze is
-    # kept, which is why the young generations (cheap: few objects) are collected first.
-    enabled = gc.isenabled()
-    if enabled:
-        gc.collect(1)
-    gc.disable()
-    try:
+    # built (a third of the load time), and then traverse them all again, more than once,
+    # as they age (pauses of 60-140 ms each for 100,000 questions, in the load or in the
+    # middle of a study session). So it is paused while they are built, and a large
+    # bank's objects, which live as long as the bank is loaded, are then moved out of its
+    # view (`gc.freeze`). Frozen objects are still freed by reference counting when the
+    # bank is dropped. The cost: freezing is process-wide, so objects alive at that moment
+    # that later die in reference cycles (in the app, a few thousand of Textual's cache
+    # objects, once per large-bank load) are never collected. Young garbage is collected
+    # first so that little else is caught.
+    with _gc_paused():
         loaded = _parse_bank_bytes(data, fmt, path, base_dir)
         if len(loaded.bank.questions) >= FREEZE_AT_QUESTIONS:
             gc.freeze()
         return loaded
-    finally:
-        if enabled:
-            gc.enable()
 
 
 #: Banks at least this large have their objects frozen out of the cyclic collector's
 #: view after loading (see `parse_bank_bytes`); below it, the collector's pass is cheap.
 FREEZE_AT_QUESTIONS = 5_000
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic collector; loads in several threads share one pause."""
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            if _gc_was_enabled:
+                gc.collect(1)
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _parse_bank_bytes(data: bytes, fmt: str, path: str, base_dir: Path | None) -> LoadedBank:
@@ -234,11 +253,16 @@ def _parse_bank_bytes(data: bytes, fmt: str, path: str, base_dir: Path | None) -
             path, None, f"file is {len(data):,} bytes; the limit is {_size_cap(fmt):,} bytes"
         )
     text = _decode(data, path)
-    if fmt == "json":
-        bank, raw = _validate_json(data, text, path)
-    else:
-        raw = _parse_toml(text, path) if fmt == "toml" else _parse_yaml(text, path)
-        bank = _validate_data(raw, text, fmt, path)
+    try:
+        if fmt == "json":
+            bank, raw = _validate_json(data, text, path)
+        else:
+            raw = _parse_toml(text, path) if fmt == "toml" else _parse_yaml(text, path)
+            bank = _validate_data(raw, text, fmt, path)
+    except RecursionError:
+        # Parsers refuse deep nesting with a RecursionError; input just under their limit
+        # parses, and may then hit it in our own error handling. Either way, one answer.
+        raise _error(path, _too_deep(text), f"nesting deeper than {MAX_DEPTH} levels") from None
     loaded = LoadedBank(path=Path(path), bank=bank)
     locator = _Locator(text, fmt)
     if bank.source is not None:
@@ -281,9 +305,8 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def _parse_toml(text: str, path: str) -> Any:
-    depth_line = _too_deep(text)
-    if depth_line is not None:
-        raise _error(path, depth_line, f"nesting deeper than {MAX_DEPTH} levels")
+    # No nesting pre-scan: tomllib is pure Python, so deep input ends in a RecursionError
+    # (reported by `_parse_bank_bytes`), and a scan can be fooled by multi-line strings.
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -294,45 +317,14 @@ def _parse_toml(text: str, path: str) -> Any:
         if m:
             detail += f" (column {m.group(2)})"
         raise _error(path, line, f"TOML syntax error: {detail}") from None
-    except RecursionError:
-        raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
-
-
-#: What `_too_deep` skips, as one C-level pattern: a "..." string (with backslash escapes)
-#: or a '...' string, each ending at its closing quote or the end of its line, and a
-#: comment from # to the end of its line.
-_SKIPPED_TEXT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"?|'[^'\n]*'?|#[^\n]*")
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def _too_deep(text: str) -> int | None:
     """The line where bracket nesting first passes MAX_DEPTH, ignoring quoted text.
 
-    A cheap pre-scan: parsers recurse per level and some crash or slow down long before
-    a Python RecursionError, so deep input is refused before it reaches them.
+    Only used to say where, once a parser has refused input as too deep: it is a
+    character-by-character scan, and TOML multi-line strings can mislead it.
     """
-    # Fast paths: a file without enough brackets cannot be too deep, and nor can one whose
-    # brackets outside strings and comments (found by regex, not a Python loop over every
-    # character) never nest deeper than the limit. Only a file that fails both is scanned
-    # character by character, for the line to report.
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return None
-    if _max_depth(_NOT_BRACKET.sub("", _SKIPPED_TEXT.sub("", text))) <= MAX_DEPTH:
-        return None
-    return _first_too_deep_line(text)
-
-
-def _max_depth(brackets: str) -> int:
-    """How deep a string of only brackets nests; a close at depth 0 leaves it at 0."""
-    totals = list(accumulate(map(_BRACKET_STEP.__getitem__, brackets), initial=0))
-    # Depth with closes floored at 0 is the running total minus its running minimum.
-    deepest: int = max(map(operator.sub, totals, accumulate(totals, min)))
-    return deepest
-
-
-def _first_too_deep_line(text: str) -> int | None:
-    """The exact scan behind `_too_deep`, character by character, counting lines."""
     depth = 0
     quote: str | None = None
     escaped = False
@@ -357,7 +349,7 @@ def _first_too_deep_line(text: str) -> int | None:
         if ch in "\"'":
             quote = ch
         elif ch == "#":
-            quote = "#"  # comment until end of line
+            quote = "#"
         elif ch in "[{":
             depth += 1
             if depth > MAX_DEPTH:
@@ -474,17 +466,14 @@ def _validate_json(data: bytes, text: str, path: str) -> tuple[Bank, Any]:
         return BANK_ADAPTER.validate_json(data), None
     except ValidationError:
         pass
-    # No nesting pre-scan here (it would cost a second pass over a large file): the json
-    # module's C parser refuses deep input itself, with a RecursionError.
+    # No nesting pre-scan (it would cost a pass over a large file): the json module's C
+    # parser refuses deep input itself, with a RecursionError (see `_parse_bank_bytes`).
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _error(
             path, exc.lineno, f"JSON syntax error: {exc.msg} (column {exc.colno})"
         ) from None
-    except RecursionError:
-        line = _too_deep(text)
-        raise _error(path, line, f"nesting deeper than {MAX_DEPTH} levels") from None
     return _validate_data(raw, text, "json", path), raw
 
 
@@ -506,7 +495,7 @@ def _validate_data(raw: Any, text: str, fmt: str, path: str) -> Bank:
         if pre:
             problems = [p for p in problems if p.field is not None or p.question is not None]
         # In file order, as an author reads them (file-wide problems, without a line, first).
-        found = sorted(_dedupe(pre + problems), key=_file_order)
+        found = [p for _, p in sorted(enumerate(_dedupe(pre + problems)), key=_file_order)]
         raise BankLoadError(found) from None
     except RecursionError:
         raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
@@ -515,22 +504,18 @@ def _validate_data(raw: Any, text: str, fmt: str, path: str) -> Bank:
     return bank
 
 
-def _file_order(problem: Problem) -> tuple[int, int]:
-    """Sort key: by line, then (problems on one line) in the order the models list fields."""
-    name = re.split(r"[.\[]", problem.field or "", maxsplit=1)[0]
-    return (problem.line or 0, _FIELD_RANK.get(name, len(_FIELD_RANK)))
+def _file_order(numbered: tuple[int, Problem]) -> tuple[int, int, int]:
+    """Sort key: by line; on one line, bank-level problems in the order the model lists
+    their fields, then the questions' problems in the order they were found."""
+    n, problem = numbered
+    if problem.question is None:
+        name = re.split(r"[.\[]", problem.field or "", maxsplit=1)[0]
+        return (problem.line or 0, 0, _FIELD_RANK.get(name, len(_FIELD_RANK)))
+    return (problem.line or 0, 1, n)
 
 
-def _field_ranks() -> dict[str, int]:
-    names: dict[str, int] = {}
-    models: list[type[StrictModel]] = [Bank, *QUESTION_MODELS.values()]
-    for model in models:
-        for name, info in model_fields(model).items():
-            names.setdefault(info.alias or name, len(names))
-    return names
-
-
-_FIELD_RANK = _field_ranks()
+#: Bank fields in model order (by their key in the file), for `_file_order`.
+_FIELD_RANK = {info.alias or name: i for i, (name, info) in enumerate(model_fields(Bank).items())}
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -608,8 +593,14 @@ def _kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel = 3
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 200
+
+
 def _short(value: Any) -> str:
-    text = repr(value)
+    # reprlib: a value nested hundreds deep is shown to 3 levels, not recursed through.
+    text = _SHORT_REPR.repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -908,7 +899,7 @@ class _JsonLines:
                 key_at = i
                 key, i = self._decode(text, i)
                 i = self._skip_space(self._skip_space(i) + 1)  # past the colon
-                out.setdefault(key, (key_at, i))
+                out[key] = (key_at, i)  # a repeated key: the last counts, as in json.loads
             else:
                 out[n] = (i, i)
                 n += 1

@@ -188,6 +188,81 @@ def test_deep_nesting_is_a_located_error(fmt: str, text: str) -> None:
     assert problem.line is not None
 
 
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_nesting_just_under_the_parsers_limits_is_still_a_located_error(fmt: str) -> None:
+    # The parsers accept nesting up to about their recursion limit; such input must not
+    # then overflow in the error reporting, whatever the depth of the caller's stack.
+    for depth in range(150, 1_100, 7):
+        nested = "[" * depth + "]" * depth
+        if fmt == "json":
+            text = f'{{"schema": 1, "id": "b", "title": "B", "tags": {nested}, "questions": []}}'
+        else:
+            text = f'schema = 1\nid = "b"\ntitle = "B"\ntags = {nested}\n'
+        found = problems_of(text, fmt)
+        assert all(p.line for p in found)
+        assert any((p.field or "").startswith("tags") or "nesting" in p.message for p in found)
+
+
+def test_toml_multiline_strings_with_brackets_and_apostrophes_load() -> None:
+    # Brackets inside strings are text, not nesting: 40 cloze questions whose gaps sit
+    # after an apostrophe in a multi-line string, below the editor's schema comment.
+    questions = "".join(
+        f"""
+[[questions]]
+id = "c{i}"
+type = "cloze"
+prompt = "Fill the gap."
+explanation = "Because."
+text = \"\"\"
+It's {{{{Crohn's disease}}}} and [{{{{lupus}}}}] in part {i}.
+\"\"\"
+"""
+        for i in range(40)
+    )
+    text = '#:schema ./bank.schema.json\nschema = 1\nid = "b"\ntitle = "B"\n' + questions
+    loaded = load_text(text)
+    assert len(loaded.bank.questions) == 40
+
+
+def test_problems_on_one_line_keep_question_order() -> None:
+    questions = [
+        {"id": f"q{i}", "type": "true_false", "prompt": "P?", "explanation": "E."} for i in range(3)
+    ]
+    questions[0]["answer"] = "x"
+    questions[1]["answer"] = True
+    questions[1]["difficulty"] = 9
+    questions[2]["answer"] = True
+    questions[2]["id"] = "Not A Slug"
+    text = json.dumps({"schema": 1, "id": "b", "title": "B", "questions": questions})
+    found = problems_of(text, "json")
+    assert [p.question for p in found] == ["q0", "q1", "Not A Slug"]
+
+
+def test_a_repeated_json_key_is_located_where_its_value_is_used() -> None:
+    text = (
+        '{"schema": 1, "id": "b", "title": "B", "questions": [\n'
+        '{"id": "q", "type": "true_false", "prompt": "P?", "explanation": "E.",\n'
+        ' "answer": true,\n'
+        ' "answer": "maybe"}]}'
+    )
+    assert one(text, "json").line == 4
+
+
+def test_loads_in_threads_share_one_gc_pause() -> None:
+    import threading
+
+    def load_many() -> None:
+        for _ in range(30):
+            load_text(GOOD_TOML)
+
+    threads = [threading.Thread(target=load_many) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert gc.isenabled()
+
+
 def test_file_over_the_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "huge.json"
     with path.open("wb") as fh:

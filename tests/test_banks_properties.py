@@ -187,17 +187,6 @@ def test_mangled_banks_only_raise_the_validators_error(case: tuple[str, str]) ->
 # --------------------------------------------------------------------------- scanners
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="[]{}\"'#\\\n ax", max_size=300), st.integers(0, 4))
-def test_the_nesting_check_agrees_with_its_exact_scan(body: str, extra: int) -> None:
-    # The regex fast path must never pass a text the character scan finds too deep.
-    text = body + "[" * (loading.MAX_DEPTH - 2 + extra) + body
-    exact = loading._first_too_deep_line(text)
-    assert (loading._too_deep(text) is None) == (exact is None)
-    if exact is not None:
-        assert loading._too_deep(text) == exact
-
-
 @st.composite
 def tagged_json(draw: st.DrawFn) -> tuple[Any, dict[tuple[Any, ...], str]]:
     """Nested JSON data whose every key and leaf is a unique tag, with the tag of each path."""

@@ -189,8 +189,17 @@ def first_error(exc: ValidationError) -> str:
     if parts and parts[0] in models.QUESTION_TYPES:
         parts = parts[1:]
     loc = ".".join(parts)
-    msg = str(err["msg"]).removeprefix("Value error, ")
+    msg = _FRIENDLY.get(err["type"]) or str(err["msg"]).removeprefix("Value error, ")
     return f"{loc}: {msg}" if loc else msg
+
+
+#: Pydantic's wording for the bank models (dataclasses), in the words of the bank format.
+_FRIENDLY = {
+    "unexpected_keyword_argument": "unknown field",
+    "dataclass_type": "expected a table",
+    "dataclass_args_type": "expected a table",
+    "missing_keyword_only_argument": "required field is missing",
+}
 
 
 def build_bank(
