@@ -252,19 +252,30 @@ def _parse_bank_bytes(data: bytes, fmt: str, path: str, base_dir: Path | None) -
         raise _error(
             path, None, f"file is {len(data):,} bytes; the limit is {_size_cap(fmt):,} bytes"
         )
-    text = _decode(data, path)
+    _refuse_binary(data, path)
+    source: str | bytes = data
+    raw: Any = None
     try:
         if fmt == "json":
-            bank, raw = _validate_json(data, text, path)
+            # Fast path: pydantic parses (checking UTF-8) and validates in one pass, and the
+            # text is only decoded if something needs locating. Only on failure is the
+            # file read again with the json module, for precise positions and raw data.
+            try:
+                bank = BANK_ADAPTER.validate_json(data)
+            except ValidationError:
+                source = _decode(data, path)
+                bank, raw = _validate_json(source, path)
         else:
-            raw = _parse_toml(text, path) if fmt == "toml" else _parse_yaml(text, path)
-            bank = _validate_data(raw, text, fmt, path)
+            source = _decode(data, path)
+            raw = _parse_toml(source, path) if fmt == "toml" else _parse_yaml(source, path)
+            bank = _validate_data(raw, source, fmt, path)
     except RecursionError:
         # Parsers refuse deep nesting with a RecursionError; input just under their limit
         # parses, and may then hit it in our own error handling. Either way, one answer.
-        raise _error(path, _too_deep(text), f"nesting deeper than {MAX_DEPTH} levels") from None
+        line = _too_deep(source if isinstance(source, str) else _decode(data, path))
+        raise _error(path, line, f"nesting deeper than {MAX_DEPTH} levels") from None
     loaded = LoadedBank(path=Path(path), bank=bank)
-    locator = _Locator(text, fmt)
+    locator = _Locator(source, fmt)
     if bank.source is not None:
         loaded.article = _check_sources(bank, raw, locator, path, base_dir)
     loaded.warnings = _warnings(bank, locator, path)
@@ -279,11 +290,14 @@ def _error(path: str, line: int | None, message: str, **kw: str | None) -> BankL
     return BankLoadError([Problem(path, line, kw.get("question"), kw.get("field"), message)])
 
 
-def _decode(data: bytes, path: str) -> str:
+def _refuse_binary(data: bytes, path: str) -> None:
     nul = data.find(b"\0")
     if nul != -1:
         line = data.count(b"\n", 0, nul) + 1
         raise _error(path, line, "binary data (a NUL byte): a bank is a UTF-8 text file")
+
+
+def _decode(data: bytes, path: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -459,13 +473,8 @@ def _yaml_message(exc: Exception) -> str:
     return text
 
 
-def _validate_json(data: bytes, text: str, path: str) -> tuple[Bank, Any]:
-    # Fast path: pydantic parses and validates in one pass. Only on failure do we parse
-    # again with the json module, for precise syntax positions and the raw data.
-    try:
-        return BANK_ADAPTER.validate_json(data), None
-    except ValidationError:
-        pass
+def _validate_json(text: str, path: str) -> tuple[Bank, Any]:
+    """The slow path for JSON that pydantic refused: parse, then validate, locating errors."""
     # No nesting pre-scan (it would cost a pass over a large file): the json module's C
     # parser refuses deep input itself, with a RecursionError (see `_parse_bank_bytes`).
     try:
@@ -733,11 +742,18 @@ class _Locator:
     Built lazily, only when there is something to report: it costs a scan of the text.
     """
 
-    def __init__(self, text: str, fmt: str) -> None:
-        self.text = text
+    def __init__(self, source: str | bytes, fmt: str) -> None:
+        self._source = source
         self.fmt = fmt
         self._index: dict[tuple[Any, ...], int] | None = None
         self._json: _JsonLines | None = None
+
+    @property
+    def text(self) -> str:
+        """The source text (decoded on first use when the file was read as bytes)."""
+        if isinstance(self._source, bytes):
+            self._source = self._source.decode("utf-8-sig")
+        return self._source
 
     def line(self, loc: Sequence[Any]) -> int | None:
         if self.fmt == "json":
@@ -1032,7 +1048,11 @@ def _warnings(bank: Bank, locator: _Locator, path: str) -> list[Problem]:
     # the per-question loops below only run when a pass found something.
     questions = bank.questions
     warnings = []
-    keys = [q.prompt.casefold() for q in questions]  # models strip text already
+    prompts = [q.prompt for q in questions]  # models strip text already
+    # One casefold of the joined prompts is far cheaper than one per prompt.
+    keys = "\x1f".join(prompts).casefold().split("\x1f")
+    if len(keys) != len(prompts):  # a prompt held the separator
+        keys = [p.casefold() for p in prompts]
     if len(set(keys)) != len(keys):
         first: dict[str, str] = {}
         for i, (q, key) in enumerate(zip(questions, keys, strict=True)):

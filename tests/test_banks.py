@@ -111,9 +111,10 @@ def test_load_bank_reads_files_by_extension(tmp_path: Path) -> None:
         assert load_bank(path).bank.id == "demo"
 
 
-def test_a_utf8_bom_is_accepted() -> None:
-    data = b"\xef\xbb\xbf" + GOOD_TOML.encode()
-    assert banks.parse_bank_bytes(data, "toml", "b.toml").bank.id == "demo"
+@pytest.mark.parametrize("fmt", ["toml", "yaml", "json"])
+def test_a_utf8_bom_is_accepted(fmt: str) -> None:
+    data = b"\xef\xbb\xbf" + as_format(GOOD_TOML, fmt).encode()
+    assert banks.parse_bank_bytes(data, fmt, f"b.{fmt}").bank.id == "demo"
 
 
 # --------------------------------------------------------------------------- bad input
@@ -142,10 +143,13 @@ def test_empty_file(fmt: str) -> None:
     assert "empty" in problem.message
 
 
-def test_bytes_that_are_not_utf8() -> None:
-    data = 'schema = 1\ntitle = "caf\xe9"\n'.encode("latin-1")
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [("toml", 'schema = 1\ntitle = "caf\xe9"\n'), ("json", '{"schema": 1,\n"title": "caf\xe9"}')],
+)
+def test_bytes_that_are_not_utf8(fmt: str, text: str) -> None:
     with pytest.raises(BankLoadError) as info:
-        banks.parse_bank_bytes(data, "toml", "b.toml")
+        banks.parse_bank_bytes(text.encode("latin-1"), fmt, f"b.{fmt}")
     (problem,) = info.value.problems
     assert problem.line == 2
     assert "0xe9" in problem.message and "UTF-8" in problem.message
