@@ -53,6 +53,9 @@ class BankTable(DataTable[Text]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # DataTable's own Enter binding is hidden, and as the focused widget's it hides
+        # Home's "Start" from the footer: show it here, where the key is handled.
+        Binding("enter", "select_cursor", "Start", tooltip="Quiz on the selected bank"),
         Binding("home", "scroll_top", "First", show=False),
         Binding("end", "scroll_bottom", "Last", show=False),
     ]
@@ -65,8 +68,8 @@ class HomeScreen(Screen[None]):
         Binding("enter", "start", "Start", id="home.start", tooltip="Quiz on the selected bank"),
         Binding("o", "options", "Options", id="home.options", tooltip="Count, time limit, mode"),
         Binding("f", "flashcards", "Flashcards", id="home.flashcards"),
-        Binding("r", "review", "Review due", id="home.review", tooltip="Every due card"),
-        Binding("slash", "filter", "Tag filter", id="home.filter", key_display="/"),
+        Binding("r", "review", "Review", id="home.review", tooltip="Every due card, all banks"),
+        Binding("slash", "filter", "Tags", id="home.filter", key_display="/", tooltip="By tag"),
         Binding("s", "app.stats", "Stats", id="home.stats"),
         Binding("p", "app.switch_profile", "Profile", id="home.profile"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
