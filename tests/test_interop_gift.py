@@ -217,6 +217,19 @@ def test_syntax_errors_are_located(text: str, line: int, column: int, fragment: 
     assert str(err).startswith(f"f.gift:{line}:{column}: ")
 
 
+def test_every_syntax_error_in_a_file_is_reported_and_nothing_imported() -> None:
+    text = "Good {=yes ~no}\n\nBroken {=a {=b}}\n\nAlso good {T}\n\nQ{#abc}\n"
+    with pytest.raises(InteropError) as info:
+        parse_gift(text, path="f.gift")
+    err = info.value
+    assert [(e.line, e.column) for e in (err, *err.others)] == [(3, 12), (7, 4)]
+    assert str(err).splitlines() == [
+        "f.gift:3:12: '{' inside an answer block (escape it as \\{)",
+        "f.gift:7:4: expected a number, found 'abc'",
+        "2 errors; nothing was imported",
+    ]
+
+
 def test_file_without_questions_is_an_error() -> None:
     with pytest.raises(InteropError, match="no question could be imported"):
         parse_gift("// only a comment\n\nA description.\n", path="f")

@@ -11,6 +11,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -37,21 +38,36 @@ class InteropError(Exception):
     """A file that cannot be imported, located by line and column (1-based) when known."""
 
     def __init__(
-        self, message: str, *, path: str = "", line: int | None = None, column: int | None = None
+        self,
+        message: str,
+        *,
+        path: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        others: Sequence[InteropError] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
         self.line = line
         self.column = column
+        #: Further errors in the same file, so an author can fix them all in one go.
+        self.others = list(others)
 
-    def __str__(self) -> str:
+    def located(self) -> str:
+        """This error alone, as `path:line:column: message`."""
         where = self.path or "<input>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.message}"
+
+    def __str__(self) -> str:
+        if not self.others:
+            return self.located()
+        lines = [e.located() for e in (self, *self.others)]
+        return "\n".join([*lines, f"{len(lines)} errors; nothing was imported"])
 
 
 @dataclass(frozen=True)

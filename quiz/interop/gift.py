@@ -130,6 +130,7 @@ class _GiftParser:
         self.drafts: list[Draft] = []
         self.ids = IdMaker()
         self.tags: list[str] = []
+        self.errors: list[InteropError] = []
 
     def error(self, block: _Block, offset: int, message: str) -> InteropError:
         line, column = block.where(offset)
@@ -147,7 +148,12 @@ class _GiftParser:
                 if end < 0:
                     continue
                 block = _Block(block.text[end + 1 :], block.lines[1:])
-            self.question(block)
+            try:
+                self.question(block)
+            except InteropError as exc:
+                # Keep going: the next question starts after a blank line whatever this
+                # one holds, so every syntax error in the file can be reported at once.
+                self.errors.append(exc)
 
     def question(self, block: _Block) -> None:
         t = block.text
@@ -494,9 +500,14 @@ def _category_tags(line: str) -> list[str]:
 def parse_gift(
     text: str, *, path: str = "", bank_id: str = "imported", title: str = ""
 ) -> ImportResult:
-    """Import GIFT text. Raises InteropError (with line and column) on a syntax error."""
+    """Import GIFT text. Raises InteropError (with line and column) on syntax errors: the
+    first, with the rest in its `others`."""
     parser = _GiftParser(path)
     parser.parse(text)
+    if parser.errors:
+        first, *rest = parser.errors
+        first.others = rest
+        raise first
     return build_bank(
         parser.drafts,
         bank_id=bank_id,
