@@ -36,6 +36,7 @@ from quiz.models import (
     NumericRange,
     Pair,
     Source,
+    field_keys,
     model_fields,
 )
 
@@ -524,7 +525,7 @@ def _file_order(numbered: tuple[int, Problem]) -> tuple[int, int, int]:
 
 
 #: Bank fields in model order (by their key in the file), for `_file_order`.
-_FIELD_RANK = {info.alias or name: i for i, (name, info) in enumerate(model_fields(Bank).items())}
+_FIELD_RANK = {key: i for i, key in enumerate(field_keys(Bank))}
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -616,7 +617,7 @@ def _short(value: Any) -> str:
 def _known_fields(raw: dict[str, Any], loc: tuple[Any, ...]) -> list[str]:
     """Field names allowed at the place `loc` points into (for did-you-mean)."""
     if not loc:
-        return [f.alias or n for n, f in model_fields(Bank).items()]
+        return field_keys(Bank)
     if loc[0] == "source":
         return list(model_fields(Source))
     if loc[0] == "questions" and len(loc) >= 2:

@@ -99,6 +99,11 @@ def model_fields(model: type[StrictModel]) -> dict[str, FieldInfo]:
     return model.__pydantic_fields__
 
 
+def field_keys(model: type[StrictModel]) -> list[str]:
+    """The keys a bank file uses for a model's fields (aliases, like `schema`), in order."""
+    return [info.alias or name for name, info in model_fields(model).items()]
+
+
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class Source(StrictModel):
     """The article a bank is derived from; `path` is relative to the bank file."""
@@ -405,7 +410,7 @@ def json_schema() -> dict[str, Any]:
     # schema order, so put them in the order the models (and the docs) give them.
     parts = [Source, Choice, NumericRange, Pair, *QUESTION_MODELS.values()]
     for cls, node in [(Bank, schema), *((m, schema["$defs"][m.__name__]) for m in parts)]:
-        order = [f.alias or name for name, f in model_fields(cls).items()]
+        order = field_keys(cls)
         node["properties"] = {k: node["properties"][k] for k in order}
         if "required" in node:
             node["required"] = [k for k in order if k in node["required"]]

@@ -26,7 +26,7 @@ from quiz.models import (
     Pair,
     Source,
     StrictModel,
-    model_fields,
+    field_keys,
 )
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "bank-format.md"
@@ -188,7 +188,7 @@ def test_exit_codes_are_as_documented(
 
 
 def _field_names(model: type[StrictModel]) -> set[str]:
-    return {f.alias or name for name, f in model_fields(model).items()}
+    return set(field_keys(model))
 
 
 ALL_MODELS: list[type[StrictModel]] = [Bank, Source, Choice, NumericRange, Pair]
