@@ -385,8 +385,6 @@ def _parse_yaml(text: str, path: str) -> Any:
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _error(path, _yaml_line(exc), f"YAML error: {_yaml_message(exc)}") from None
-    except RecursionError:
-        raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
 
 
 def _compose_yaml(text: str, path: str) -> Any:
@@ -432,8 +430,6 @@ def _compose_yaml(text: str, path: str) -> Any:
         return node
     except yaml.YAMLError as exc:
         raise _error(path, _yaml_line(exc), f"YAML syntax error: {_yaml_message(exc)}") from None
-    except RecursionError:
-        raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
 
@@ -507,8 +503,6 @@ def _validate_data(raw: Any, text: str, fmt: str, path: str) -> Bank:
         # In file order, as an author reads them (file-wide problems, without a line, first).
         found = [p for _, p in sorted(enumerate(_dedupe(pre + problems)), key=_file_order)]
         raise BankLoadError(found) from None
-    except RecursionError:
-        raise _error(path, None, f"nesting deeper than {MAX_DEPTH} levels") from None
     if pre:
         raise BankLoadError(pre)
     return bank
@@ -777,11 +771,7 @@ class _Locator:
         return 1
 
     def _build(self) -> dict[tuple[Any, ...], int]:
-        if self.fmt == "toml":
-            return _toml_lines(self.text)
-        if self.fmt == "yaml":
-            return _yaml_lines(self.text)
-        return {}
+        return _toml_lines(self.text) if self.fmt == "toml" else _yaml_lines(self.text)
 
 
 _TOML_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
