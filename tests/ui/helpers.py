@@ -41,6 +41,14 @@ def study_screen(app: QuizApp) -> StudyScreen:
     return screen
 
 
+async def open_first_bank(pilot: Pilot[None]) -> StudyScreen:
+    """From Home, start a quiz on the first bank (the row below Review due)."""
+    await pilot.press("down", "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app, QuizApp)
+    return study_screen(pilot.app)
+
+
 def answer_keys(app: QuizApp, *, right: bool = True) -> list[str]:
     """Keys that answer the question on screen (rightly when `right`, else wrongly)."""
     screen = study_screen(app)

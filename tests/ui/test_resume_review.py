@@ -17,7 +17,7 @@ from quiz.ui.screens.dialogs import ResumeDialog
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.study import StudyScreen
-from tests.ui.helpers import answer_keys, ready, study_screen
+from tests.ui.helpers import answer_keys, open_first_bank, ready, study_screen
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -170,9 +170,7 @@ async def test_a_new_session_supersedes_one_left_open(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        first = study_screen(app).session
+        first = (await open_first_bank(pilot)).session
         await pilot.press(*answer_keys(app, right=True))
         await pilot.pause()
         await pilot.press("escape")  # leave with one answer: resumable
@@ -246,8 +244,7 @@ async def test_new_card_limit_is_explained_once_in_a_quiz(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.press("down", "enter")  # a quiz on the first bank
-        await pilot.pause()
+        await open_first_bank(pilot)
         for _ in range(3):
             await pilot.press(*answer_keys(app, right=True))
             await pilot.pause()

@@ -12,7 +12,7 @@ from quiz.ui.app import QuizApp, StartRequest
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.study import StudyScreen
-from tests.ui.helpers import answer_keys, ready, study_screen
+from tests.ui.helpers import answer_keys, open_first_bank, ready, study_screen
 
 ALL_IDS = {"mc", "ms", "tf", "sa", "num", "cloze", "order", "match", "card"}
 
@@ -40,9 +40,7 @@ async def test_full_quiz_every_type_home_to_results(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.press("down", "enter")  # the bank row below Review due
-        await pilot.pause()
-        screen = study_screen(app)
+        screen = await open_first_bank(pilot)
         session = screen.session
         assert session.total == 9
         seen: list[str] = []
@@ -105,9 +103,7 @@ async def test_undo_restores_card_and_returns(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        screen = study_screen(app)
+        screen = await open_first_bank(pilot)
         first = screen.session.current
         assert first is not None
         await pilot.press(*answer_keys(app, right=False))
@@ -148,9 +144,7 @@ async def test_tag_filter_quizzes_a_tag_across_banks(make_app: Callable[..., Qui
             "Every question type",
         ]
         assert str(table.get_row_at(1)[1]) == "3"
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        session = study_screen(app).session
+        session = (await open_first_bank(pilot)).session
         assert sorted(i.question.id for i in session.queue) == ["mc", "ms", "sa"]
         assert session.title == "#colour"
 

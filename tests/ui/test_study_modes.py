@@ -9,7 +9,7 @@ from quiz.store import Store
 from quiz.ui.app import QuizApp, StartRequest
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.study import FlashcardCard, StudyScreen
-from tests.ui.helpers import answer_keys, ready, study_screen
+from tests.ui.helpers import answer_keys, open_first_bank, ready, study_screen
 
 
 class FakeClock:
@@ -84,9 +84,7 @@ async def test_suspend_and_bury_take_questions_out(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        screen = study_screen(app)
+        screen = await open_first_bank(pilot)
         session = screen.session
         # In text inputs @ and - are typed: answer those and go on.
         taken: list[str] = []
@@ -136,8 +134,7 @@ async def test_switch_profile(make_app: Callable[..., QuizApp], db_path: Path) -
         await pilot.pause()
         assert app.profile == "ann" and app.sub_title == "profile: ann"
         # Answers now go to the new profile.
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        assert study_screen(app).session.recorder.profile == "ann"  # type: ignore[attr-defined]
+        screen = await open_first_bank(pilot)
+        assert screen.session.recorder.profile == "ann"  # type: ignore[attr-defined]
     with Store.open(db_path) as store:
         assert "ann" in store.profiles()
