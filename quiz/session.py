@@ -15,9 +15,22 @@ import time
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
-from quiz.models import Bank, Question, cloze_gaps
+from quiz.models import (
+    Bank,
+    Cloze,
+    Flashcard,
+    Matching,
+    MultipleChoice,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    cloze_gaps,
+)
 
 if TYPE_CHECKING:
     from quiz.grading import GradeResult
@@ -129,25 +142,27 @@ def _default_grader(question: Question, answer: Answer) -> GradeResult:
 
 def placeholder_answer(question: Question) -> Answer:
     """Some well-formed answer for `question`, used to learn its right answer from the grader."""
-    match question.type:
-        case "multiple_choice":
+    match question:
+        case MultipleChoice():
             return 0
-        case "multiple_select":
+        case MultipleSelect():
             return []
-        case "true_false":
+        case TrueFalse():
             return not question.answer
-        case "short_answer":
+        case ShortAnswer():
             return ""
-        case "numeric":
+        case Numeric():
             return ""  # unparsable: graded incorrect, with the right answer
-        case "cloze":
+        case Cloze():
             return [""] * len(cloze_gaps(question.text))
-        case "ordering":
+        case Ordering():
             return list(range(len(question.items)))
-        case "matching":
+        case Matching():
             return [None] * len(question.pairs)
-        case _:
+        case Flashcard():
             return 1
+        case _:
+            assert_never(question)
 
 
 def select_questions(
