@@ -20,6 +20,7 @@ from quiz.scheduler import Rating, Settings, State
 from quiz.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
+    AttemptResult,
     CatalogInfo,
     Store,
     StoreError,
@@ -54,7 +55,7 @@ def answer(
     bank: str = "b",
     profile: str = P,
     hinted: bool = False,
-) -> object:
+) -> AttemptResult:
     score = {"correct": 1.0, "partial": 0.5, "incorrect": 0.0}[outcome]
     return store.record_attempt(
         sid,
@@ -439,6 +440,7 @@ def test_leech_is_flagged_at_the_default_threshold(store: Store) -> None:
         result = answer(store, None, "hard", "incorrect", when)
         assert result.lapsed and result.lapses == lapse
         assert result.became_leech == (lapse == 8)
+        assert result.due is not None
         when = graduate(store, "hard", result.due)
     info = store.card(P, "b", "hard")
     assert info is not None and info.leech and not info.suspended
@@ -455,6 +457,7 @@ def test_leech_action_suspend_takes_the_card_out_of_the_queue(store: Store) -> N
     when = graduate(store, "hard", NOW)
     first = answer(store, None, "hard", "incorrect", when)
     assert not first.suspended
+    assert first.due is not None
     when = graduate(store, "hard", first.due)
     second = answer(store, None, "hard", "incorrect", when)
     assert second.became_leech and second.suspended
@@ -576,6 +579,7 @@ def test_true_retention_counts_first_review_of_the_day_of_review_cards(store: St
     d1 = graduate(store, "q1", NOW - timedelta(days=20))
     d2 = graduate(store, "q2", NOW - timedelta(days=20))
     first = answer(store, None, "q1", "incorrect", d1)  # review card: fail
+    assert first.due is not None
     answer(store, None, "q1", "correct", first.due)  # relearning, same day: not counted
     answer(store, None, "q2", "correct", d2)  # review card: pass
     report = store.stats_report(P, catalog, now=max(d1, d2) + timedelta(hours=1)).to_json()
