@@ -26,10 +26,11 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import os
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -70,7 +71,19 @@ from quiz.store.records import (
     SessionState,
     SetAsideCard,
 )
-from quiz.store.schema import connect_checked, set_aside, user_version
+from quiz.store.safety import (
+    backed_up_today,
+    backup_to,
+    check_backup,
+    copy_damaged,
+    create_private_file,
+    inspect_file,
+    list_backups,
+    make_private_dir,
+    restore_into,
+    write_backup,
+)
+from quiz.store.schema import SCHEMA_VERSION, connect_checked, migrate, set_aside, user_version
 
 if TYPE_CHECKING:
     from quiz.store.statistics import BankSummary, StatsReport
@@ -82,12 +95,66 @@ SetAsideKind = Literal["suspended", "buried", "leeches", "all"]
 # --------------------------------------------------------------------------- store
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
+def _write_problem(path: Path, exc: sqlite3.OperationalError) -> str:
+    """A failed write explained: what happened, that earlier answers are safe, what to do."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL:
+        return (
+            f"the disk holding {path} is full: this was not saved (everything saved before "
+            "is kept). Free some space and try again."
+        )
+    if code is not None and code & 0xFF == sqlite3.SQLITE_READONLY:
+        return (
+            f"{path} cannot be written (read-only{_folder_hint(path) or ''}): this was not "
+            "saved (everything saved before is kept)."
+        )
+    return f"cannot write to {path}: {exc}; this was not saved (everything saved before is kept)"
+
+
+def _folder_hint(db_path: Path) -> str:
+    """Why a database may not open: the reasons a learner can do something about."""
+    folder = db_path.parent
+    if not folder.exists():
+        return f" (the folder {folder} does not exist)"
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    if read_only or not os.access(folder, os.W_OK):
+        return f" (the folder {folder} is read-only; quiz needs to write there)"
+    return ""
+
+
+def _set_aside_after_backup(db_path: Path, now: datetime, exc: sqlite3.DatabaseError) -> str:
+    """Move a damaged quiz database aside once a backup exists; the message to show."""
+    earlier = [p for p in list_backups(db_path) if not p.name.endswith("-damaged.db")]
+    copy = copy_damaged(db_path, now)  # raises, leaving the file where it is, if it cannot
+    aside = set_aside(db_path, now)
+    if earlier:
+        restore = (
+            f"The latest backup is {earlier[-1]}; to go back to it: "
+            f"quiz restore {earlier[-1]} --db {db_path}"
+        )
+    else:
+        restore = f"There was no earlier backup; a copy of the damaged file is {copy}"
+    return (
+        f"The database {db_path} failed its integrity check ({exc}). It was moved to "
+        f"{aside} and a new, empty database was started. {restore}"
+    )
+
+
 class Store:
     """A connection to one learner database. Not shared between threads."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, notice: str | None = None) -> None:
         self.conn = conn
         self.path = path
+        self._identity = _identity(path)
         #: Set when the database was damaged and replaced; show it to the learner.
         self.notice = notice
         self._profile_ids: dict[str, int] = {}
@@ -96,36 +163,91 @@ class Store:
     # -- opening --------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, now: datetime | None = None) -> Store:
+    def open(
+        cls, path: str | Path | None = None, *, now: datetime | None = None, backup: bool = True
+    ) -> Store:
         """Open (creating and migrating as needed) the database at `path`.
 
-        A file that is not a database or fails `PRAGMA quick_check` is renamed to
-        `<name>.corrupt-<YYYYmmddTHHMMSS>` and a fresh database is created; `notice` then
-        says so. Raises StoreError when the file cannot be opened at all or was written
-        by a newer quiz.
+        Only a quiz database is ever changed: a file that is not an SQLite database, or
+        the database of another application, raises NotOurFile and is left untouched.
+        An existing store is backed up before a migration and once a day (`backup`).
+        A quiz database that fails `PRAGMA quick_check` is set aside as
+        `<name>.corrupt-<YYYYmmddTHHMMSS>` only once a backup exists, and a fresh database
+        is started; `notice` then names both files and how to restore. Raises StoreError
+        when the file cannot be opened at all or was written by a newer quiz.
         """
         db_path = resolve_db_path(path)
+        moment = now_utc(now)
+        found = inspect_file(db_path)
         try:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(db_path.parent)
+            if not found.exists:
+                create_private_file(db_path)
+        except FileExistsError:
+            pass  # another process created it a moment ago
         except OSError as exc:
-            raise StoreError(f"cannot create the folder for {db_path}: {exc}") from exc
+            raise StoreError(
+                f"cannot create the database {db_path}: {exc.strerror or exc}"
+                f"{_folder_hint(db_path)}"
+            ) from exc
+
+        def before_migration(conn: sqlite3.Connection, version: int) -> None:
+            write_backup(conn, db_path, moment, tag=f"v{version}")
+
         notice: str | None = None
         try:
-            conn = connect_checked(db_path)
+            conn = connect_checked(db_path, before_migration)
+        except StoreError:
+            raise
         except sqlite3.OperationalError as exc:
-            # Locked, unreadable, a directory...: not damage; never move such a file away.
-            raise StoreError(f"cannot open the database {db_path}: {exc}") from exc
+            # Locked, unreadable, read-only...: not damage; never move such a file away.
+            raise StoreError(
+                f"cannot open the database {db_path}: {exc}{_folder_hint(db_path)}"
+            ) from exc
         except sqlite3.DatabaseError as exc:
-            aside = set_aside(db_path, now_utc(now))
-            notice = (
-                f"The database {db_path} was damaged ({exc}). It was moved to {aside.name} "
-                "and a new, empty database was started."
-            )
+            notice = _set_aside_after_backup(db_path, moment, exc)
             try:
                 conn = connect_checked(db_path)
             except sqlite3.DatabaseError as exc2:
                 raise StoreError(f"cannot create a new database {db_path}: {exc2}") from exc2
-        return cls(conn, db_path, notice)
+        store = cls(conn, db_path, notice)
+        if backup and found.version >= 1 and notice is None:
+            store.daily_backup(moment)
+        return store
+
+    def daily_backup(self, now: datetime | None = None) -> Path | None:
+        """Back the store up unless that was done today already; the new file, if any.
+
+        A backup that cannot be written never stops the learner: `notice` says why.
+        """
+        moment = now_utc(now)
+        if backed_up_today(self.path, moment):
+            return None
+        try:
+            return write_backup(self.conn, self.path, moment)
+        except StoreError as exc:
+            self.notice = f"No daily backup today: {exc}"
+            return None
+
+    def backup(self, dest: Path | None = None, now: datetime | None = None) -> Path:
+        """Write a backup now: to `dest`, or into the backups folder (keeping the last 7)."""
+        if dest is not None:
+            return backup_to(self.conn, dest)
+        return write_backup(self.conn, self.path, now_utc(now))
+
+    def restore(self, source: Path, now: datetime | None = None) -> Path:
+        """Replace the store's contents with the backup `source`; returns the backup of
+        the store as it was. The source is checked first (ours, whole, not newer)."""
+        check_backup(source, SCHEMA_VERSION)
+        before = write_backup(self.conn, self.path, now_utc(now), tag="before-restore")
+        try:
+            restore_into(source, self.conn)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot restore {source}: {exc}") from exc
+        migrate(self.conn)
+        self._profile_ids.clear()
+        self._settings.clear()
+        return before
 
     def close(self) -> None:
         """Close the connection (everything is already committed)."""
@@ -146,8 +268,48 @@ class Store:
         """The schema version of the open database."""
         return user_version(self.conn)
 
-    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
-        return write_transaction(self.conn)
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a full disk or a vanished file is a StoreError that
+        says what happened (the transaction is rolled back, earlier answers are kept)."""
+        self._check_file()
+        try:
+            with write_transaction(self.conn) as c:
+                yield c
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_write_problem(self.path, exc)) from exc
+
+    def _check_file(self) -> None:
+        """Before a write: is the store still the file we opened? If its folder was
+        removed, write what is saved so far back to the same path and carry on there."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            st = None
+        if st is not None:
+            if (st.st_dev, st.st_ino) != self._identity:
+                raise StoreError(
+                    f"{self.path} was replaced by another file while quiz was open; nothing "
+                    "more was written to it. Close quiz and open it again."
+                )
+            return
+        try:
+            make_private_dir(self.path.parent)
+            backup_to(self.conn, self.path)
+            conn = connect_checked(self.path)
+        except (StoreError, OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"the database {self.path} was removed while quiz was open, and it could not "
+                f"be written again ({exc}); this answer was not saved. Keep quiz open and "
+                f"restore the folder {self.path.parent}, or run `quiz backup FILE` elsewhere."
+            ) from exc
+        self.conn.close()
+        self.conn = conn
+        self._identity = _identity(self.path)
+        self.notice = (
+            f"The database {self.path} had been removed while quiz was open; every answer "
+            "saved so far was written back there."
+        )
 
     # -- profiles ---------------------------------------------------------------------
 

@@ -172,8 +172,15 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
             raise
 
 
-def connect_checked(path: Path) -> sqlite3.Connection:
-    """Connect with the store's pragmas, check integrity and migrate; raises on damage."""
+def connect_checked(
+    path: Path, before_migration: Callable[[sqlite3.Connection, int], None] | None = None
+) -> sqlite3.Connection:
+    """Connect with the store's pragmas, check integrity and migrate; raises on damage.
+
+    `before_migration(conn, version)` runs before an existing database (version >= 1) is
+    migrated: the store backs it up there. Call `safety.inspect_file` first: this
+    function assumes the file is absent, empty or ours.
+    """
     conn = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
     )
@@ -186,6 +193,9 @@ def connect_checked(path: Path) -> sqlite3.Connection:
         result = [row[0] for row in conn.execute("PRAGMA quick_check")]
         if result != ["ok"]:
             raise sqlite3.DatabaseError(f"integrity check failed: {'; '.join(result[:3])}")
+        version = user_version(conn)
+        if 1 <= version < SCHEMA_VERSION and before_migration is not None:
+            before_migration(conn, version)
         migrate(conn)
     except BaseException:
         conn.close()
