@@ -224,7 +224,7 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(
 ) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_bytes(content)
-    with pytest.raises(NotOurFile, match="not a quiz database .*left untouched"):
+    with pytest.raises(NotOurFile, match=r"not a quiz database .*left untouched"):
         Store.open(notes)
     assert notes.read_bytes() == content
     assert _beside(notes) == ["notes.txt"]
