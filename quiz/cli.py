@@ -124,8 +124,6 @@ def report_error(message: str, code: int, json_output: bool, **details: object) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status (see EXIT_CODES)."""
-    from quiz.store.common import StoreError
-
     argv = list(sys.argv[1:] if argv is None else argv)
     json_output = "--json" in argv
     try:
@@ -140,8 +138,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(func(args))
     except CommandError as exc:
         return report_error(str(exc), exc.code, json_output, **exc.details)
-    except StoreError as exc:
-        return report_error(str(exc), EXIT_DATA, json_output)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             # The reader went away (`quiz validate --json | head`): not an error of ours.
@@ -151,3 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return report_error(f"{where}{exc.strerror or exc}", EXIT_SYSTEM, json_output)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        # The store's errors (StoreError) carry their exit status; imported lazily so
+        # `quiz --help` never loads the store.
+        code = getattr(exc, "exit_code", None)
+        if not isinstance(code, int):
+            raise
+        return report_error(str(exc), code, json_output)

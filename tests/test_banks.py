@@ -658,9 +658,7 @@ def test_validate_ok_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_validate_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "/no/such/path"]) == 2
     assert "no such file" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as info:
-        main(["validate", "--no-such-flag"])
-    assert info.value.code == 2
+    assert main(["validate", "--no-such-flag"]) == 2
 
 
 def test_validate_default_paths_find_the_shipped_banks(

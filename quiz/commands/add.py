@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from quiz.cli import add_common_options
@@ -23,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--format", choices=("gift", "aiken", "anki", "csv"), help="import FILE first")
     p.add_argument("--id", dest="bank_id", help="bank id for an imported file (default: its name)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
 
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         load_bank,
         load_catalog,
     )
-    from quiz.commands._bankio import check_dumped, fail, print_problems, print_warnings
+    from quiz.commands._bankio import check_dumped, fail, fail_problems, print_warnings
     from quiz.files import write_text_atomic
     from quiz.interop import InteropError, import_file
 
@@ -69,8 +71,7 @@ def run(args: argparse.Namespace) -> int:
     except InteropError as exc:
         return fail(str(exc))
     except BankLoadError as exc:
-        print_problems(exc.problems)
-        return 1
+        fail_problems(exc.problems)
     catalog = load_catalog()
     owner = catalog.get(bank.id)
     if owner is not None:
@@ -89,9 +90,12 @@ def run(args: argparse.Namespace) -> int:
             text = check_dumped(bank, FORMATS[ext], dest)
         write_text_atomic(dest, text)
     except OSError as exc:
-        return fail(f"{dest}: cannot write: {exc.strerror or exc}")
+        return fail(f"{dest}: cannot write: {exc.strerror or exc}", system=True)
     except BankLoadError as exc:
-        print_problems(exc.problems)
-        return 1
-    print(f"added {bank.id!r} ({len(bank.questions)} question(s)) as {dest}")
+        fail_problems(exc.problems)
+    if args.json:
+        report = {"ok": True, "id": bank.id, "questions": len(bank.questions), "path": str(dest)}
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(f"added {bank.id!r} ({len(bank.questions)} question(s)) as {dest}")
     return 0

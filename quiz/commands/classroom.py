@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quiz.cli import UsageError, add_common_options
+from quiz.cli import CommandError, UsageError, add_common_options
 
 if TYPE_CHECKING:
     from quiz.classroom.db import ClassroomDB
@@ -126,7 +126,7 @@ def _open_db(args: argparse.Namespace) -> ClassroomDB:
     try:
         return ClassroomDB(path)
     except Exception as exc:  # sqlite3.DatabaseError, permissions, a newer schema
-        raise UsageError(f"cannot open the classroom database {path}: {exc}") from None
+        raise CommandError(f"cannot open the classroom database {path}: {exc}") from None
 
 
 def _find_bank(ref: str) -> Bank:
@@ -351,8 +351,7 @@ def run_join(args: argparse.Namespace) -> int:
     )
     app.run()
     if app.failure:
-        print(f"quiz: {app.failure}", file=sys.stderr)
-        return 1
+        raise CommandError(app.failure)
     return 0
 
 

@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Export and write atomically; warnings on stderr."""
     from quiz.banks import BankLoadError
-    from quiz.commands._bankio import fail, find_bank, print_problems, print_warnings
+    from quiz.commands._bankio import fail, fail_problems, find_bank, print_warnings
     from quiz.files import write_text_atomic
     from quiz.interop import export_text
 
@@ -45,8 +45,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         loaded = find_bank(args.bank)
     except BankLoadError as exc:
-        print_problems(exc.problems)
-        return 1
+        fail_problems(exc.problems)
     if loaded is None:
         return fail(f"no bank with the id {args.bank!r} (see `quiz banks`)")
     bank = loaded.bank
@@ -60,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             assert result.text is not None
             write_text_atomic(out, result.text)
     except OSError as exc:
-        return fail(f"{out}: cannot write: {exc.strerror or exc}")
+        return fail(f"{out}: cannot write: {exc.strerror or exc}", system=True)
     print_warnings(result.warnings, str(loaded.path))
     print(
         f"{out}: {result.exported} of {len(bank.questions)} question(s) exported as {fmt}, "

@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Import, validate, write atomically; warnings on stderr."""
     from quiz.banks import FORMATS, BankLoadError
-    from quiz.commands._bankio import check_dumped, fail, print_problems, print_warnings
+    from quiz.commands._bankio import check_dumped, fail, fail_problems, print_warnings
     from quiz.files import write_text_atomic
     from quiz.interop import InteropError, import_file
 
@@ -54,13 +54,12 @@ def run(args: argparse.Namespace) -> int:
     except InteropError as exc:
         return fail(str(exc))
     except BankLoadError as exc:
-        print_problems(exc.problems)
-        return 1
+        fail_problems(exc.problems)
     print_warnings(result.warnings, str(src))
     try:
         write_text_atomic(out, text)
     except OSError as exc:
-        return fail(f"{out}: cannot write: {exc.strerror or exc}")
+        return fail(f"{out}: cannot write: {exc.strerror or exc}", system=True)
     n = len(result.bank.questions)
     print(f"{out}: bank {result.bank.id!r} with {n} question(s), {len(result.warnings)} warning(s)")
     return 0

@@ -164,6 +164,6 @@ def run(args: argparse.Namespace) -> int:
         if not schema.exists():
             write_text_atomic(schema, json.dumps(json_schema(), indent=2) + "\n")
     except OSError as exc:
-        return fail(f"{out}: cannot write: {exc.strerror or exc}")
+        return fail(f"{out}: cannot write: {exc.strerror or exc}", system=True)
     print(f"wrote {out} (and {SCHEMA_FILE} for editors); check it with `quiz validate {out}`")
     return 0

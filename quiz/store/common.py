@@ -25,6 +25,15 @@ DEFAULT_PROFILE = "default"
 class StoreError(Exception):
     """A database problem the learner must act on (message is ready to show)."""
 
+    #: The command line's exit status for it (quiz.cli.EXIT_CODES): a problem in the data.
+    exit_code = 1
+
+
+class StoreUnavailable(StoreError):
+    """The system refused: a read-only folder, a full disk, a folder that went away."""
+
+    exit_code = 3
+
 
 class UnknownProfile(StoreError):
     """A read asked about a profile that does not exist (reads never create one)."""

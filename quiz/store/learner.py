@@ -52,6 +52,7 @@ from quiz.scheduler import (
 from quiz.store.common import (
     QuestionKey,
     StoreError,
+    StoreUnavailable,
     UnknownProfile,
     from_ms,
     local_date,
@@ -100,20 +101,22 @@ def _identity(path: Path) -> tuple[int, int]:
     return st.st_dev, st.st_ino
 
 
-def _write_problem(path: Path, exc: sqlite3.OperationalError) -> str:
+def _write_problem(path: Path, exc: sqlite3.OperationalError) -> StoreError:
     """A failed write explained: what happened, that earlier answers are safe, what to do."""
     code = getattr(exc, "sqlite_errorcode", None)
-    if code == sqlite3.SQLITE_FULL:
-        return (
+    if code is not None and code & 0xFF == sqlite3.SQLITE_FULL:
+        return StoreUnavailable(
             f"the disk holding {path} is full: this was not saved (everything saved before "
             "is kept). Free some space and try again."
         )
-    if code is not None and code & 0xFF == sqlite3.SQLITE_READONLY:
-        return (
-            f"{path} cannot be written (read-only{_folder_hint(path) or ''}): this was not "
-            "saved (everything saved before is kept)."
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR):
+        return StoreUnavailable(
+            f"{path} cannot be written ({exc}{_folder_hint(path)}): this was not saved "
+            "(everything saved before is kept)."
         )
-    return f"cannot write to {path}: {exc}; this was not saved (everything saved before is kept)"
+    return StoreError(
+        f"cannot write to {path}: {exc}; this was not saved (everything saved before is kept)"
+    )
 
 
 def _folder_hint(db_path: Path) -> str:
@@ -186,7 +189,7 @@ class Store:
         except FileExistsError:
             pass  # another process created it a moment ago
         except OSError as exc:
-            raise StoreError(
+            raise StoreUnavailable(
                 f"cannot create the database {db_path}: {exc.strerror or exc}"
                 f"{_folder_hint(db_path)}"
             ) from exc
@@ -201,9 +204,9 @@ class Store:
             raise
         except sqlite3.OperationalError as exc:
             # Locked, unreadable, read-only...: not damage; never move such a file away.
-            raise StoreError(
-                f"cannot open the database {db_path}: {exc}{_folder_hint(db_path)}"
-            ) from exc
+            hint = _folder_hint(db_path)
+            error = StoreUnavailable if hint else StoreError
+            raise error(f"cannot open the database {db_path}: {exc}{hint}") from exc
         except sqlite3.DatabaseError as exc:
             notice = _set_aside_after_backup(db_path, moment, exc)
             try:
@@ -277,7 +280,7 @@ class Store:
             with write_transaction(self.conn) as c:
                 yield c
         except sqlite3.OperationalError as exc:
-            raise StoreError(_write_problem(self.path, exc)) from exc
+            raise _write_problem(self.path, exc) from exc
 
     def _check_file(self) -> None:
         """Before a write: is the store still the file we opened? If its folder was
@@ -298,7 +301,7 @@ class Store:
             backup_to(self.conn, self.path)
             conn = connect_checked(self.path)
         except (StoreError, OSError, sqlite3.Error) as exc:
-            raise StoreError(
+            raise StoreUnavailable(
                 f"the database {self.path} was removed while quiz was open, and it could not "
                 f"be written again ({exc}); this answer was not saved. Keep quiz open and "
                 f"restore the folder {self.path.parent}, or run `quiz backup FILE` elsewhere."
