@@ -387,6 +387,9 @@ def _parse_yaml(text: str, path: str) -> Any:
         raise _error(path, _yaml_line(exc), f"YAML error: {_yaml_message(exc)}") from None
 
 
+_YAML12_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
 def _compose_yaml(text: str, path: str) -> Any:
     """Compose the YAML node tree, refusing aliases, deep nesting and huge documents."""
     import yaml
@@ -394,6 +397,12 @@ def _compose_yaml(text: str, path: str) -> Any:
     class _Loader(yaml.SafeLoader):
         nodes = 0
         depth = 0
+        # YAML 1.2 booleans: only true/false. YAML 1.1's yes/no/on/off stay text, which
+        # the bank's boolean fields then refuse with a message that says what to write.
+        yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
+            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -416,6 +425,7 @@ def _compose_yaml(text: str, path: str) -> Any:
             finally:
                 self.depth -= 1
 
+    _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YAML12_BOOL, list("tTfF"))
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
@@ -640,6 +650,35 @@ def _get(raw: Any, loc: Sequence[Any]) -> Any:
     return cur
 
 
+#: What YAML 1.1 (and people) mean by these words; banks follow JSON and YAML 1.2, where
+#: only true and false are booleans.
+_BOOLEAN_WORDS = {
+    **dict.fromkeys(("yes", "y", "on", "true", "1"), "true"),
+    **dict.fromkeys(("no", "n", "off", "false", "0"), "false"),
+}
+
+
+def _type_message(kind: str, value: Any) -> str:
+    """A wrong scalar type, and what to write instead."""
+    got = f"{_kind(value)} {_short(value)}"
+    if kind == "bool_type":
+        meant = (
+            _BOOLEAN_WORDS.get(str(value).strip().lower()) if not isinstance(value, float) else None
+        )
+        if meant is not None:
+            return f"expected a boolean (true or false), got {got}: write {meant} (without quotes)"
+        return f"expected a boolean (true or false, without quotes), got {got}"
+    what = "a number" if kind == "float_type" else "a whole number"
+    if isinstance(value, str):
+        try:
+            number = float(value.strip().replace("_", ""))
+        except ValueError:
+            number = None
+        if number is not None and (kind == "float_type" or number.is_integer()):
+            return f"expected {what}, got {got}: write {value.strip()} (without quotes)"
+    return f"expected {what}, got {got}"
+
+
 def _message(err: Any, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
     kind = err["type"]
     value = err.get("input")
@@ -675,6 +714,8 @@ def _message(err: Any, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
         return str(err["msg"]).removeprefix("Value error, ")
     if kind in ("model_type", "dict_type", "dataclass_type", "dataclass_args_type"):
         return f"expected a table, got {_kind(value)}"
+    if kind in ("bool_type", "float_type", "int_type"):
+        return _type_message(kind, value)
     msg = str(err["msg"])
     msg = msg[0].lower() + msg[1:] if msg else msg
     msg = msg.replace("input should be", "expected")

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self, get_args
 
 from pydantic import (
+    BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     TypeAdapter,
     field_validator,
@@ -32,6 +34,25 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_
 #: (in pydantic-core, far cheaper than a Python check per string).
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+#: Exactly the published schema's types: a boolean is true or false (not "yes", 1 or
+#: "true"), a number is a number (not "4", not true), an integer has no fraction.
+Boolean = Annotated[bool, Strict()]
+Number = Annotated[float, Strict()]
+
+
+def _integral(value: Any) -> Any:
+    """2.0 is the integer 2 in JSON Schema (and TOML writes it so); 2.5 stays refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _not_boolean(value: Any) -> Any:
+    """true is not the number 1 (pydantic's Literal[1] would take it)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+Integer = Annotated[int, Strict(), BeforeValidator(_integral)]
 
 #: `{{answer}}` or `{{answer|alternative|...}}` in a cloze text.
 CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -109,7 +130,7 @@ class QuestionBase(StrictModel):
     explanation: NonEmpty
     source_quote: NonEmpty | None = None
     tags: list[Tag] = Field(default_factory=list)
-    difficulty: int = Field(default=3, ge=1, le=5)
+    difficulty: Integer = Field(default=3, ge=1, le=5)
     hint: str | None = None
 
 
@@ -118,7 +139,7 @@ class Choice(StrictModel):
     """One option of a multiple choice or multiple select question."""
 
     text: NonEmpty
-    correct: bool = False
+    correct: Boolean = False
     feedback: str | None = None
 
 
@@ -140,7 +161,7 @@ class MultipleChoice(QuestionBase):
 
     type: Literal["multiple_choice"]
     choices: list[Choice] = Field(min_length=2)
-    shuffle: bool = True
+    shuffle: Boolean = True
 
     @field_validator("choices")
     @classmethod
@@ -161,7 +182,7 @@ class MultipleSelect(QuestionBase):
 
     type: Literal["multiple_select"]
     choices: list[Choice] = Field(min_length=2)
-    shuffle: bool = True
+    shuffle: Boolean = True
 
     @field_validator("choices")
     @classmethod
@@ -179,7 +200,7 @@ class TrueFalse(QuestionBase):
     """A statement the learner marks true or false."""
 
     type: Literal["true_false"]
-    answer: bool
+    answer: Boolean
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
@@ -188,19 +209,19 @@ class ShortAnswer(QuestionBase):
 
     type: Literal["short_answer"]
     accept: list[NonEmpty] = Field(min_length=1)
-    case_sensitive: bool = False
-    exact: bool = False
+    case_sensitive: Boolean = False
+    exact: Boolean = False
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class NumericRange(StrictModel):
     """A further accepted numeric answer, worth `credit` (0 < credit <= 1)."""
 
-    answer: float | None = None
-    tolerance: float = Field(default=0.0, ge=0)
-    min: float | None = None
-    max: float | None = None
-    credit: float = Field(default=1.0, gt=0, le=1)
+    answer: Number | None = None
+    tolerance: Number = Field(default=0.0, ge=0)
+    min: Number | None = None
+    max: Number | None = None
+    credit: Number = Field(default=1.0, gt=0, le=1)
 
     @model_validator(mode="after")
     def _answer_or_range(self) -> NumericRange:
@@ -222,10 +243,10 @@ class Numeric(QuestionBase):
     """A number, right within `tolerance` of `answer` or inside [`min`, `max`]."""
 
     type: Literal["numeric"]
-    answer: float | None = None
-    tolerance: float = Field(default=0.0, ge=0)
-    min: float | None = None
-    max: float | None = None
+    answer: Number | None = None
+    tolerance: Number = Field(default=0.0, ge=0)
+    min: Number | None = None
+    max: Number | None = None
     unit: str | None = None
     partial: list[NumericRange] = Field(default_factory=list)
 
@@ -249,8 +270,8 @@ class Cloze(QuestionBase):
 
     type: Literal["cloze"]
     text: NonEmpty
-    case_sensitive: bool = False
-    exact: bool = False
+    case_sensitive: Boolean = False
+    exact: Boolean = False
 
     @field_validator("text")
     @classmethod
@@ -349,7 +370,7 @@ QUESTION_TYPES: tuple[str, ...] = tuple(QUESTION_MODELS)
 class Bank(StrictModel):
     """A question bank: metadata plus a non-empty list of questions."""
 
-    schema_version: Literal[1] = Field(alias="schema")
+    schema_version: Annotated[Literal[1], BeforeValidator(_not_boolean)] = Field(alias="schema")
     id: Slug
     title: NonEmpty
     description: str = ""
