@@ -35,6 +35,7 @@ from quiz.models import (
     Choice,
     NumericRange,
     Pair,
+    Question,
     Source,
     field_keys,
     model_fields,
@@ -1235,3 +1236,61 @@ def format_for(path: Path) -> str:
 def write_bank(bank: Bank, path: Path) -> None:
     """Write a bank atomically, in the format its extension names."""
     write_text_atomic(path, dump_bank(bank, format_for(path)))
+
+
+# --------------------------------------------------------------------------- replacing a bank
+
+#: What a question shows or says around its answer: changing these keeps its history.
+#: Everything else (the type, choices and which are correct, answers, ranges, options of
+#: checking) is its answer key.
+PRESENTATION_FIELDS = frozenset(
+    {"prompt", "explanation", "hint", "tags", "difficulty", "source_quote", "shuffle"}
+)
+
+
+def answer_key(question: Question) -> Any:
+    """The parts of a question that decide which answers are right (for `quiz add --replace`)."""
+    data = question.model_dump(mode="json")
+    for name in PRESENTATION_FIELDS:
+        data.pop(name, None)
+    if isinstance(data.get("choices"), list):
+        # A choice's feedback is said after answering; its text and `correct` are the key.
+        data["choices"] = [{k: v for k, v in c.items() if k != "feedback"} for c in data["choices"]]
+    return data
+
+
+@dataclass(frozen=True)
+class BankChanges:
+    """How a new version of a bank differs from the loaded one, question by question."""
+
+    added: list[str]
+    removed: list[str]
+    #: Changed, with the same answer key: the learner's history still applies.
+    reworded: list[str]
+    #: Changed answer key: the old history is about a different question.
+    rekeyed: list[str]
+    unchanged: list[str]
+
+    @property
+    def changed(self) -> list[str]:
+        """Every changed question id, reworded or rekeyed, in the new bank's order."""
+        return self.reworded + self.rekeyed
+
+
+def compare_banks(old: Bank, new: Bank) -> BankChanges:
+    """Question ids added, removed, changed (reworded or with a new answer key), unchanged."""
+    before = {q.id: q for q in old.questions}
+    after_ids = {q.id for q in new.questions}
+    added, reworded, rekeyed, unchanged = [], [], [], []
+    for q in new.questions:
+        was = before.get(q.id)
+        if was is None:
+            added.append(q.id)
+        elif was.model_dump(mode="json") == q.model_dump(mode="json"):
+            unchanged.append(q.id)
+        elif answer_key(was) == answer_key(q):
+            reworded.append(q.id)
+        else:
+            rekeyed.append(q.id)
+    removed = [q.id for q in old.questions if q.id not in after_ids]
+    return BankChanges(added, removed, reworded, rekeyed, unchanged)

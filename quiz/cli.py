@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.import_",
     "quiz.commands.export",
     "quiz.commands.add",
+    "quiz.commands.remove",
     "quiz.commands.banks_list",
     "quiz.commands.new",
     "quiz.commands.classroom",

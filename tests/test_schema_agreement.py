@@ -63,7 +63,7 @@ def questions(draw: st.DrawFn, n: int) -> dict[str, Any]:
         q["choices"] = [first, second]
         _put(q, "shuffle", draw(BOOLEANS))
     else:
-        q["answers"] = ["paris"]
+        q["accept"] = ["paris"]
         _put(q, "case_sensitive", draw(BOOLEANS))
         _put(q, "exact", draw(BOOLEANS))
     return q

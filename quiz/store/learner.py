@@ -314,6 +314,35 @@ class Store:
             "saved so far was written back there."
         )
 
+    # -- history of banks ----------------------------------------------------------------
+
+    def history_count(self, bank_id: str, question_ids: Iterable[str] | None = None) -> int:
+        """How many answers (every profile) the store holds for a bank or some questions."""
+        sql = "SELECT count(*) FROM attempts WHERE bank_id = ?"
+        params: list[Any] = [bank_id]
+        if question_ids is not None:
+            ids = list(question_ids)
+            sql += f" AND question_id IN ({','.join('?' * len(ids))})"
+            params += ids
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def forget(self, bank_id: str, question_ids: Iterable[str] | None = None) -> int:
+        """Delete the answers, cards and review logs (every profile) of a bank, or of some
+        of its questions, in one transaction; returns how many answers went."""
+        ids = None if question_ids is None else list(question_ids)
+        if ids == []:
+            return 0
+        where = "bank_id = ?"
+        params: list[Any] = [bank_id]
+        if ids is not None:
+            where += f" AND question_id IN ({','.join('?' * len(ids))})"
+            params += ids
+        with self._tx() as c:
+            gone = c.execute(f"DELETE FROM attempts WHERE {where}", params).rowcount
+            # Review logs go with their cards (ON DELETE CASCADE).
+            c.execute(f"DELETE FROM cards WHERE {where}", params)
+        return int(gone)
+
     # -- profiles ---------------------------------------------------------------------
 
     def _pid(self, profile: str) -> int:
