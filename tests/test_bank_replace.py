@@ -165,7 +165,12 @@ def test_remove_asks_and_keeps_history(
     assert main(["remove", "capitals"]) == 0
     assert "nothing removed" in capsys.readouterr().out and path.exists()
     asked: list[str] = []
-    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "y")
+
+    def answer_yes(prompt: str) -> str:
+        asked.append(prompt)
+        return "y"
+
+    monkeypatch.setattr("builtins.input", answer_yes)
     assert main(["remove", "capitals"]) == 0
     assert "Remove 'capitals' (4 questions" in asked[0] and "history is kept" in asked[0]
     assert not path.exists() and load_catalog().get("capitals") is None
