@@ -258,3 +258,44 @@ def restore_into(source: Path, conn: sqlite3.Connection) -> None:
         src.backup(conn)
     finally:
         src.close()
+
+
+# --------------------------------------------------------------------------- windows
+
+
+class WindowPresence:
+    """An app window's claim on a store: a shared `flock` on `<db>.windows`, held while
+    the window is open and released by the kernel when its process ends, even on kill -9.
+
+    `others` is True when another window (another process, or another app in this one)
+    had the store open when this one came.
+    """
+
+    def __init__(self, fd: int | None, others: bool) -> None:
+        self._fd = fd
+        self.others = others
+
+    @classmethod
+    def claim(cls, db_path: Path) -> WindowPresence:
+        """Join the windows open on `db_path`; never fails (no lock file: no notice)."""
+        import fcntl
+
+        lock = db_path.with_name(db_path.name + ".windows")
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return cls(None, others=False)
+        try:
+            # Alone if nobody holds it: then stay as one shared holder among those to come.
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            others = False
+        except OSError:
+            others = True
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        return cls(fd, others)
+
+    def release(self) -> None:
+        """Leave (closing the file releases the lock)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
