@@ -406,6 +406,9 @@ class StudyService:
                 f"Forgotten {stored.lapses} times: this question is now a leech ({what}). "
                 "Consider rewriting it."
             )
+        alert = self.store.take_alert()  # e.g. its folder vanished and it was rescued
+        if alert:
+            notice = f"{alert} {notice}" if notice else alert
         return Recorded(record, stored, notice)
 
     def submit(self, session: QuizSession, answer: Any, *, hinted: bool = False) -> Recorded:

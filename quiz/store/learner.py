@@ -36,6 +36,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
+from quiz.locations import data_dir
 from quiz.scheduler import (
     Card,
     Settings,
@@ -78,9 +79,11 @@ from quiz.store.safety import (
     check_backup,
     copy_damaged,
     create_private_file,
+    folder_read_only,
     inspect_file,
     list_backups,
     make_private_dir,
+    open_read_only,
     restore_into,
     write_backup,
 )
@@ -119,16 +122,21 @@ def _write_problem(path: Path, exc: sqlite3.OperationalError) -> StoreError:
     )
 
 
+def _read_only_notice(db_path: Path, *, writing: bool = False) -> str:
+    done = " This was not saved; everything saved before is kept." if writing else ""
+    return (
+        f"The folder {db_path.parent} is read-only: quiz shows what is saved in {db_path.name} "
+        f"but cannot save anything new there.{done} Make the folder writable, or use --db "
+        "with a writable place."
+    )
+
+
 def _folder_hint(db_path: Path) -> str:
     """Why a database may not open: the reasons a learner can do something about."""
     folder = db_path.parent
     if not folder.exists():
         return f" (the folder {folder} does not exist)"
-    try:
-        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
-    except OSError:
-        read_only = False
-    if read_only or not os.access(folder, os.W_OK):
+    if folder_read_only(folder):
         return f" (the folder {folder} is read-only; quiz needs to write there)"
     return ""
 
@@ -158,6 +166,10 @@ class Store:
         self.conn = conn
         self.path = path
         self._identity = _identity(path)
+        #: Opened in a folder quiz cannot write to: reads work, every write is refused.
+        self.read_only = False
+        #: Set when something happened to the file mid-run (see take_alert).
+        self.alert: str | None = None
         #: Set when the database was damaged and replaced; show it to the learner.
         self.notice = notice
         self._profile_ids: dict[str, int] = {}
@@ -182,6 +194,17 @@ class Store:
         db_path = resolve_db_path(path)
         moment = now_utc(now)
         found = inspect_file(db_path)
+        if found.version == SCHEMA_VERSION and folder_read_only(db_path.parent):
+            # Show what is saved; say that nothing new can be (every write would fail).
+            try:
+                conn = open_read_only(db_path)
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(
+                    f"cannot open the database {db_path}: {exc}{_folder_hint(db_path)}"
+                ) from exc
+            store = cls(conn, db_path, _read_only_notice(db_path))
+            store.read_only = True
+            return store
         try:
             make_private_dir(db_path.parent)
             if not found.exists:
@@ -275,6 +298,8 @@ class Store:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; a full disk or a vanished file is a StoreError that
         says what happened (the transaction is rolled back, earlier answers are kept)."""
+        if self.read_only:
+            raise StoreUnavailable(_read_only_notice(self.path, writing=True))
         self._check_file()
         try:
             with write_transaction(self.conn) as c:
@@ -287,7 +312,7 @@ class Store:
         removed, write what is saved so far back to the same path and carry on there."""
         try:
             st = os.stat(self.path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             st = None
         if st is not None:
             if (st.st_dev, st.st_ino) != self._identity:
@@ -296,23 +321,39 @@ class Store:
                     "more was written to it. Close quiz and open it again."
                 )
             return
-        try:
-            make_private_dir(self.path.parent)
-            backup_to(self.conn, self.path)
-            conn = connect_checked(self.path)
-        except (StoreError, OSError, sqlite3.Error) as exc:
-            raise StoreUnavailable(
-                f"the database {self.path} was removed while quiz was open, and it could not "
-                f"be written again ({exc}); this answer was not saved. Keep quiz open and "
-                f"restore the folder {self.path.parent}, or run `quiz backup FILE` elsewhere."
-            ) from exc
-        self.conn.close()
-        self.conn = conn
-        self._identity = _identity(self.path)
-        self.notice = (
-            f"The database {self.path} had been removed while quiz was open; every answer "
-            "saved so far was written back there."
+        stamp = now_utc(None).astimezone().strftime("%Y%m%dT%H%M%S")
+        rescue = f"{self.path.stem}-rescued-{stamp}.db"
+        places = [self.path, data_dir() / rescue, Path.home() / rescue]
+        problems: list[str] = []
+        for place in dict.fromkeys(places):
+            try:
+                make_private_dir(place.parent)
+                backup_to(self.conn, place)
+                conn = connect_checked(place)
+            except (StoreError, OSError, sqlite3.Error) as exc:
+                problems.append(f"{place}: {exc}")
+                continue
+            self.conn.close()
+            self.conn = conn
+            gone = self.path
+            self.path = place
+            self._identity = _identity(place)
+            self.alert = (
+                f"The database {gone} was removed while quiz was open; every answer saved "
+                f"so far was written to {place}"
+                + ("." if place == gone else f", where quiz goes on saving (use --db {place}).")
+            )
+            return
+        raise StoreUnavailable(
+            f"the database {self.path} was removed while quiz was open and could not be "
+            f"written anywhere ({'; '.join(problems)}); this answer was not saved. Keep quiz "
+            f"open and restore the folder {self.path.parent}."
         )
+
+    def take_alert(self) -> str | None:
+        """What happened to the store since it opened (shown once), or None."""
+        alert, self.alert = self.alert, None
+        return alert
 
     # -- history of banks ----------------------------------------------------------------
 

@@ -14,14 +14,16 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
-from quiz.store.common import BUSY_TIMEOUT_MS, StoreError
+from quiz.store.common import BUSY_TIMEOUT_MS, StoreError, StoreUnavailable
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: The tables every quiz database has had since schema version 1.
@@ -48,12 +50,39 @@ def _has_header(path: Path) -> bool:
         return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection: it never writes the file nor creates one beside it."""
+def folder_read_only(folder: Path) -> bool:
+    """True when nothing can be created in `folder` (a read-only mount or permissions)."""
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(folder, os.W_OK)
+
+
+def _read_only(
+    path: Path, isolation_level: Literal["DEFERRED"] | None = "DEFERRED"
+) -> sqlite3.Connection:
+    """A read-only connection: it never writes the file nor creates one beside it.
+
+    In a read-only folder a WAL database cannot make its shared-memory file; it is then
+    read as it is on disk (`immutable`), which sees every answer once the last writer
+    closed it (SQLite folds the WAL into the file then).
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if folder_read_only(path.parent):
+        uri += "&immutable=1"
     conn = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=isolation_level
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection for a store in a folder quiz cannot write to."""
+    conn = _read_only(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
 
@@ -114,6 +143,8 @@ def make_private_dir(folder: Path) -> None:
     """Create `folder` (and its parents) if missing; a folder we create is mode 0700."""
     if folder.is_dir():
         return
+    if folder.exists():
+        raise NotADirectoryError(errno.ENOTDIR, f"{folder} is not a folder", str(folder))
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     # mkdir's mode is filtered by the umask; 0700 is what we promise.
     os.chmod(folder, 0o700)
@@ -169,7 +200,8 @@ def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise StoreError(f"cannot write the backup {dest}: {reason}") from exc
+        # The system refused (a full disk, a read-only or vanished folder).
+        raise StoreUnavailable(f"cannot write the backup {dest}: {reason}") from exc
     return dest
 
 
