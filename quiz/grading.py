@@ -41,9 +41,11 @@ multiple_select
     wrong choices, picking 2 correct and 1 wrong scores 2/3 - 1/2 = 1/6.
 
 ordering
-    The fraction of item pairs the learner put in the right relative order (Kendall-style
-    pair agreement): for ``n`` items there are ``n (n - 1) / 2`` pairs. The correct order
-    scores 1, the exact reverse scores 0, one swap of neighbours in a list of 4 scores 5/6.
+    The fraction of items that are in the right order relative to each other: the items
+    of a longest subsequence of the learner's order that is in the right order (Moodle's
+    "longest ordered subset"), over all items. A lone item is not an order, so when no two
+    items are in the right order (the exact reverse) the score is 0. The correct order
+    scores 1; one swap of neighbours in a list of 4 scores 3/4; ``B C D A`` scores 3/4.
 
 matching
     The fraction of left items matched with their own right item. Unmatched lefts count
@@ -87,7 +89,8 @@ Feedback
 choice's for multiple_choice, each chosen choice's (in bank order) for multiple_select,
 and nothing for the other types. ``parts`` says, part by part, what the learner got
 right: per choice for multiple_select (the learner's pick or non-pick of that choice was
-right), per gap for cloze, per position for ordering (the item there belongs there), per
+right), per gap for cloze, per position for ordering (the item there is one of those the score
+counts as in order), per
 left for matching; it is empty for the other types.
 """
 
@@ -104,7 +107,9 @@ from typing import TypeAlias, cast
 
 from rapidfuzz.distance import OSA
 
+from quiz import textmatch
 from quiz.models import (
+    CLOZE_GAP,
     Cloze,
     Flashcard,
     Matching,
@@ -286,6 +291,8 @@ def _numeric_shape(question: Numeric, raw: object) -> float | str:
     if isinstance(raw, str):
         text = _text(qid, raw, "the answer")
         value = parse_number(text, question.unit)
+        if value is None:
+            value = textmatch.read_number_words(text)
         # An unparsable string stays a string: grading marks it incorrect with a note.
         return text if value is None else value
     if isinstance(raw, bool) or not isinstance(raw, int | float):
@@ -406,36 +413,63 @@ class _TextMatch:
 
 
 def _match_text(
-    given: str, accepted: Sequence[str], case_sensitive: bool, exact: bool
+    given: str,
+    accepted: Sequence[str],
+    case_sensitive: bool,
+    exact: bool,
+    context: str = "",
+    terms: textmatch.KeyTerms | None = None,
 ) -> _TextMatch:
-    """Check one typed answer against its accepted alternatives."""
+    """Check one typed answer against its accepted alternatives.
+
+    `context` is the text whose words the answer may repeat (the prompt; for a cloze also
+    its text); `terms` the question's key terms, if any.
+    """
     g = normalise_text(given, case_sensitive)
     if not g:
         return _TextMatch(False)
     forms = [(a, normalise_text(a, case_sensitive)) for a in accepted]
     if any(g == form for _, form in forms):
         return _TextMatch(True)
-    g_fold = g.casefold()
-    if case_sensitive:
-        for original, form in forms:
-            if g_fold == form.casefold():
-                return _TextMatch(False, f"Mind the capitals: the answer is '{original}'")
     if exact:
+        # Only the accepted answers, as written (normalised): no typos, no inflections.
+        if case_sensitive and any(g.casefold() == form.casefold() for _, form in forms):
+            original = next(o for o, form in forms if g.casefold() == form.casefold())
+            return _TextMatch(False, f"Mind the capitals: the answer is '{original}'")
         return _TextMatch(False)
+    if not case_sensitive:
+        v = textmatch.match(given, accepted, context=context, terms=terms)
+        if not v.right:
+            return _TextMatch(False)
+        if v.typo:
+            spelling = (v.accepted or accepted[0]).strip()
+            return _TextMatch(True, f"Accepted with a typo; the spelling is '{spelling}'")
+        return _TextMatch(True)
+    # Letter case matters: only the whole-answer comparison below keeps case apart.
+    g_fold = g.casefold()
+    for original, form in forms:
+        if g_fold == form.casefold():
+            return _TextMatch(False, f"Mind the capitals: the answer is '{original}'")
     best: tuple[int, str] | None = None
     for original, form in forms:
         budget = _typo_budget(form)
         if budget == 0 or _DIGITS.findall(form) != _DIGITS.findall(g):
             continue
         dist = OSA.distance(g, form, score_cutoff=budget)
-        # With case_sensitive, a case difference must not hide inside the typo budget.
-        if case_sensitive and OSA.distance(g_fold, form.casefold()) != dist:
+        # A case difference must not hide inside the typo budget.
+        if OSA.distance(g_fold, form.casefold()) != dist:
             continue
         if dist <= budget and (best is None or dist < best[0]):
             best = (dist, original)
     if best is None:
         return _TextMatch(False)
     return _TextMatch(True, f"Accepted with a typo; the spelling is '{best[1].strip()}'")
+
+
+def _key_terms(must: Sequence[Sequence[str]], must_not: Sequence[str]) -> textmatch.KeyTerms | None:
+    if not must and not must_not:
+        return None
+    return textmatch.KeyTerms(tuple(tuple(g) for g in must), tuple(must_not))
 
 
 # --------------------------------------------------------------------------- grading
@@ -507,7 +541,12 @@ def grade(question: Question, answer: Answer) -> GradeResult:
             return _result(1 if answer is question.answer else 0, right)
         case ShortAnswer():
             m = _match_text(
-                cast(str, answer), question.accept, question.case_sensitive, question.exact
+                cast(str, answer),
+                question.accept,
+                question.case_sensitive,
+                question.exact,
+                question.prompt,
+                _key_terms(question.must, question.must_not),
             )
             return _result(1 if m.right else 0, right, note=m.note)
         case Numeric():
@@ -562,8 +601,12 @@ def _grade_cloze(question: Cloze, answer: list[str], right: str) -> GradeResult:
     gaps = cloze_gaps(question.text)
     parts: list[bool] = []
     notes: list[str] = []
+    # The words around the gaps count as prompt: "autologous HSCT" fills "{{autologous}} HSCT".
+    context = question.prompt + " " + CLOZE_GAP.sub(" ", question.text)
     for i, (given, alts) in enumerate(zip(answer, gaps, strict=True), 1):
-        m = _match_text(given, alts, question.case_sensitive, question.exact)
+        t = question.terms_for(i)
+        terms = _key_terms(t.must, t.must_not) if t is not None else None
+        m = _match_text(given, alts, question.case_sensitive, question.exact, context, terms)
         parts.append(m.right)
         if m.note:
             notes.append(f"Gap {i}: {m.note}" if len(gaps) > 1 else m.note)
@@ -571,12 +614,34 @@ def _grade_cloze(question: Cloze, answer: list[str], right: str) -> GradeResult:
     return _result(Fraction(sum(parts), len(gaps)), right, note=note, parts=parts)
 
 
-def _grade_ordering(order: list[int], right: str) -> GradeResult:
+def longest_in_order(order: Sequence[int]) -> list[bool]:
+    """Per position of `order`: whether its item belongs to one longest run of items in
+    the right order relative to each other (a longest increasing subsequence; the first
+    found when several tie). An order with no two items in the right order has none."""
     n = len(order)
-    position = {item: pos for pos, item in enumerate(order)}
-    concordant = sum(1 for a in range(n) for b in range(a + 1, n) if position[a] < position[b])
-    parts = [item == pos for pos, item in enumerate(order)]
-    return _result(Fraction(concordant, n * (n - 1) // 2), right, parts=parts)
+    # length[i]: longest increasing run ending at i; back[i]: the position before it.
+    length = [1] * n
+    back = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if order[j] < order[i] and length[j] + 1 > length[i]:
+                length[i], back[i] = length[j] + 1, j
+    best = max(length, default=0)
+    marks = [False] * n
+    if best < 2:
+        return marks
+    i = length.index(best)
+    while i != -1:
+        marks[i] = True
+        i = back[i]
+    return marks
+
+
+def _grade_ordering(order: list[int], right: str) -> GradeResult:
+    # Moodle's "longest ordered subset": every item marked right is counted in the score,
+    # so what the learner sees (✓ per item) and the score always agree.
+    parts = longest_in_order(order)
+    return _result(Fraction(sum(parts), len(order)), right, parts=parts)
 
 
 # --------------------------------------------------------------------------- describe
