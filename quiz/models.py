@@ -205,7 +205,9 @@ def _check_must_not(must_not: list[str], accepted: list[str], where: str) -> Non
         pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
         for a in accepted:
             if pattern.search(a):
-                raise ValueError(f"{where}: the accepted answer {a!r} contains the must_not {term!r}")
+                raise ValueError(
+                    f"{where}: the accepted answer {a!r} contains the must_not {term!r}"
+                )
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)

@@ -8,23 +8,25 @@ module docstring of `quiz.grading` gives them as a learner meets them):
   else separates words, so "T-reg", "T reg" and "T.reg" are the same two words, and the
   words joined ("Treg", "antiinflammatory") are the same as the words apart.
 * "a", "an" and "the" are ignored wherever they stand.
-* Each word is reduced to its American spelling (breame's list of British/American
-  pairs, plus the Greek "ae"/"oe" of medical words that the list lacks:
-  "haematopoietic") and then to its Snowball English stem ("infections" -> "infect").
+* Each word is taken in its American spelling (breame's list of British/American pairs,
+  plus the Greek "ae"/"oe" of medical words that the list lacks: "haematopoietic"), and
+  inflections are ignored: words compare by their dictionary form in simplemma's
+  English lexicon ("infections" = "infection", but "mechanics" is not "mechanisms"),
+  two words it lacks (technical terms: "Tregs"/"Treg") by Snowball English stem.
 * Words the learner adds that come from the question's own prompt (or, for a cloze, the
   text around the gaps) are ignored, never a negation.
 * "X (Y)" is right when X is right and Y is right or Y is X's abbreviation, either way
   round ("graft-versus-host disease (GVHD)").
 * A typo is forgiven word by word: none in a word of 3 letters or fewer, 1 in 4-7
   letters, 2 from 8. Never when the typed word is itself a word of the language
-  (pyspellchecker's English word list): "injection" is not a typo of "infection".
+  (simplemma's English lexicon): "injection" is not a typo of "infection".
   Words keep their order: "host versus graft" is not "graft versus host".
 * Key terms (`must`, `must_not`): the answer is also right when it contains one term of
   every `must` group (words in order, each word compared as above); a `must_not` term
   anywhere makes it wrong unless it is literally one of the accepted answers.
 
-The stemmer, the spelling list and the word list are loaded on first use only, so that
-importing the app stays fast (the word list takes about 0.3 s to load).
+The lexicon, the stemmer and the spelling list are loaded on first use only, so that
+importing the app stays fast (the lexicon takes about 0.4 s and 27 MB to load).
 """
 
 from __future__ import annotations
@@ -64,24 +66,20 @@ def _british_to_american() -> dict[str, str]:
     return dict(BRITISH_ENGLISH_SPELLINGS)
 
 
-def _lemmatizer() -> object:
-    import simplemma
-
-    return simplemma
-
-
 @lru_cache(maxsize=16384)
 def is_known_word(word: str) -> bool:
     """Whether `word` (lower case) is a word of English, per simplemma's English lexicon."""
-    known: bool = _lemmatizer().is_known(word, lang="en")  # type: ignore[attr-defined]
-    return known
+    import simplemma
+
+    return simplemma.is_known(word, lang="en")
 
 
 @lru_cache(maxsize=16384)
 def lemma(word: str) -> str:
     """The dictionary form of a lower-case word ("infections" -> "infection")."""
-    result: str = _lemmatizer().lemmatize(word, lang="en")  # type: ignore[attr-defined]
-    return result.casefold()
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="en").casefold()
 
 
 def word_list_loaded() -> bool:
@@ -93,7 +91,7 @@ def word_list_loaded() -> bool:
 
 # Medical words keep the Greek "ae"/"oe" in British English; breame's list has few of them.
 _AE = re.compile(r"(?<=[a-z])ae(?=[a-z])")
-_OE_START = re.compile(r"^(oe|foe)(?=[a-z])")
+_OE_START = re.compile(r"^(f(?=oet))?oe(?=[a-z])")
 
 
 @lru_cache(maxsize=8192)
@@ -103,7 +101,10 @@ def american(word: str) -> str:
     if found is not None:
         return found
     if "ae" in word or word.startswith(("oe", "foe")):
-        return _OE_START.sub(lambda m: m.group(1)[:-1], _AE.sub("e", word))
+        other = _OE_START.sub(r"\1e", _AE.sub("e", word))
+        # Only where that spelling is a word, or the word was unknown anyway: "foes" stays.
+        if is_known_word(other) or not is_known_word(word):
+            return other
     return word
 
 
@@ -129,11 +130,11 @@ class Word:
 
         Words of the lexicon compare by dictionary form, so that words sharing a stem
         but not a meaning stay apart ("mechanics"/"mechanisms"); the stem decides only
-        for words the lexicon lacks (technical terms).
+        between two words the lexicon lacks (technical terms).
         """
         if self.lemma == other.lemma:
             return True
-        return not (self.known and other.known) and self.stem == other.stem
+        return not self.known and not other.known and self.stem == other.stem
 
 
 def _fold(text: str) -> str:
