@@ -9,12 +9,13 @@ number of wrong ones graded correct, and every miss. Goal (issue 11): right >= 9
 wrong accepted 0.
 
 Speed: the time of one `grade` call on a typed answer, which is what a learner waits for
-after Enter. The baseline is the grader (and, for fairness, the shipped banks) at git REF
-(default: the commit this work started from, before issue 11), loaded from `git show`
-into a throwaway module and timed in alternate rounds with the current grader in the
-same process, because this machine is shared and noisy. Goal: median under 1 ms. Printed: median and 10th-90th percentile
-spread over every call of every round, and the one-off cost of the first typed answer in
-a fresh process (loading the lexicon, stemmer and spelling list).
+after Enter. The baseline is the grader (and, for fairness, the shipped banks) at git
+REF (default: the commit this work started from, before issue 11), loaded from `git
+show` into a throwaway module and timed in alternate rounds with the current grader in
+the same process, because this machine is shared and noisy. Goal: median under 1 ms.
+Printed: median and 10th-90th percentile spread over every call of every round, and the
+one-off cost of the first typed answer in a fresh process (loading the lexicon, stemmer
+and spelling list).
 
 Not covered: drawing the feedback in the app, the other question types (not typed),
 banks other than the shipped ones, and the time to load a bank.
