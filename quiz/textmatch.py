@@ -142,16 +142,21 @@ def _fold(text: str) -> str:
     return t.casefold()
 
 
+@lru_cache(maxsize=16384)
+def _word(text: str) -> Word:
+    """`text` (lower case, one word or several joined) as a Word."""
+    w = american(text)
+    known = is_known_word(w)
+    return Word(w, lemma(w) if known else w, stem(w), known)
+
+
 @lru_cache(maxsize=8192)
 def words(text: str) -> tuple[Word, ...]:
     """The words of `text` that count, articles left out."""
     out: list[Word] = []
     for raw in _WORD.findall(_fold(text).replace("'s", "")):
-        if raw in ARTICLES:
-            continue
-        w = american(raw)
-        known = is_known_word(w)
-        out.append(Word(w, lemma(w) if known else w, stem(w), known))
+        if raw not in ARTICLES:
+            out.append(_word(raw))
     return tuple(out)
 
 
@@ -205,7 +210,7 @@ def _same(given: Sequence[Word], right: Sequence[Word], typos: bool) -> Verdict:
         return Verdict(True)
     g_text, g_lemma = _joined(given)
     r_text, r_lemma = _joined(right)
-    if g_text == r_text or g_lemma == r_lemma:
+    if g_text == r_text or g_lemma == r_lemma or _word(g_text).same(_word(r_text)):
         return Verdict(True)
     if not typos or len(given) != len(right):
         return Verdict(False)
