@@ -22,6 +22,7 @@ from quiz.models import (
     QUESTION_TYPES,
     Bank,
     Choice,
+    GapTerms,
     NumericRange,
     Pair,
     Source,
@@ -191,7 +192,7 @@ def _field_names(model: type[StrictModel]) -> set[str]:
     return set(field_keys(model))
 
 
-ALL_MODELS: list[type[StrictModel]] = [Bank, Source, Choice, NumericRange, Pair]
+ALL_MODELS: list[type[StrictModel]] = [Bank, Source, Choice, NumericRange, Pair, GapTerms]
 ALL_MODELS += list(QUESTION_MODELS.values())
 
 
