@@ -54,20 +54,24 @@ matching
 cloze
     The fraction of gaps filled right. Each gap is checked like a short answer against its
     alternatives (``{{answer|alternative}}``), honouring the question's
-    ``case_sensitive`` and ``exact``.
+    ``case_sensitive`` and ``exact`` and the gap's key terms (``gap_terms``); the text
+    around the gaps counts as prompt.
 
 short_answer
     All or nothing, after normalising both the learner's answer and every accepted
     answer: Unicode NFKC, curly quotes to straight ones, the various dashes and the minus
     sign to ``-``, whitespace trimmed and collapsed, trailing ``. , ; : ! ? …`` ignored,
-    and letter case ignored unless ``case_sensitive``. Unless ``exact`` is set, a small
-    typo is forgiven (counted as optimal-string-alignment distance, so swapping two
-    neighbouring letters is one typo): none for accepted answers of 3 characters or
-    fewer, 1 for 4-7 characters, 2 for 8 or more. Never for an accepted answer that is a
-    number, and never when the numbers inside the answer differ ("Windows 10" is not a
-    typo of "Windows 11"). With ``case_sensitive`` a difference in letter case is never
-    forgiven as a typo. A typo-accepted answer is ``correct`` with a note giving the
-    spelling.
+    and letter case ignored unless ``case_sensitive``. An answer equal to an accepted one
+    is right. Unless ``exact`` or ``case_sensitive`` is set, `quiz.textmatch` then
+    compares word by word: articles and punctuation ignored, joined/hyphenated/spaced
+    forms the same, inflections and British/American spellings ignored, words from the
+    prompt may be added, "answer (ABBR)" either way round, and a typo forgiven per word
+    (none in 3 characters or fewer, 1 in 4-7, 2 from 8) unless the typed word is itself
+    an English word; word order kept. The question's key terms (``must``/``must_not``)
+    accept further phrasings or veto them. With ``case_sensitive`` a typo is counted on
+    the whole answer (budget as above, never for a number or when the numbers inside
+    differ) and a difference in letter case is never forgiven as a typo. A typo-accepted
+    answer is ``correct`` with a note giving the spelling.
 
 numeric
     Right when ``|x - answer| <= tolerance`` or ``min <= x <= max`` (inclusive), both with
@@ -77,7 +81,9 @@ numeric
     exponents (``1e3``), a decimal comma (``3,5``; a lone comma is always a decimal
     comma), thousands separators (``1,000,000``, ``1 000``, or ``1.000,5`` / ``1,000.5``
     when both marks appear) and the question's unit after the number (``4 mm``) are all
-    understood. A string that is not a number is ``incorrect`` with a note saying so.
+    understood, and so are number words and a number followed by words ("four",
+    "twenty-one", "4 steps"; not "3 or 4"), see `quiz.textmatch.read_number_words`. A
+    string that is not a number is ``incorrect`` with a note saying so.
 
 flashcard
     The learner's self-rating: 1 Again is ``incorrect`` (0), 2 Hard is ``partial`` (0.5),
