@@ -296,9 +296,7 @@ def _numeric_shape(question: Numeric, raw: object) -> float | str:
     qid = question.id
     if isinstance(raw, str):
         text = _text(qid, raw, "the answer")
-        value = parse_number(text, question.unit)
-        if value is None:
-            value = textmatch.read_number_words(text)
+        value = read_number(text, question.unit)
         # An unparsable string stays a string: grading marks it incorrect with a note.
         return text if value is None else value
     if isinstance(raw, bool) or not isinstance(raw, int | float):
@@ -342,6 +340,13 @@ def parse_number(text: str, unit: str | None = None) -> float | None:
         return None
     value = float(t)
     return value if math.isfinite(value) else None
+
+
+def read_number(text: str, unit: str | None = None) -> float | None:
+    """A typed numeric answer as grading reads it: `parse_number`, else number words and
+    a number followed by words ("four", "4 steps"); None when it is not a number."""
+    value = parse_number(text, unit)
+    return value if value is not None else textmatch.read_number_words(text)
 
 
 def _ungroup(text: str, group: str, decimal: str) -> str:
