@@ -82,13 +82,6 @@ def lemma(word: str) -> str:
     return simplemma.lemmatize(word, lang="en").casefold()
 
 
-def word_list_loaded() -> bool:
-    """Whether the English lexicon has been loaded (for the lazy-loading test)."""
-    import sys
-
-    return "simplemma" in sys.modules
-
-
 # Medical words keep the Greek "ae"/"oe" in British English; breame's list has few of them.
 _AE = re.compile(r"(?<=[a-z])ae(?=[a-z])")
 _OE_START = re.compile(r"^(f(?=oet))?oe(?=[a-z])")
