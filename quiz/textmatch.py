@@ -191,7 +191,7 @@ class Verdict:
 
     right: bool
     typo: bool = False
-    #: The accepted answer it matched (None for a key-term match or no match).
+    #: The accepted answer (or, for a misspelt key term, the term) it matched.
     accepted: str | None = None
 
 
@@ -315,11 +315,19 @@ def match(
     if best is not None and not best.typo:
         return best
     if terms is not None and terms.must:
-        groups_met = all(
-            any(_contains(given, words(t), typos) for t in group) for group in terms.must
-        )
-        if groups_met:
+        if all(any(_contains(given, words(t), False) for t in g) for g in terms.must):
             return Verdict(True)
+        if best is None and typos:
+            # Right only with a misspelt key term: the note names the first such term.
+            misspelt: str | None = None
+            for group in terms.must:
+                if any(_contains(given, words(t), False) for t in group):
+                    continue
+                found = next((t for t in group if _contains(given, words(t), True)), None)
+                if found is None:
+                    return Verdict(False)
+                misspelt = misspelt or found
+            return Verdict(True, True, misspelt)
     return best or Verdict(False)
 
 

@@ -18,6 +18,7 @@ from quiz import cli
 from quiz.grading import Outcome, grade
 from quiz.interop import export_text
 from quiz.models import BANK_ADAPTER, QUESTION_ADAPTER, Question, json_schema
+from quiz.textmatch import context_stems, words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,6 +163,13 @@ def test_must_not_and_missing_terms_make_it_wrong(answer: str) -> None:
     assert not right(SIDE, answer)
 
 
+def test_a_misspelt_key_term_is_forgiven_with_a_note_naming_the_term() -> None:
+    r = grade(SIDE, "increased infektion risk")
+    assert r.outcome is Outcome.CORRECT
+    assert r.note == "Accepted with a typo; the spelling is 'infection'"
+    assert not right(SIDE, "increased injection risk")  # a real word is no typo
+
+
 def test_every_must_group_is_needed() -> None:
     both = q("short_answer", accept=["wider use"], must=[["wider", "more"], ["use", "patients"]])
     assert right(both, "used in more patients")
@@ -278,6 +286,27 @@ def test_every_accepted_answer_of_the_shipped_banks_is_right() -> None:
                         answer = [g[0] for g in gaps]
                         answer[i] = alt
                         assert right(question, answer), (question.id, answer)
+
+
+def test_words_of_a_shipped_answer_in_another_order_are_wrong() -> None:
+    from quiz.banks import load_bank
+
+    checked = 0
+    for path in sorted((ROOT / "question_banks").glob("*.toml")):
+        for question in load_bank(path).bank.questions:
+            if question.type != "short_answer" or question.must:
+                continue  # key terms deliberately accept any order
+            accepted = {" ".join(a.casefold().replace("-", " ").split()) for a in question.accept}
+            for a in question.accept:
+                flipped = " ".join(reversed(a.replace("-", " ").split()))
+                # Words of the prompt may be added anywhere ("cells multipotent" is right).
+                prompt = context_stems(question.prompt)
+                if any(w.lemma in prompt or w.stem in prompt for w in words(a)):
+                    continue
+                if len(set(flipped.split())) > 1 and flipped.casefold() not in accepted:
+                    assert not right(question, flipped), (question.id, flipped)
+                    checked += 1
+    assert checked >= 10
 
 
 # ---------------------------------------------------------------------- lazy loading
