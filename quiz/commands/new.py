@@ -61,16 +61,15 @@ answer = true
 explanation = "The Sun is a G-type main-sequence star."
 
 # short_answer: any `accept` entry is right, however it is capitalised, inflected or spelt
-# (British/American), with small typos forgiven unless exact = true. `must` lists key
-# concepts (each with its wordings) that make other phrasings right; `must_not` words
-# make an answer wrong. Try answers with `quiz grade BANK_ID QUESTION_ID ANSWER`.
+# (British/American), with small typos forgiven unless exact = true. Key terms can make
+# other phrasings right: must = [["Pacific"]] accepts any answer naming the Pacific, and
+# must_not = ["not", "Atlantic"] refuses answers with those words (see docs/bank-format.md).
+# Try answers with `quiz grade BANK_ID QUESTION_ID ANSWER`.
 [[questions]]
 id = "largest-ocean"
 type = "short_answer"
 prompt = "Which is the largest ocean?"
 accept = ["Pacific", "Pacific Ocean"]
-must = [["Pacific"]]
-must_not = ["not", "Atlantic"]
 explanation = "The Pacific covers about a third of the Earth's surface."
 
 # numeric: `answer` with a `tolerance`, or a `min`/`max` range; `partial` ranges give credit.
