@@ -15,6 +15,7 @@ from collections.abc import Sequence
 #: Subcommand modules, in the order `quiz --help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.validate",
+    "quiz.commands.grade",
     "quiz.commands.schema",
     "quiz.commands.study",
     "quiz.commands.stats",

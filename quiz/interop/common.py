@@ -25,6 +25,10 @@ PLACEHOLDER_EXPLANATION = "No explanation was given in the imported file."
 
 #: The prompt of a cloze made from a GIFT missing-word question or an Anki cloze note.
 CLOZE_PROMPT = "Fill in the gap."
+#: Exports of a question with key terms: the format keeps only the accepted answers.
+KEY_TERMS_DROPPED = (
+    "key terms (must/must_not) are not part of this format: only the accepted answers are written"
+)
 
 #: Between a card's back and its explanation in exported Anki notes; the importer splits there.
 EXPLANATION_RULE = "\n\n---\n"

@@ -14,6 +14,7 @@ from typing import Any
 
 from quiz import models
 from quiz.interop.common import (
+    KEY_TERMS_DROPPED,
     Draft,
     ExportResult,
     IdMaker,
@@ -312,6 +313,8 @@ def export_csv(bank: models.Bank) -> ExportResult:
             row["answer"] = join_list(q.accept) if isinstance(q, models.ShortAnswer) else q.text
             row["case_sensitive"] = str(q.case_sensitive).lower()
             row["exact"] = str(q.exact).lower()
+            if q.gap_terms if isinstance(q, models.Cloze) else (q.must or q.must_not):
+                warnings.append(InteropWarning(None, KEY_TERMS_DROPPED, q.id))
         elif isinstance(q, models.Numeric):
             row["answer"] = _numeric_cell(q)
             row["unit"] = q.unit or ""

@@ -18,6 +18,7 @@ from typing import Any
 from quiz import models
 from quiz.interop.common import (
     CLOZE_PROMPT,
+    KEY_TERMS_DROPPED,
     Draft,
     ExportResult,
     IdMaker,
@@ -616,6 +617,8 @@ def _question_body(q: models.Question, warn: Any) -> tuple[str, list[str], str] 
             return None
         if q.case_sensitive or q.exact:
             warn("case_sensitive/exact are not part of GIFT: dropped")
+        if q.must or q.must_not:
+            warn(KEY_TERMS_DROPPED)
         return prompt, [_choice_line("=", a, None) for a in q.accept], ""
     if isinstance(q, models.Numeric):
         if q.unit:
@@ -635,6 +638,8 @@ def _question_body(q: models.Question, warn: Any) -> tuple[str, list[str], str] 
         if len(gaps) != 1:
             warn(f"skipped: a cloze with {len(gaps)} gaps has no GIFT form (one gap only)")
             return None
+        if q.gap_terms:
+            warn(KEY_TERMS_DROPPED)
         m = models.CLOZE_GAP.search(q.text)
         assert m is not None
         head, tail = q.text[: m.start()], q.text[m.end() :]
