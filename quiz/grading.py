@@ -109,7 +109,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeAlias, cast
+from typing import TypeAlias, assert_never, cast
 
 from rapidfuzz.distance import OSA
 
@@ -289,7 +289,8 @@ def check_answer_shape(question: Question, raw: object) -> Answer:
             if raw not in FLASHCARD_RATINGS:
                 raise AnswerError(qid, f"the self-rating must be 1 to 4, got {raw}")
             return raw
-    raise AnswerError(qid, f"unknown question type {type(question).__name__}")  # pragma: no cover
+        case _:
+            assert_never(question)
 
 
 def _numeric_shape(question: Numeric, raw: object) -> float | str:
@@ -530,7 +531,8 @@ def correct_answer_text(question: Question) -> str:
             return "; ".join(f"{p.left}{ARROW}{p.right}" for p in question.pairs)
         case Flashcard():
             return question.back
-    raise TypeError(f"unknown question type {type(question).__name__}")  # pragma: no cover
+        case _:
+            assert_never(question)
 
 
 def grade(question: Question, answer: Answer) -> GradeResult:
@@ -573,7 +575,8 @@ def grade(question: Question, answer: Answer) -> GradeResult:
         case Flashcard():
             score = {1: 0.0, 2: 0.5}.get(cast(int, answer), 1.0)
             return _result(score, right)
-    raise TypeError(f"unknown question type {type(question).__name__}")  # pragma: no cover
+        case _:
+            assert_never(question)
 
 
 def _grade_select(question: MultipleSelect, picked: set[int], right: str) -> GradeResult:
@@ -693,4 +696,5 @@ def describe_answer(question: Question, answer: Answer) -> str:
             )
         case Flashcard():
             return FLASHCARD_RATINGS[cast(int, answer)]
-    raise TypeError(f"unknown question type {type(question).__name__}")  # pragma: no cover
+        case _:
+            assert_never(question)
