@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.stats",
     "quiz.commands.settings",
     "quiz.commands.cards",
+    "quiz.commands.answers",
     "quiz.commands.import_",
     "quiz.commands.export",
     "quiz.commands.add",
