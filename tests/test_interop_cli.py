@@ -33,7 +33,7 @@ def test_import_writes_a_valid_bank_next_to_the_input(tmp_path: Path, capsys) ->
     out, err = capsys.readouterr()
     bank = load_bank(tmp_path / "chem quiz.toml").bank
     assert bank.id == "chem-quiz" and len(bank.questions) == 14
-    assert "14 question(s), 7 warning(s)" in out
+    assert "all 14 question(s) imported, 7 warning(s)" in out
     assert f"warning: {src}:60: question essay: skipped: essay questions" in err
     assert main(["validate", str(tmp_path / "chem quiz.toml")]) == 0
 
@@ -57,13 +57,43 @@ def test_import_output_format_follows_the_extension(tmp_path: Path, ext: str) ->
     assert bank.questions[0].explanation == PLACEHOLDER_EXPLANATION
 
 
-def test_import_error_is_located_and_writes_nothing(tmp_path: Path, capsys) -> None:
+def test_import_keeps_the_good_questions_and_reports_the_bad_one(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "bad.gift"
+    src.write_text("::a::Q{=a ~b}\n\n::b::Unclosed {=x\n\n::c::R{T}\n")
+    assert main(["import", str(src)]) == 3
+    captured = capsys.readouterr()
+    assert f"skipped: {src}:3:15: the answer block opened here is never closed" in captured.err
+    assert "2 of 3 imported, 1 skipped" in captured.out
+    bank = load_bank(tmp_path / "bad.toml").bank
+    assert [q.id for q in bank.questions] == ["a", "c"]
+
+
+def test_strict_import_is_all_or_nothing(tmp_path: Path, capsys) -> None:
     src = tmp_path / "bad.gift"
     src.write_text("::a::Q{=a ~b}\n\n::b::Unclosed {=x\n")
-    assert main(["import", str(src)]) == 1
+    assert main(["import", "--strict", str(src)]) == 1
     err = capsys.readouterr().err
     assert err.strip() == f"quiz: error: {src}:3:15: the answer block opened here is never closed"
     assert not (tmp_path / "bad.toml").exists()
+
+
+def test_import_with_nothing_readable_writes_nothing(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "bad.gift"
+    src.write_text("::b::Unclosed {=x\n")
+    assert main(["import", str(src)]) == 1
+    assert f"{src}:1:15: the answer block opened here" in capsys.readouterr().err
+    assert not (tmp_path / "bad.toml").exists()
+
+
+def test_import_help_documents_the_exit_statuses(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    out = capsys.readouterr().out
+    assert "--strict" in out
+    for status, words in (("0", "every question"), ("3", "some questions"), ("1", "nothing")):
+        assert any(
+            line.strip().startswith(status) and words in line for line in out.splitlines()
+        ), out
 
 
 def test_import_of_binary_garbage_is_a_located_error(tmp_path: Path, capsys) -> None:
@@ -167,7 +197,7 @@ def test_python_m_quiz_import_subprocess(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "bank 's' with 2 question(s), 2 warning(s)" in proc.stdout
+    assert "bank 's': all 2 question(s) imported, 2 warning(s)" in proc.stdout
     assert load_bank(out).bank.id == "s"
     bad = tmp_path / "bad.aiken"
     bad.write_text("Q?\nA. x\nB. y\nANSWER: Q\n")
@@ -181,4 +211,4 @@ def test_python_m_quiz_import_subprocess(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    assert f"{bad}:4:9: ANSWER 'Q' is not one of the options" in proc.stderr
+    assert f"{bad}:4:9: question 'Q?': ANSWER 'Q' is not one of the options" in proc.stderr

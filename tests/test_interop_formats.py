@@ -140,8 +140,8 @@ def test_aiken_golden() -> None:
         ("ANSWER: A\n", 1, 1, "without a question"),
         ("Q?\nA. x\nANSWER: A\n", 3, 1, "at least two options"),
         ("Q?\nA. x\nC. y\nANSWER: A\n", 3, 1, "expected option B"),
-        ("Q?\nA. x\nB. y\nstray text\n", 4, 1, "expected the next option"),
-        ("Q?\nA. x\nB. y\n\nNext?\n", 5, 1, "expected the next option"),
+        ("Q?\nA. x\nB. y\nstray text\n", 4, 1, "no 'ANSWER: X' line for the question of line 1"),
+        ("Q?\nA. x\nB. y\n\nNext?\n", 5, 1, "no 'ANSWER: X' line for the question of line 1"),
         ("\nQ?\nA. x\nB. y\n", 2, 1, "no 'ANSWER: X' line"),
     ],
 )
@@ -238,10 +238,10 @@ def test_anki_skips_are_warnings() -> None:
     assert [q.id for q in result.bank.questions] == ["front"]
     assert formatted(result.warnings) == [
         "f:2: question only-front: skipped: a note without a back",
-        "f:3: skipped: a note with an empty first field",
         "f:4: question front: 1 extra field(s) dropped",
         "f:4: question front: no explanation in the source; a placeholder was used",
     ]
+    assert [e.located() for e in result.skipped] == ["f:3: the note's first field is empty"]
 
 
 def test_anki_text_round_trip_of_flashcards_and_cloze() -> None:
@@ -400,7 +400,7 @@ def test_csv_golden() -> None:
     ("text", "line", "fragment"),
     [
         ("", 1, "the file is empty"),
-        ("question,answer\nq,a\n", 1, "needs a 'prompt' column"),
+        ("query,answer\nq,a\n", 1, "needs a 'prompt' column"),
         ("prompt,type\nQ,essay\n", 2, "'essay' is not one of"),
         (
             "prompt,type,answer,choices\nQ,multiple_choice,z,a|b\n",
@@ -428,9 +428,11 @@ def test_csv_warnings() -> None:
     result = parse_csv(text, path="f")
     assert formatted(result.warnings) == [
         "f:1: unknown columns ignored: colour",
-        "f:2: question x: skipped: choices: choice texts must be unique; 'a' appears twice",
         "f:3: question bad-id: id 'Bad Id' became 'bad-id'",
         "f:3: question bad-id: no explanation in the source; a placeholder was used",
+    ]
+    assert [e.located() for e in result.skipped] == [
+        "f:2: question x: choices: choice texts must be unique; 'a' appears twice"
     ]
 
 

@@ -103,16 +103,26 @@ def read_text(path: Path) -> str:
 
 
 def import_text(
-    text: str, fmt: str, *, path: str = "", bank_id: str = "imported", title: str = ""
+    text: str,
+    fmt: str,
+    *,
+    path: str = "",
+    bank_id: str = "imported",
+    title: str = "",
+    strict: bool = False,
 ) -> ImportResult:
-    """Import text in `fmt`; raises InteropError, never anything else, on bad input."""
+    """Import text in `fmt`; raises InteropError, never anything else, on bad input.
+
+    Questions that cannot be read are in the result's `skipped`; with `strict` any of them
+    fails the whole import instead.
+    """
     if fmt not in PARSERS:
         raise InteropError(f"unknown import format {fmt!r}", path=path)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InteropError("binary data (a NUL byte) in a text file", path=path, line=line)
     try:
-        return PARSERS[fmt](text, path=path, bank_id=bank_id, title=title)
+        return PARSERS[fmt](text, path=path, bank_id=bank_id, title=title, strict=strict)
     except InteropError:
         raise
     except RecursionError:
@@ -120,7 +130,12 @@ def import_text(
 
 
 def import_file(
-    path: Path, fmt: str | None = None, *, bank_id: str | None = None, title: str | None = None
+    path: Path,
+    fmt: str | None = None,
+    *,
+    bank_id: str | None = None,
+    title: str | None = None,
+    strict: bool = False,
 ) -> ImportResult:
     """Import a file; the format is detected when not given, the bank id is its stem."""
     text = read_text(path)
@@ -132,6 +147,7 @@ def import_file(
         path=str(path),
         bank_id=slugify(stem) or "imported",
         title=title or title_from_stem(stem),
+        strict=strict,
     )
 
 

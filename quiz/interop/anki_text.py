@@ -25,6 +25,7 @@ from quiz.interop.common import (
     build_bank,
     describe_answer,
     describe_question,
+    explanation_for_export,
     html_to_text,
     note_guid,
     prompt_slug,
@@ -63,7 +64,12 @@ def looks_like_anki(text: str) -> bool:
 
 
 def parse_anki_text(
-    text: str, *, path: str = "", bank_id: str = "imported", title: str = ""
+    text: str,
+    *,
+    path: str = "",
+    bank_id: str = "imported",
+    title: str = "",
+    strict: bool = False,
 ) -> ImportResult:
     """Import an Anki plain-text export. Raises InteropError naming the line on bad headers."""
     text = text.lstrip("\ufeff")
@@ -111,6 +117,7 @@ def parse_anki_text(
     global_tags = headers.get("tags", "").split()
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, strict=False)
     drafts: list[Draft] = []
+    skipped: list[InteropError] = []
     ids = IdMaker()
     decks: set[str] = set()
     line = n_header + 1
@@ -132,7 +139,9 @@ def parse_anki_text(
             if is_html:
                 fields = [_clean(f, here, warnings) for f in fields]
             if not fields or not fields[0].strip():
-                warnings.append(InteropWarning(here, "skipped: a note with an empty first field"))
+                skipped.append(
+                    InteropError("the note's first field is empty", path=path, line=here)
+                )
                 continue
             if "cloze" in notetype.lower() or _ANKI_CLOZE.search(fields[0]):
                 drafts += _cloze_drafts(fields, tags, here, ids, warnings)
@@ -142,7 +151,15 @@ def parse_anki_text(
         raise InteropError(f"malformed row: {exc}", path=path, line=line) from None
     if not title and len(decks) == 1:
         title = decks.pop()
-    return build_bank(drafts, bank_id=bank_id, title=title or bank_id, path=path, warnings=warnings)
+    return build_bank(
+        drafts,
+        bank_id=bank_id,
+        title=title or bank_id,
+        path=path,
+        warnings=warnings,
+        skipped=skipped,
+        strict=strict,
+    )
 
 
 def _separator(headers: dict[str, str], body: str, path: str) -> str:
@@ -277,11 +294,12 @@ def export_anki_text(bank: models.Bank) -> ExportResult:
             tags.append(tag.replace(" ", "_"))
         if isinstance(q, models.Cloze):
             front = cloze_to_anki(q, warnings)
-            back = q.explanation
+            back = explanation_for_export(q)
             notetype = "Cloze"
         else:
             front = q.prompt if isinstance(q, models.Flashcard) else describe_question(q)
-            back = describe_answer(q) + EXPLANATION_RULE + q.explanation
+            explanation = explanation_for_export(q)
+            back = describe_answer(q) + (EXPLANATION_RULE + explanation if explanation else "")
             notetype = "Basic"
             if not isinstance(q, models.Flashcard):
                 as_basic += 1

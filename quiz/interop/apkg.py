@@ -14,11 +14,11 @@ from quiz import models
 from quiz.files import atomic_path
 from quiz.interop.anki_text import cloze_to_anki
 from quiz.interop.common import (
-    PLACEHOLDER_EXPLANATION,
     ExportResult,
     InteropWarning,
     describe_answer,
     describe_question,
+    explanation_for_export,
     note_guid,
     stable_anki_id,
 )
@@ -67,7 +67,7 @@ def write_apkg(bank: models.Bank, path: Path) -> ExportResult:
         tags = [t.replace(" ", "_") for t in q.tags]
         if tags != q.tags:
             warnings.append(InteropWarning(None, "spaces in tags became '_'", q.id))
-        explanation = "" if q.explanation == PLACEHOLDER_EXPLANATION else q.explanation
+        explanation = explanation_for_export(q)
         if isinstance(q, models.Cloze):
             note = genanki.Note(
                 model=cloze,
