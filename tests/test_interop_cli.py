@@ -100,7 +100,30 @@ def test_import_of_binary_garbage_is_a_located_error(tmp_path: Path, capsys) -> 
     src = tmp_path / "junk.gift"
     src.write_bytes(b"abc\n\xff\xfe\x00")
     assert main(["import", str(src)]) == 1
-    assert capsys.readouterr().err.strip() == f"quiz: error: {src}:2:1: not UTF-8 text (byte 0xff)"
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"quiz: error: {src}:2:1: not UTF-8 text (byte 0xff)")
+    assert "re-save it as UTF-8 (for example: iconv" in err
+
+
+def test_import_of_a_latin1_file_names_the_encoding(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "es.gift"
+    text = (
+        "¿Cuál es la capital de España? {=Madrid ~Barcelona ~Sevilla}\n\nEl Volga es un río. {T}\n"
+    )
+    src.write_bytes(text.encode("cp1252"))
+    assert main(["import", str(src)]) == 0
+    captured = capsys.readouterr()
+    assert "not UTF-8: read as cp1252" in captured.err
+    bank = load_bank(tmp_path / "es.toml").bank
+    assert bank.questions[0].prompt == "¿Cuál es la capital de España?"
+    assert bank.questions[0].id == "cual-es-la-capital-de-espana"
+
+
+def test_import_of_a_utf16_file(tmp_path: Path) -> None:
+    src = tmp_path / "de.txt"
+    src.write_bytes("#separator:tab\nStraße\tstreet\n".encode("utf-16"))
+    assert main(["import", str(src)]) == 0
+    assert load_bank(tmp_path / "de.toml").bank.questions[0].prompt == "Straße"
 
 
 def test_import_bad_output_extension_is_a_usage_error(tmp_path: Path, capsys) -> None:

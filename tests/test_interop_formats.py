@@ -222,7 +222,6 @@ def test_anki_html_false_keeps_markup_as_text_and_global_tags_apply() -> None:
     ("text", "line", "fragment"),
     [
         ("#separator:Tabs\na\tb\n", 1, "#separator: expected Tab"),
-        ("#separator:tab\n#bogus:1\na\tb\n", 2, "unknown Anki header"),
         ("#separator:tab\n#tags column:zero\na\tb\n", 2, "expected a column number"),
     ],
 )
@@ -233,15 +232,17 @@ def test_anki_header_errors(text: str, line: int, fragment: str) -> None:
 
 
 def test_anki_skips_are_warnings() -> None:
-    text = "#separator:tab\nonly front\n\tno front\nfront\tback\textra\n"
+    text = "#separator:tab\n#bogus:1\nonly front\n\tno front\nfront\tback\textra\n"
     result = parse_anki_text(text, path="f")
-    assert [q.id for q in result.bank.questions] == ["front"]
+    assert [q.id for q in result.bank.questions] == ["only-front", "front"]
     assert formatted(result.warnings) == [
-        "f:2: question only-front: skipped: a note without a back",
-        "f:4: question front: 1 extra field(s) dropped",
-        "f:4: question front: no explanation in the source; a placeholder was used",
+        "f:2: unknown Anki header '#bogus:' ignored",
+        "f:3: question only-front: empty back shown as '(empty)'",
+        "f:3: question only-front: no explanation in the source; a placeholder was used",
+        "f:5: question front: 1 extra field(s) dropped",
+        "f:5: question front: no explanation in the source; a placeholder was used",
     ]
-    assert [e.located() for e in result.skipped] == ["f:3: the note's first field is empty"]
+    assert [e.located() for e in result.skipped] == ["f:4: the note's first field is empty"]
 
 
 def test_anki_text_round_trip_of_flashcards_and_cloze() -> None:

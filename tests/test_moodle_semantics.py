@@ -124,3 +124,55 @@ def test_single_answer_question_with_two_full_answers_is_skipped_with_the_reason
 def test_accented_prompts_make_whole_word_ids() -> None:
     (q,) = parse_gift("¿Cuál es la capital? {=Madrid ~Roma}\n").bank.questions
     assert q.id == "cual-es-la-capital"
+
+
+# ------------------------------------------------------------------ Anki text and CSV
+
+
+def test_anki_text_without_html_header_is_read_as_html_when_it_holds_html() -> None:
+    from quiz.interop.anki_text import parse_anki_text
+
+    text = (
+        'See <a href="https://x.org">the site</a><br>now\tA <b>bold</b> &amp; <img src="k.png">\n'
+    )
+    result = parse_anki_text(text)
+    (q,) = result.bank.questions
+    assert isinstance(q, models.Flashcard)
+    assert q.prompt == "See the site\nnow"
+    assert q.back == "A bold & [image: k.png]"
+
+
+def test_anki_text_comments_and_quoted_multiline_fields() -> None:
+    from quiz.interop.anki_text import parse_anki_text
+
+    text = '#separator:tab\n#html:false\n# a comment\n"two\nlines"\tback\n#another\nx\ty\n'
+    result = parse_anki_text(text)
+    assert [(q.prompt, q.back) for q in result.bank.questions] == [  # type: ignore[union-attr]
+        ("two\nlines", "back"),
+        ("x", "y"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "header", ["question,answer", "front,back", "term,definition", "Question;Answer"]
+)
+def test_csv_header_aliases(header: str) -> None:
+    from quiz.interop.csv_format import parse_csv
+
+    sep = ";" if ";" in header else ","
+    result = parse_csv(f"{header}\nCapital of France?{sep}Paris\n")
+    (q,) = result.bank.questions
+    assert isinstance(q, models.Flashcard) and (q.prompt, q.back) == ("Capital of France?", "Paris")
+
+
+def test_detection_is_not_fooled_by_braces_and_reads_headerless_tabs() -> None:
+    from pathlib import Path
+
+    from quiz.interop import detect_format
+
+    anki = "{{c1::Paris}} is in France\tgeo\nCode: if (x) { y }\tz\n"
+    assert detect_format(Path("deck.txt"), anki) == "anki"
+    assert detect_format(Path("deck.txt"), "hund\tdog\nkatze\tcat\n") == "anki"
+    gift = "::q::\nWho?{\n\t=a\n\t~b\n}\n"
+    assert detect_format(Path("q.txt"), gift) == "gift"
+    assert detect_format(Path("q.txt"), "Front,Back\na,b\n") == "csv"

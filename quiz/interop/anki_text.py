@@ -15,6 +15,7 @@ from typing import Any
 from quiz import models
 from quiz.interop.common import (
     CLOZE_PROMPT,
+    EMPTY_BACK,
     EXPLANATION_RULE,
     Draft,
     ExportResult,
@@ -57,10 +58,17 @@ _KNOWN = {
 
 
 def looks_like_anki(text: str) -> bool:
-    """True when the text starts with Anki's `#key:value` file headers."""
+    """True when the text starts with Anki's `#key:value` file headers (or `tags:`)."""
     first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
     m = _HEADER.match(first)
-    return bool(m and m.group(1).strip().lower() in _KNOWN)
+    return bool(m and m.group(1).strip().lower() in _KNOWN) or first.startswith("tags:")
+
+
+#: What Anki's own HTML test (rslib text.rs `is_html`) finds: a comment, style, script or tag.
+_ANKI_HTML = re.compile(
+    r"(<!--.*?-->)|(<style.*?>.*?</style>)|(<script.*?>.*?</script>)|(<.*?>)",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def parse_anki_text(
@@ -71,26 +79,41 @@ def parse_anki_text(
     title: str = "",
     strict: bool = False,
 ) -> ImportResult:
-    """Import an Anki plain-text export. Raises InteropError naming the line on bad headers."""
+    """Import an Anki plain-text export as Anki reads it: `#key:value` headers, `#` comment
+    lines, HTML detected when there is no `#html:` header, quoted multi-line fields. A note
+    that cannot be read is skipped with its line; bad headers raise InteropError."""
     text = text.lstrip("\ufeff")
     lines = text.splitlines(keepends=True)
     headers: dict[str, str] = {}
     warnings: list[InteropWarning] = []
     n_header = 0
     for num, raw in enumerate(lines, 1):
-        m = _HEADER.match(raw.rstrip("\r\n"))
-        if not m:
+        stripped = raw.rstrip("\r\n")
+        if num == 1 and stripped.startswith("tags:"):
+            # Anki's legacy first line: global tags.
+            headers["tags"] = stripped[5:].strip()
+            n_header = num
+            continue
+        if not stripped.startswith("#"):
             break
+        n_header = num
+        m = _HEADER.match(stripped)
+        if not m:
+            continue  # a comment
         key = m.group(1).strip().lower()
         if key not in _KNOWN:
-            raise InteropError(
-                f"unknown Anki header '#{m.group(1)}:'", path=path, line=num, column=1
-            )
+            warnings.append(InteropWarning(num, f"unknown Anki header '#{m.group(1)}:' ignored"))
+            continue
         headers[key] = m.group(2).strip()
-        n_header = num
     body = "".join(lines[n_header:])
     sep = _separator(headers, body, path)
-    is_html = headers.get("html", "false").lower() == "true"
+    if "html" in headers:
+        is_html = headers["html"].lower() == "true"
+    else:
+        # Anki: without the header, the file is HTML when any field looks like HTML.
+        is_html = bool(_ANKI_HTML.search(body))
+        if is_html:
+            warnings.append(InteropWarning(None, "no #html: header; HTML found, read as HTML"))
 
     def column(key: str) -> int | None:
         if key not in headers:
@@ -114,6 +137,13 @@ def parse_anki_text(
         "deck": column("deck column"),
         "tags": column("tags column"),
     }
+    if not any(k in headers for k in ("columns", "notetype", "notetype column", "tags column")):
+        # Anki, importing into Basic (two fields): a third column holds the tags.
+        peek = csv.reader(io.StringIO(body, newline=""), delimiter=sep, strict=False)
+        first = next((r for r in peek if any(c.strip() for c in r) and r[0][:1] != "#"), [])
+        if len(first) == 3 and special["guid"] is None and special["deck"] is None:
+            special["tags"] = 2
+            warnings.append(InteropWarning(None, "column 3 read as tags, as Anki does"))
     global_tags = headers.get("tags", "").split()
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, strict=False)
     drafts: list[Draft] = []
@@ -126,6 +156,8 @@ def parse_anki_text(
             here, line = line, n_header + reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
+            if cells[0].startswith("#"):
+                continue  # Anki reads a line starting with '#' as a comment
             fields = [c for i, c in enumerate(cells) if i not in special.values()]
 
             def cell(key: str, cells: list[str] = cells) -> str:
@@ -210,8 +242,9 @@ def _basic_draft(
     back = fields[1].strip() if len(fields) > 1 else ""
     qid = ids.make(prompt_slug(front), "card")
     if not back:
-        warnings.append(InteropWarning(line, "skipped: a note without a back", qid))
-        return []
+        # Anki keeps such a note (its card shows nothing on the back); so do we.
+        warnings.append(InteropWarning(line, f"empty back shown as {EMPTY_BACK!r}", qid))
+        back = EMPTY_BACK
     extra = [f for f in fields[2:] if f.strip()]
     if extra:
         warnings.append(InteropWarning(line, f"{len(extra)} extra field(s) dropped", qid))

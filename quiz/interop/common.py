@@ -22,6 +22,10 @@ from quiz import models
 #: What an imported question says when its source had no explanation (the schema needs one).
 PLACEHOLDER_EXPLANATION = "No explanation was given in the imported file."
 
+#: The back of a flashcard whose Anki note had an empty back (the schema needs one);
+#: exports write it back as empty.
+EMPTY_BACK = "(empty)"
+
 #: The prompt of a cloze made from a GIFT missing-word question or an Anki cloze note.
 CLOZE_PROMPT = "Fill in the gap."
 
@@ -351,7 +355,7 @@ def describe_answer(q: models.Question) -> str:
         return "\n".join(f"{p.left} → {p.right}" for p in q.pairs)
     if isinstance(q, models.Cloze):
         return models.CLOZE_GAP.sub(lambda m: m.group(1).split("|")[0].strip(), q.text)
-    return q.back
+    return "" if q.back == EMPTY_BACK else q.back
 
 
 def describe_question(q: models.Question) -> str:
