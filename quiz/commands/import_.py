@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the `import` subcommand."""
     p = subparsers.add_parser(
         "import",
-        help="convert a GIFT, Aiken, Anki text or CSV file into a bank",
+        help="convert a GIFT, Aiken, Anki text, CSV or Anki package (.apkg) into a bank",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
@@ -41,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_common_options(p)
     p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("--format", choices=("gift", "aiken", "anki", "csv"), help="input format")
+    p.add_argument(
+        "--format", choices=("gift", "aiken", "anki", "csv", "apkg"), help="input format"
+    )
     p.add_argument("-o", "--output", type=Path, metavar="OUT", help="bank file to write")
     p.add_argument("--title", help="bank title (default: from the file name)")
     p.add_argument("--force", action="store_true", help="overwrite the default output file")
@@ -89,9 +91,40 @@ def run(args: argparse.Namespace) -> int:
     print_warnings(result.warnings, str(src))
     for err in result.skipped:
         print(f"skipped: {terminal_safe(err.located())}", file=sys.stderr)
+    # Media first: a bank is never left naming files that are not there.
+    if result.media and _copy_media(result.media, out.parent / f"{out.stem}_media") is None:
+        return NONE_IMPORTED
     try:
         write_text_atomic(out, text)
     except OSError as exc:
         return fail(f"{out}: cannot write: {exc.strerror or exc}")
     print(f"{out}: bank {result.bank.id!r}: {result.summary()}, {len(result.warnings)} warning(s)")
     return SOME_SKIPPED if result.skipped else ALL_IMPORTED
+
+
+def _copy_media(media: dict[str, bytes], folder: Path) -> int | None:
+    """Write the package's media files into `folder` (atomically, never over a different
+    file); the number copied, or None after reporting an error."""
+    from quiz.commands._bankio import fail, terminal_safe
+    from quiz.files import atomic_path
+
+    try:
+        folder.mkdir(exist_ok=True)
+        copied = 0
+        for name, data in sorted(media.items()):
+            target = folder / name
+            if target.exists():
+                if target.read_bytes() != data:
+                    print(
+                        f"warning: {terminal_safe(str(target))} exists and differs: not replaced",
+                        file=sys.stderr,
+                    )
+                continue
+            with atomic_path(target) as tmp:
+                tmp.write_bytes(data)
+            copied += 1
+    except OSError as exc:
+        fail(f"{folder}: cannot copy the media files: {exc.strerror or exc}")
+        return None
+    print(f"{terminal_safe(str(folder))}: {copied} media file(s) copied")
+    return copied

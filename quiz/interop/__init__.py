@@ -58,6 +58,8 @@ EXPORTERS: dict[str, Callable[[models.Bank], ExportResult]] = {
 }
 #: File extensions that name an import format outright.
 EXTENSIONS = {".gift": "gift", ".aiken": "aiken", ".csv": "csv", ".tsv": "anki"}
+#: Anki packages: zip files, read by quiz.interop.apkg_import.
+PACKAGE_EXTENSIONS = (".apkg", ".colpkg")
 
 _AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*[A-Z]\s*$", re.MULTILINE | re.IGNORECASE)
 #: An answer block as only GIFT writes it ({=..., {~..., {#..., {T}, {}, Moodle Cloze).
@@ -161,6 +163,17 @@ def import_text(
         raise InteropError("the file is nested too deeply", path=path) from None
 
 
+def _is_package(path: Path) -> bool:
+    """An Anki package by its extension, or any zip file (a renamed package)."""
+    if path.suffix.lower() in PACKAGE_EXTENSIONS:
+        return True
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
 def import_file(
     path: Path,
     fmt: str | None = None,
@@ -170,9 +183,18 @@ def import_file(
     strict: bool = False,
 ) -> ImportResult:
     """Import a file; the format is detected when not given, the bank id is its stem."""
+    stem = bank_id or path.stem
+    if fmt == "apkg" or (fmt is None and _is_package(path)):
+        from quiz.interop.apkg_import import read_package
+
+        return read_package(
+            path,
+            bank_id=slugify(stem) or "imported",
+            title=title or "",
+            strict=strict,
+        )
     text, encoding = read_text(path)
     fmt = fmt or detect_format(path, text)
-    stem = bank_id or path.stem
     result = import_text(
         text,
         fmt,

@@ -100,6 +100,8 @@ class ImportResult:
     warnings: list[InteropWarning] = field(default_factory=list)
     #: Questions that could not be imported, each with its place and reason.
     skipped: list[InteropError] = field(default_factory=list)
+    #: Media files (name -> content) that imported questions refer to (Anki packages).
+    media: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def found(self) -> int:
@@ -321,8 +323,37 @@ def format_number(value: float) -> str:
     return repr(value)
 
 
+#: A question imported from an Anki package carries its note's guid at the end of its id
+#: (hex-encoded: guids hold characters a slug cannot), so an export updates that note.
+_GUID_SUFFIX = re.compile(r"-anki-((?:[0-9a-f]{2}){1,32})$")
+
+
+def id_with_guid(slug: str, guid: str) -> str:
+    """A question id ending in an Anki note guid (slug cut so the id stays <= 80 chars)."""
+    code = guid.encode().hex()[:64]
+    room = 80 - len(code) - len("-anki-")
+    head = slugify(slug, max(room, 1)) or "note"
+    return f"{head}-anki-{code}"
+
+
+def guid_of(question_id: str) -> str | None:
+    """The Anki note guid carried by an imported question's id, if any."""
+    m = _GUID_SUFFIX.search(question_id)
+    if not m:
+        return None
+    try:
+        guid = bytes.fromhex(m.group(1)).decode()
+    except UnicodeDecodeError:
+        return None
+    return guid if guid.isprintable() else None
+
+
 def note_guid(bank_id: str, question_id: str) -> str:
-    """A stable Anki note guid for a question, so re-importing updates the same notes."""
+    """The Anki note guid for a question: the one it was imported with, or a stable one
+    made from the ids, so exporting again updates the same notes in Anki."""
+    kept = guid_of(question_id)
+    if kept:
+        return kept
     digest = hashlib.sha256(f"quiz:{bank_id}:{question_id}".encode()).hexdigest()
     return "quiz" + digest[:16]
 
