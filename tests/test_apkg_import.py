@@ -163,3 +163,15 @@ def test_media_with_a_path_in_its_name_is_not_copied(tmp_path: Path) -> None:
     result = import_file(pkg)
     assert result.media == {}
     assert any("unsafe name" in w.message for w in result.warnings)
+
+
+def test_collection_package_from_anki() -> None:
+    result = import_file(ANKI / "modern.colpkg")
+    assert [q.type for q in result.bank.questions] == [
+        "flashcard",
+        "flashcard",
+        "short_answer",
+        "cloze",
+        "flashcard",
+    ]
+    assert list(result.media) == ["dot.png"]

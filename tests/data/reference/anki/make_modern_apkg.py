@@ -1,4 +1,4 @@
-"""Write modern.apkg with Anki's own exporter (PyPI `anki`), as a current package.
+"""Write modern.apkg and modern.colpkg with Anki's own exporter (PyPI `anki`).
 
 Not part of the test run (the `anki` package is not a dependency): run it by hand with
 `pip install anki` to remake the fixture. The package it writes holds `collection.anki21b`
@@ -57,7 +57,9 @@ def main(out: Path) -> None:
             ),
             limit=None,
         )
-        col.close()
+        col.export_collection_package(
+            out_path=str(out.with_suffix(".colpkg")), include_media=True, legacy=False
+        )
 
 
 if __name__ == "__main__":
