@@ -208,6 +208,18 @@ def test_add_carries_the_source_article_along(tmp_path: Path, user_dirs: Path) -
     assert loaded.article is not None and "sky is blue" in loaded.article
 
 
+def test_add_of_a_partly_bad_file_and_of_a_package(tmp_path: Path, user_dirs: Path, capsys) -> None:
+    (tmp_path / "part.gift").write_text("::a::Q{=a ~b}\n\n::b::Unclosed {=x\n")
+    assert main(["add", "part.gift"]) == 3
+    captured = capsys.readouterr()
+    assert "skipped: part.gift:3:15: the answer block opened here" in captured.err
+    assert [q.id for q in load_bank(user_dirs / "part.toml").bank.questions] == ["a"]
+    apkg = Path(__file__).parent / "data" / "reference" / "anki" / "modern.apkg"
+    assert main(["add", str(apkg), "--id", "geo"]) == 0
+    assert (user_dirs / "geo_media" / "dot.png").is_file()
+    assert len(load_bank(user_dirs / "geo.toml").bank.questions) == 5
+
+
 def test_python_m_quiz_import_subprocess(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZ_DATA_DIR": str(tmp_path / "d")}
     out = tmp_path / "s.json"

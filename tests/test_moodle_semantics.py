@@ -3,6 +3,7 @@ rights, format markers, Moodle Cloze pasted into GIFT, wildcards."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -166,8 +167,6 @@ def test_csv_header_aliases(header: str) -> None:
 
 
 def test_detection_is_not_fooled_by_braces_and_reads_headerless_tabs() -> None:
-    from pathlib import Path
-
     from quiz.interop import detect_format
 
     anki = "{{c1::Paris}} is in France\tgeo\nCode: if (x) { y }\tz\n"
@@ -176,3 +175,22 @@ def test_detection_is_not_fooled_by_braces_and_reads_headerless_tabs() -> None:
     gift = "::q::\nWho?{\n\t=a\n\t~b\n}\n"
     assert detect_format(Path("q.txt"), gift) == "gift"
     assert detect_format(Path("q.txt"), "Front,Back\na,b\n") == "csv"
+
+
+def test_formats_without_partial_credit_say_they_drop_it(tmp_path: Path) -> None:
+    from quiz.interop import export_text
+    from quiz.interop.apkg import write_apkg
+
+    bank = models.Bank.model_validate(
+        {
+            "schema": 1,
+            "id": "b",
+            "title": "B",
+            "questions": [_mc({"text": "a", "correct": True}, {"text": "b", "credit": 0.5})],
+        }
+    )
+    for fmt in ("aiken", "anki", "csv"):
+        assert any("partial credit" in w.message for w in export_text(bank, fmt).warnings), fmt
+    result = write_apkg(bank, tmp_path / "b.apkg")
+    assert any("partial credit" in w.message for w in result.warnings)
+    assert "%50%b" in (export_text(bank, "gift").text or "")

@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     for err in result.skipped:
         print(f"skipped: {terminal_safe(err.located())}", file=sys.stderr)
     # Media first: a bank is never left naming files that are not there.
-    if result.media and _copy_media(result.media, out.parent / f"{out.stem}_media") is None:
+    if result.media and copy_media(result.media, out.parent / f"{out.stem}_media") is None:
         return NONE_IMPORTED
     try:
         write_text_atomic(out, text)
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     return SOME_SKIPPED if result.skipped else ALL_IMPORTED
 
 
-def _copy_media(media: dict[str, bytes], folder: Path) -> int | None:
+def copy_media(media: dict[str, bytes], folder: Path) -> int | None:
     """Write the package's media files into `folder` (atomically, never over a different
     file); the number copied, or None after reporting an error."""
     from quiz.commands._bankio import fail, terminal_safe

@@ -130,6 +130,8 @@ def export_aiken(bank: models.Bank) -> ExportResult:
                 )
             )
             continue
+        if any(c.credit for c in q.choices):
+            warnings.append(InteropWarning(None, "partial credit on choices dropped", q.id))
         if len(q.choices) > 26:
             warnings.append(InteropWarning(None, "skipped: more than 26 choices", q.id))
             continue

@@ -338,6 +338,8 @@ def export_anki_text(bank: models.Bank) -> ExportResult:
                 as_basic += 1
             if q.hint:
                 warnings.append(InteropWarning(None, "the hint is not part of a Basic note", q.id))
+            if isinstance(q, models.MultipleChoice) and any(c.credit for c in q.choices):
+                warnings.append(InteropWarning(None, "partial credit on choices dropped", q.id))
         writer.writerow(
             [note_guid(bank.id, q.id), notetype, bank.title, front, back, " ".join(tags)]
         )

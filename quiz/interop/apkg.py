@@ -88,6 +88,8 @@ def write_apkg(bank: models.Bank, path: Path, media_dir: Path | None = None) -> 
     deck = genanki.Deck(stable_anki_id(bank.id, "deck"), bank.title, description=bank.description)
     warnings: list[InteropWarning] = []
     for q in bank.questions:
+        if isinstance(q, models.MultipleChoice) and any(c.credit for c in q.choices):
+            warnings.append(InteropWarning(None, "partial credit on choices dropped", q.id))
         tags = [t.replace(" ", "_") for t in q.tags]
         if tags != q.tags:
             warnings.append(InteropWarning(None, "spaces in tags became '_'", q.id))
