@@ -194,3 +194,9 @@ def test_formats_without_partial_credit_say_they_drop_it(tmp_path: Path) -> None
     result = write_apkg(bank, tmp_path / "b.apkg")
     assert any("partial credit" in w.message for w in result.warnings)
     assert "%50%b" in (export_text(bank, "gift").text or "")
+
+
+def test_moodle_auto_format_keeps_line_breaks_html_does_not() -> None:
+    moodle = parse_gift("[moodle]line one\\nline <b>two</b>{T}\n").bank.questions[0]
+    html = parse_gift("[html]line one\\nline <b>two</b>{T}\n").bank.questions[0]
+    assert (moodle.prompt, html.prompt) == ("line one\nline two", "line one line two")

@@ -161,6 +161,9 @@ class _GiftParser:
         if m:
             fmt = m.group(1)
             text = text[m.end() :].strip()
+        if fmt == "moodle":
+            # Moodle auto-format: a line break in the text is a line break on the page.
+            text = text.replace("\n", "<br>")
         if fmt in ("html", "moodle"):
             text, tags = html_to_text(text)
             self.lost.update(tags)
@@ -529,8 +532,8 @@ class _GiftParser:
         answers = self._split_answers(block, start, end)
         ranges: list[tuple[float, dict[str, Any]]] = []
         for a in answers:
-            if a.marker != "=":
-                raise self.error(block, a.offset, "numerical answers start with '='")
+            # Every marker is '=' here: the first '~' ended the answers (feedback for any
+            # other answer, cut off by the caller).
             credit = (a.weight if a.weight is not None else 100.0) / 100
             raw_start = a.offset + 1
             m = _WEIGHT.match(t, raw_start)
