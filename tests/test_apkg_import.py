@@ -146,6 +146,24 @@ def test_not_a_package_is_a_clear_error(tmp_path: Path) -> None:
         zf.writestr("collection.anki21b", b"\x28\xb5\x2f\xfdgarbage")
     with pytest.raises(InteropError, match="damaged Anki package"):
         import_file(broken)
+    not_sqlite = tmp_path / "not-sqlite.apkg"
+    with zipfile.ZipFile(not_sqlite, "w") as zf:
+        zf.writestr("collection.anki2", b"SQLite format 3\x00" + b"\x01" * 200)
+    with pytest.raises(InteropError, match="damaged Anki package"):
+        import_file(not_sqlite)
+    odd = tmp_path / "odd.apkg"
+    db = tmp_path / "odd.db"
+    con = sqlite3.connect(db)
+    con.execute("create table col (models text, decks text)")
+    con.execute("insert into col values ('[1, 2]', '{}')")
+    con.execute("create table notes (id, guid, mid, tags, flds)")
+    con.execute("create table cards (nid, did, ord)")
+    con.commit()
+    con.close()
+    with zipfile.ZipFile(odd, "w") as zf:
+        zf.write(db, "collection.anki2")
+    with pytest.raises(InteropError, match="damaged Anki package"):
+        import_file(odd)
 
 
 def test_media_with_a_path_in_its_name_is_not_copied(tmp_path: Path) -> None:

@@ -214,7 +214,7 @@ def read_package(path: Path, *, bank_id: str, title: str, strict: bool = False) 
             result.media = _copy_media(zf, wanted, result.warnings)
     except zipfile.BadZipFile:
         raise InteropError("not an Anki package (not a zip file)", path=str(path)) from None
-    except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
+    except (sqlite3.DatabaseError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InteropError(f"damaged Anki package: {exc}", path=str(path)) from None
     except OSError as exc:
         raise InteropError(f"cannot read the package: {exc}", path=str(path)) from None
