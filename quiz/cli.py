@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.study",
     "quiz.commands.stats",
     "quiz.commands.settings",
+    "quiz.commands.cards",
     "quiz.commands.import_",
     "quiz.commands.export",
     "quiz.commands.add",
@@ -57,7 +58,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         "--profile",
         metavar="NAME",
         default=argparse.SUPPRESS,
-        help="the learner profile to use (default: 'default')",
+        help="the learner profile to use (default: the one used last, else 'default')",
     )
 
 

@@ -23,6 +23,12 @@ class QuizCommands(Provider):
             ("Review due cards", app.start_review, "Every due card, missed ones first"),
             ("Stats", app.action_stats, "Accuracy, streak, heatmap, forecast, leeches"),
             ("Switch profile", app.action_switch_profile, "Pick or create a learner profile"),
+            (
+                "Suspended & buried questions",
+                app.action_set_aside,
+                "Questions kept out of every mode; restore them",
+            ),
+            ("Refresh", app.action_refresh, "Read the banks and the counts again"),
             ("Theme", app.action_change_theme, "Change the colour theme"),
             ("Help", app.action_help, "Keys and modes"),
         ]

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Footer, Input, Static
 
 from quiz.grading import GradeResult, Outcome, grade
-from quiz.models import QUESTION_ADAPTER, Question
+from quiz.models import QUESTION_ADAPTER, Ordering, Question
 from quiz.ui.widgets import FeedbackPanel, QuestionView
 from quiz.ui.widgets.questions import (
     ClozeInput,
@@ -34,6 +34,13 @@ def q(**data: Any) -> Question:
     data.setdefault("prompt", "What is asked?")
     data.setdefault("explanation", "Because.")
     return QUESTION_ADAPTER.validate_python(data)
+
+
+def ordering(**data: Any) -> Ordering:
+    """An ordering question from plain data, typed as one (its `items` are used)."""
+    question = q(type="ordering", **data)
+    assert isinstance(question, Ordering)
+    return question
 
 
 MC = q(
@@ -58,9 +65,7 @@ NUMERIC = q(type="numeric", prompt="How tall is the door?", answer=2.1, toleranc
 CLOZE = q(
     type="cloze", prompt="Fill in:", text="The {{mitochondria}} is the powerhouse of the {{cell}}."
 )
-ORDERING = q(
-    type="ordering", prompt="Order by size, smallest first.", items=["ant", "cat", "horse", "whale"]
-)
+ORDERING = ordering(prompt="Order by size, smallest first.", items=["ant", "cat", "horse", "whale"])
 MATCHING = q(
     type="matching",
     prompt="Match the country with its capital.",
