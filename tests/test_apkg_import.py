@@ -86,7 +86,9 @@ def test_anki_test_packages(name: str, front: str, back: str, guid: str) -> None
     assert guid_of(q.id) == guid
 
 
-def test_legacy_package_media_is_copied_and_the_empty_back_kept(tmp_path: Path, capsys) -> None:
+def test_legacy_package_media_is_copied_and_the_empty_back_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "media.apkg"
     src.write_bytes((ANKI / "media.apkg").read_bytes())
     assert main(["import", str(src)]) == 0

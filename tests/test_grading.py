@@ -459,7 +459,8 @@ def test_matching_same_right_for_every_left_gets_one() -> None:
 
 
 def test_matching_nothing_matched() -> None:
-    assert_result(grade(MATCH, [None] * 4), Outcome.INCORRECT, 0)
+    nothing: list[int | None] = [None] * 4
+    assert_result(grade(MATCH, nothing), Outcome.INCORRECT, 0)
 
 
 # ----------------------------------------------------------------- flashcard

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from quiz import models
-from quiz.interop import PLACEHOLDER_EXPLANATION, InteropError, detect_format, import_file
+from quiz.interop import (
+    PLACEHOLDER_EXPLANATION,
+    InteropError,
+    InteropWarning,
+    detect_format,
+    import_file,
+)
 from quiz.interop.aiken import export_aiken, parse_aiken
 from quiz.interop.anki_text import export_anki_text, parse_anki_text
 from quiz.interop.apkg import write_apkg
@@ -19,7 +25,7 @@ from quiz.interop.csv_format import export_csv, parse_csv
 DATA = Path(__file__).parent / "data" / "interop"
 
 
-def formatted(warnings: list) -> list[str]:
+def formatted(warnings: list[InteropWarning]) -> list[str]:
     return [w.format("f") for w in warnings]
 
 

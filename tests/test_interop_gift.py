@@ -32,7 +32,9 @@ def test_bank_id_and_title_come_from_the_file_name(golden: tuple[models.Bank, li
     assert bank.source is None
 
 
-def test_multiple_choice_with_feedback_and_general_feedback(golden) -> None:
+def test_multiple_choice_with_feedback_and_general_feedback(
+    golden: tuple[models.Bank, list[str]],
+) -> None:
     mc = q(golden[0], "capital-of-france")
     assert isinstance(mc, models.MultipleChoice)
     assert mc.prompt == "What is the capital of France?"
@@ -46,12 +48,12 @@ def test_multiple_choice_with_feedback_and_general_feedback(golden) -> None:
     assert mc.explanation == "Paris is the capital and largest city of France."
 
 
-def test_category_becomes_tags_and_changes_later(golden) -> None:
+def test_category_becomes_tags_and_changes_later(golden: tuple[models.Bank, list[str]]) -> None:
     assert q(golden[0], "capital-of-france").tags == ["Geography", "Europe"]
     assert q(golden[0], "pi").tags == ["Science"]
 
 
-def test_weighted_answers_become_multiple_select(golden) -> None:
+def test_weighted_answers_become_multiple_select(golden: tuple[models.Bank, list[str]]) -> None:
     ms = q(golden[0], "primes")
     assert isinstance(ms, models.MultipleSelect)
     assert [(c.text, c.correct) for c in ms.choices] == [("2", True), ("3", True), ("4", False)]
@@ -59,7 +61,7 @@ def test_weighted_answers_become_multiple_select(golden) -> None:
     assert ms.prompt == "Which numbers are **prime**?"  # [markdown] kept as written
 
 
-def test_true_false_forms(golden) -> None:
+def test_true_false_forms(golden: tuple[models.Bank, list[str]]) -> None:
     sun = q(golden[0], "sun-star")
     moon = q(golden[0], "moon")
     assert isinstance(sun, models.TrueFalse) and sun.answer is True
@@ -68,7 +70,7 @@ def test_true_false_forms(golden) -> None:
     assert moon.explanation == "The Moon is a natural satellite."
 
 
-def test_short_answer_and_matching(golden) -> None:
+def test_short_answer_and_matching(golden: tuple[models.Bank, list[str]]) -> None:
     sa = q(golden[0], "shortest")
     assert isinstance(sa, models.ShortAnswer) and sa.accept == ["Pacific", "Pacific Ocean"]
     m = q(golden[0], "match-capitals")
@@ -80,7 +82,7 @@ def test_short_answer_and_matching(golden) -> None:
     ]
 
 
-def test_missing_word_choice_shows_the_gap(golden) -> None:
+def test_missing_word_choice_shows_the_gap(golden: tuple[models.Bank, list[str]]) -> None:
     mw = q(golden[0], "missing-word")
     assert isinstance(mw, models.MultipleChoice)
     assert mw.prompt == "The chemical symbol of gold is _____ in the periodic table."
@@ -88,14 +90,14 @@ def test_missing_word_choice_shows_the_gap(golden) -> None:
     assert mw.explanation == PLACEHOLDER_EXPLANATION
 
 
-def test_missing_word_short_answer_becomes_cloze(golden) -> None:
+def test_missing_word_short_answer_becomes_cloze(golden: tuple[models.Bank, list[str]]) -> None:
     cl = q(golden[0], "fill-in")
     assert isinstance(cl, models.Cloze)
     assert cl.text == "Water boils at {{100|one hundred}} degrees Celsius at sea level."
     assert cl.explanation == "At 1 atm."
 
 
-def test_numeric_forms(golden) -> None:
+def test_numeric_forms(golden: tuple[models.Bank, list[str]]) -> None:
     pi = q(golden[0], "pi")
     assert isinstance(pi, models.Numeric) and (pi.answer, pi.tolerance) == (3.14, 0.005)
     rng = q(golden[0], "range")
@@ -105,7 +107,7 @@ def test_numeric_forms(golden) -> None:
     assert [(r.answer, r.tolerance, r.credit) for r in part.partial] == [(1066, 2, 0.5)]
 
 
-def test_escapes(golden) -> None:
+def test_escapes(golden: tuple[models.Bank, list[str]]) -> None:
     esc = q(golden[0], "escapes")
     assert isinstance(esc, models.MultipleChoice)
     assert esc.prompt == "Which symbol means {set}: ~ = #?"
@@ -114,7 +116,7 @@ def test_escapes(golden) -> None:
     assert esc.explanation == "Escaped\nover two lines."
 
 
-def test_html_is_reduced_to_text(golden) -> None:
+def test_html_is_reduced_to_text(golden: tuple[models.Bank, list[str]]) -> None:
     h = q(golden[0], "html")
     assert isinstance(h, models.MultipleChoice)
     assert h.prompt == "Which is bold text?"
@@ -122,11 +124,15 @@ def test_html_is_reduced_to_text(golden) -> None:
     assert h.explanation == "HTML was reduced."
 
 
-def test_untitled_question_gets_an_id_from_its_prompt(golden) -> None:
+def test_untitled_question_gets_an_id_from_its_prompt(
+    golden: tuple[models.Bank, list[str]],
+) -> None:
     assert q(golden[0], "untitled-question-without-an-explanation").prompt.startswith("Untitled")
 
 
-def test_every_skip_and_approximation_is_a_located_warning(golden) -> None:
+def test_every_skip_and_approximation_is_a_located_warning(
+    golden: tuple[models.Bank, list[str]],
+) -> None:
     _, warnings = golden
     assert warnings == [
         "f:20: question sun-star: true/false feedback used as the explanation",
@@ -259,7 +265,7 @@ def test_file_without_questions_is_an_error() -> None:
 # ----------------------------------------------------------------------------- export
 
 
-def test_golden_file_round_trips_exactly(golden) -> None:
+def test_golden_file_round_trips_exactly(golden: tuple[models.Bank, list[str]]) -> None:
     bank, _ = golden
     exported = export_gift(bank)
     assert exported.warnings == []

@@ -32,7 +32,9 @@ def _png() -> bytes:
 def main(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         col = Collection(str(Path(tmp) / "collection.anki2"))
-        deck = DeckId(col.decks.id("Geography::Europe"))
+        deck_id = col.decks.id("Geography::Europe")
+        assert deck_id is not None
+        deck = DeckId(deck_id)
         models = col.models
 
         def add(notetype: str, *fields: str, tags: str = "") -> None:
