@@ -195,3 +195,12 @@ def test_collection_package_from_anki() -> None:
         "flashcard",
     ]
     assert list(result.media) == ["dot.png"]
+
+
+def test_missing_explanations_are_one_warning_not_one_per_note() -> None:
+    result = import_file(ANKI / "modern.apkg")
+    notes = [w.message for w in result.warnings if "explanation" in w.message]
+    assert notes == [
+        "4 note(s) have no explanation (a Back Extra): the app shows a placeholder, "
+        "which exports leave out"
+    ]

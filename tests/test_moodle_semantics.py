@@ -200,3 +200,13 @@ def test_moodle_auto_format_keeps_line_breaks_html_does_not() -> None:
     moodle = parse_gift("[moodle]line one\\nline <b>two</b>{T}\n").bank.questions[0]
     html = parse_gift("[html]line one\\nline <b>two</b>{T}\n").bank.questions[0]
     assert (moodle.prompt, html.prompt) == ("line one\nline two", "line one line two")
+
+
+def test_anki_text_first_line_naming_the_columns_is_not_a_note() -> None:
+    from quiz.interop.anki_text import parse_anki_text
+
+    result = parse_anki_text("Front\tBack\nhund\tdog\n", path="f")
+    assert [(q.prompt, q.back) for q in result.bank.questions] == [("hund", "dog")]  # type: ignore[union-attr]
+    assert "f:1: first line read as column names, not as a note" in [
+        w.format("f") for w in result.warnings
+    ]

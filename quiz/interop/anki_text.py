@@ -57,6 +57,17 @@ _KNOWN = {
 }
 
 
+#: First lines that name the columns rather than hold a note.
+_COLUMN_NAMES = {
+    ("front", "back"),
+    ("question", "answer"),
+    ("term", "definition"),
+    ("prompt", "answer"),
+    ("text", "extra"),
+    ("text", "back extra"),
+}
+
+
 def looks_like_anki(text: str) -> bool:
     """True when the text starts with Anki's `#key:value` file headers (or `tags:`)."""
     first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
@@ -137,6 +148,17 @@ def parse_anki_text(
         "deck": column("deck column"),
         "tags": column("tags column"),
     }
+    if not headers:
+        # A shared deck's first line often names its columns ("Front<TAB>Back"): Anki would
+        # import it as a note; it is read as names here, and said so.
+        first_line, _, rest = body.partition("\n")
+        names = [c.strip().lower() for c in first_line.rstrip("\r").split(sep)]
+        if len(names) >= 2 and tuple(names[:2]) in _COLUMN_NAMES:
+            warnings.append(
+                InteropWarning(n_header + 1, "first line read as column names, not as a note")
+            )
+            n_header += 1
+            body = rest
     if not any(k in headers for k in ("columns", "notetype", "notetype column", "tags column")):
         # Anki, importing into Basic (two fields): a third column holds the tags.
         peek = csv.reader(io.StringIO(body, newline=""), delimiter=sep, strict=False)

@@ -319,13 +319,24 @@ def _read_collection(
         skipped=skipped,
         strict=strict,
     )
-    # Draft lines are note numbers, not file lines: say so rather than show a line.
+    # Anki notes have no explanation: one warning for them all, not one per note. Draft
+    # lines are note numbers, not file lines: say so rather than show a line.
+    placeholder = [w for w in result.warnings if w.message.startswith("no explanation")]
     result.warnings = [
         InteropWarning(
             None, w.message if w.line is None else f"note {w.line}: {w.message}", w.question
         )
         for w in result.warnings
+        if not w.message.startswith("no explanation")
     ]
+    if placeholder:
+        result.warnings.append(
+            InteropWarning(
+                None,
+                f"{len(placeholder)} note(s) have no explanation (a Back Extra): the app shows "
+                "a placeholder, which exports leave out",
+            )
+        )
     return result, wanted
 
 
