@@ -175,8 +175,14 @@ class QuizApp(App[None]):
             )
         # No --profile: reopen on the profile used last.
         profile = self._profile_arg or store.last_profile() or "default"
-        self.sub_title = f"profile: {profile}"
+        if not self.sub_title:
+            # After Home's table is filled: a title change in the same tick as the rows
+            # leaves the table's columns at their header widths in a real terminal.
+            self.call_after_refresh(self._show_profile, profile)
         return StudyService(store, profile, now=self.now, clock=self.clock)
+
+    def _show_profile(self, profile: str) -> None:
+        self.sub_title = f"profile: {profile}"
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name not in ("load", "reload"):

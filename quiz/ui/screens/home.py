@@ -209,7 +209,8 @@ class HomeScreen(Screen[None]):
                 Text(str(len(bank.questions))),
                 Text(str(s.due if s else 0)),
                 _percent(s.last_score if s else None),
-                _percent(s.mastery if s else None),
+                # Nothing answered yet: no mastery to speak of (a dash, not 0%).
+                _percent(s.mastery if s and s.attempts else None),
             ]
             rows.append((bank.title, None, cells, bank.id))
         if not tag:
