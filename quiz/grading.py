@@ -547,6 +547,9 @@ def grade(question: Question, answer: Answer) -> GradeResult:
         case MultipleChoice():
             choice = question.choices[cast(int, answer)]
             fb = (choice.feedback,) if choice.feedback else ()
+            if not choice.correct and choice.credit:
+                note = f"Partial credit ({choice.credit:.0%}) for this choice"
+                return _result(choice.credit, right, fb, note=note)
             return _result(1 if choice.correct else 0, right, fb)
         case MultipleSelect():
             return _grade_select(question, set(cast(list[int], answer)), right)
@@ -570,7 +573,9 @@ def grade(question: Question, answer: Answer) -> GradeResult:
             return _grade_ordering(cast(list[int], answer), right)
         case Matching():
             given = cast(list[int | None], answer)
-            parts = [j == i for i, j in enumerate(given)]
+            # By text, not index: a right item that serves two lefts is right for both.
+            rights = [p.right for p in question.pairs]
+            parts = [j is not None and rights[j] == rights[i] for i, j in enumerate(given)]
             return _result(Fraction(sum(parts), len(parts)), right, parts=parts)
         case Flashcard():
             score = {1: 0.0, 2: 0.5}.get(cast(int, answer), 1.0)

@@ -120,6 +120,9 @@ class Choice(StrictModel):
     text: NonEmpty
     correct: bool = False
     feedback: str | None = None
+    #: Partial credit for a wrong but nearly right choice of a multiple_choice question
+    #: (Moodle's `~%50%answer`); the correct choice is always worth 1.
+    credit: float | None = Field(default=None, gt=0, lt=1)
 
 
 def _check_choices(choices: list[Choice]) -> None:
@@ -152,6 +155,11 @@ class MultipleChoice(QuestionBase):
                 f"a multiple_choice question needs exactly one choice with correct = true, "
                 f"found {n}"
             )
+        if any(c.credit is not None and c.correct for c in choices):
+            raise ValueError(
+                "`credit` is for a wrong choice worth part of the mark; "
+                "the choice with correct = true is always worth 1"
+            )
         return choices
 
 
@@ -170,6 +178,11 @@ class MultipleSelect(QuestionBase):
         if True not in [c.correct for c in choices]:
             raise ValueError(
                 "a multiple_select question needs at least one choice with correct = true"
+            )
+        if any(c.credit is not None for c in choices):
+            raise ValueError(
+                "`credit` is for multiple_choice only; "
+                "multiple_select gives partial credit by itself"
             )
         return choices
 
@@ -356,7 +369,7 @@ class Pair(StrictModel):
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class Matching(QuestionBase):
-    """Match every left item with its right item."""
+    """Match every left item with its right item; a right item may serve several lefts."""
 
     type: Literal["matching"]
     pairs: list[Pair] = Field(min_length=3)
@@ -364,10 +377,11 @@ class Matching(QuestionBase):
     @field_validator("pairs")
     @classmethod
     def _unique(cls, pairs: list[Pair]) -> list[Pair]:
+        # Rights may repeat (Moodle allows it: two activities can both be "Forum").
         if len({p.left for p in pairs}) != len(pairs):
             raise ValueError("matching `left` values must be unique")
-        if len({p.right for p in pairs}) != len(pairs):
-            raise ValueError("matching `right` values must be unique")
+        if len({p.right for p in pairs}) < 2:
+            raise ValueError("a matching question needs at least two different `right` values")
         return pairs
 
 

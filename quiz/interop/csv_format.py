@@ -22,6 +22,7 @@ from quiz.interop.common import (
     InteropError,
     InteropWarning,
     build_bank,
+    explanation_for_export,
     format_number,
     prompt_slug,
 )
@@ -220,11 +221,28 @@ def _row_question(
     return data
 
 
+#: Header names other tools and shared decks use for our columns (Quizlet, Anki, sheets).
+HEADER_ALIASES = {
+    "question": "prompt",
+    "front": "prompt",
+    "term": "prompt",
+    "back": "answer",
+    "definition": "answer",
+}
+
+
 def parse_csv(
-    text: str, *, path: str = "", bank_id: str = "imported", title: str = ""
+    text: str,
+    *,
+    path: str = "",
+    bank_id: str = "imported",
+    title: str = "",
+    strict: bool = False,
 ) -> ImportResult:
-    """Import the CSV layout. Raises InteropError naming the line on a malformed row."""
+    """Import the CSV layout. A malformed row is skipped with its line (InteropError with
+    `strict`, or when no row is left); a bad header is an InteropError."""
     warnings: list[InteropWarning] = []
+    skipped: list[InteropError] = []
     sample = text[:4096]
     delimiter = (
         ";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ","
@@ -238,8 +256,16 @@ def parse_csv(
             raise InteropError("the file is empty; expected a header row", path=path, line=1)
         names = [h.strip().lower().lstrip("\ufeff") for h in header]
         if "prompt" not in names:
+            aliased = [HEADER_ALIASES.get(n, n) for n in names]
+            if "prompt" in aliased and len(set(aliased)) == len(aliased):
+                renamed = [f"{n} -> {a}" for n, a in zip(names, aliased, strict=True) if n != a]
+                warnings.append(InteropWarning(1, f"columns read as: {', '.join(renamed)}"))
+                names = aliased
+        if "prompt" not in names:
+            aliases = ", ".join(HEADER_ALIASES)
             raise InteropError(
-                f"the header row needs a 'prompt' column (columns: {', '.join(COLUMNS)})",
+                f"the header row needs a 'prompt' column (or {aliases}; "
+                f"columns: {', '.join(COLUMNS)})",
                 path=path,
                 line=1,
             )
@@ -251,26 +277,44 @@ def parse_csv(
             if not any(c.strip() for c in cells):
                 line = reader.line_num + 1
                 continue
-            if len(cells) > len(names):
-                raise InteropError(
-                    f"{len(cells)} cells but the header has {len(names)} columns",
-                    path=path,
-                    line=line,
-                )
-            row = {n: c for n, c in zip(names, cells, strict=False) if n in COLUMNS}
-            data = _row_question(row, line, path, warnings)
-            data["id"] = ids.make(row.get("id", ""), prompt_slug(data["prompt"]))
-            if row.get("id", "").strip() and data["id"] != row["id"].strip():
-                warnings.append(
-                    InteropWarning(
-                        line, f"id {row['id'].strip()!r} became {data['id']!r}", data["id"]
-                    )
-                )
-            drafts.append(Draft(data, line))
+            try:
+                drafts.append(_row_draft(cells, names, line, path, ids, warnings))
+            except InteropError as exc:
+                skipped.append(exc)
             line = reader.line_num + 1
     except csv.Error as exc:
         raise InteropError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
-    return build_bank(drafts, bank_id=bank_id, title=title or bank_id, path=path, warnings=warnings)
+    return build_bank(
+        drafts,
+        bank_id=bank_id,
+        title=title or bank_id,
+        path=path,
+        warnings=warnings,
+        skipped=skipped,
+        strict=strict,
+    )
+
+
+def _row_draft(
+    cells: list[str],
+    names: list[str],
+    line: int,
+    path: str,
+    ids: IdMaker,
+    warnings: list[InteropWarning],
+) -> Draft:
+    if len(cells) > len(names):
+        raise InteropError(
+            f"{len(cells)} cells but the header has {len(names)} columns", path=path, line=line
+        )
+    row = {n: c for n, c in zip(names, cells, strict=False) if n in COLUMNS}
+    data = _row_question(row, line, path, warnings)
+    data["id"] = ids.make(row.get("id", ""), prompt_slug(data["prompt"]))
+    if row.get("id", "").strip() and data["id"] != row["id"].strip():
+        warnings.append(
+            InteropWarning(line, f"id {row['id'].strip()!r} became {data['id']!r}", data["id"])
+        )
+    return Draft(data, line)
 
 
 def _numeric_cell(q: models.Numeric) -> str:
@@ -295,7 +339,7 @@ def export_csv(bank: models.Bank) -> ExportResult:
             "id": q.id,
             "type": q.type,
             "prompt": q.prompt,
-            "explanation": q.explanation,
+            "explanation": explanation_for_export(q),
             "tags": join_list(q.tags),
             "hint": q.hint or "",
             "difficulty": str(q.difficulty),
@@ -307,6 +351,10 @@ def export_csv(bank: models.Bank) -> ExportResult:
             if any(c.feedback for c in q.choices):
                 row["feedback"] = " | ".join(escape_item(c.feedback or "") for c in q.choices)
             row["shuffle"] = str(q.shuffle).lower()
+            if any(c.credit for c in q.choices):
+                warnings.append(
+                    InteropWarning(None, "partial credit on choices is not part of the CSV", q.id)
+                )
         elif isinstance(q, models.TrueFalse):
             row["answer"] = str(q.answer).lower()
         elif isinstance(q, models.ShortAnswer | models.Cloze):
