@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from pydantic import ValidationError
 
@@ -390,7 +390,9 @@ def describe_answer(q: models.Question) -> str:
         return "\n".join(f"{p.left} → {p.right}" for p in q.pairs)
     if isinstance(q, models.Cloze):
         return models.CLOZE_GAP.sub(lambda m: m.group(1).split("|")[0].strip(), q.text)
-    return "" if q.back == EMPTY_BACK else q.back
+    if isinstance(q, models.Flashcard):
+        return "" if q.back == EMPTY_BACK else q.back
+    assert_never(q)
 
 
 def describe_question(q: models.Question) -> str:
@@ -408,4 +410,8 @@ def describe_question(q: models.Question) -> str:
         ]
     elif isinstance(q, models.Cloze):
         lines.append(models.CLOZE_GAP.sub("_____", q.text))
+    elif isinstance(q, models.ShortAnswer | models.Numeric | models.Flashcard):
+        pass  # the prompt is the whole front
+    else:
+        assert_never(q)
     return "\n".join(lines)

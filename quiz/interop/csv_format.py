@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Any
+from typing import Any, assert_never
 
 from quiz import models
 from quiz.interop.common import (
@@ -374,6 +374,8 @@ def export_csv(bank: models.Bank) -> ExportResult:
             )
         elif isinstance(q, models.Flashcard):
             row["answer"] = q.back
+        else:
+            assert_never(q)
         if q.source_quote:
             warnings.append(
                 InteropWarning(None, "source_quote is not part of the CSV: dropped", q.id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from quiz import models
 from quiz.interop.common import (
@@ -790,5 +790,7 @@ def _question_body(q: models.Question, warn: Any) -> tuple[str, list[str], str] 
         if q.case_sensitive or q.exact:
             warn("case_sensitive/exact are not part of GIFT: dropped")
         return escape(head), [_choice_line("=", a, None) for a in gaps[0]], escape(tail)
-    warn(f"skipped: {q.type} questions have no GIFT form")
-    return None
+    if isinstance(q, models.Ordering | models.Flashcard):
+        warn(f"skipped: {q.type} questions have no GIFT form")
+        return None
+    assert_never(q)
