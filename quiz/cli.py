@@ -17,11 +17,13 @@ from typing import NoReturn
 #: Subcommand modules, in the order `quiz --help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.validate",
+    "quiz.commands.grade",
     "quiz.commands.schema",
     "quiz.commands.study",
     "quiz.commands.stats",
     "quiz.commands.settings",
     "quiz.commands.cards",
+    "quiz.commands.answers",
     "quiz.commands.import_",
     "quiz.commands.export",
     "quiz.commands.add",
@@ -37,12 +39,14 @@ COMMAND_MODULES: tuple[str, ...] = (
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
-EXIT_SYSTEM = 3
+EXIT_PARTIAL = 3
+EXIT_SYSTEM = 4
 EXIT_INTERRUPTED = 130
 EXIT_CODES: tuple[tuple[int, str, str], ...] = (
     (EXIT_OK, "ok", "done"),
     (EXIT_DATA, "data", "a problem in the input or the data (a bank, a file, the database)"),
     (EXIT_USAGE, "usage", "a usage error (an unknown option, a missing argument)"),
+    (EXIT_PARTIAL, "partial", "done in part (an import that skipped some questions)"),
     (EXIT_SYSTEM, "system", "the system refused (a read-only folder, a full disk)"),
     (EXIT_INTERRUPTED, "interrupted", "interrupted (Ctrl+C)"),
 )
@@ -116,7 +120,10 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 def report_error(message: str, code: int, json_output: bool, **details: object) -> int:
     """Print an error (stderr; JSON on stdout too with --json); returns `code`."""
-    print(f"quiz: error: {message}", file=sys.stderr)
+    from quiz.commands._bankio import terminal_safe
+
+    # A message may quote a file's text: no escape sequence reaches the terminal.
+    print(f"quiz: error: {terminal_safe(message)}", file=sys.stderr)
     if json_output:
         error = {"code": code, "kind": _KINDS.get(code, "error"), "message": message, **details}
         print(json.dumps({"ok": False, "error": error}, indent=2, ensure_ascii=False))

@@ -141,6 +141,9 @@ class Choice(StrictModel):
     text: NonEmpty
     correct: Boolean = False
     feedback: str | None = None
+    #: Partial credit for a wrong but nearly right choice of a multiple_choice question
+    #: (Moodle's `~%50%answer`); the correct choice is always worth 1.
+    credit: Number | None = Field(default=None, gt=0, lt=1)
 
 
 def _check_choices(choices: list[Choice]) -> None:
@@ -173,6 +176,11 @@ class MultipleChoice(QuestionBase):
                 f"a multiple_choice question needs exactly one choice with correct = true, "
                 f"found {n}"
             )
+        if any(c.credit is not None and c.correct for c in choices):
+            raise ValueError(
+                "`credit` is for a wrong choice worth part of the mark; "
+                "the choice with correct = true is always worth 1"
+            )
         return choices
 
 
@@ -192,6 +200,11 @@ class MultipleSelect(QuestionBase):
             raise ValueError(
                 "a multiple_select question needs at least one choice with correct = true"
             )
+        if any(c.credit is not None for c in choices):
+            raise ValueError(
+                "`credit` is for multiple_choice only; "
+                "multiple_select gives partial credit by itself"
+            )
         return choices
 
 
@@ -203,14 +216,44 @@ class TrueFalse(QuestionBase):
     answer: Boolean
 
 
+#: One key concept of a typed answer: its alternative wordings (at least one).
+KeyTerm = Annotated[list[NonEmpty], Field(min_length=1)]
+
+
+def _check_must_not(must_not: list[str], accepted: list[str], where: str) -> None:
+    # An accepted answer that holds a word that makes answers wrong is a contradiction the
+    # author should see now, not a learner later.
+    for term in must_not:
+        pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+        for a in accepted:
+            if pattern.search(a):
+                raise ValueError(
+                    f"{where}: the accepted answer {a!r} contains the must_not {term!r}"
+                )
+
+
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class ShortAnswer(QuestionBase):
-    """A typed answer; small typos are forgiven unless `exact` is set."""
+    """A typed answer; small typos are forgiven unless `exact` is set.
+
+    `must`/`must_not` are key terms: an answer holding one term of every `must` group
+    and no `must_not` term is right too (see docs/bank-format.md).
+    """
 
     type: Literal["short_answer"]
     accept: list[NonEmpty] = Field(min_length=1)
     case_sensitive: Boolean = False
     exact: Boolean = False
+    must: list[KeyTerm] = Field(default_factory=list)
+    must_not: list[NonEmpty] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _key_terms(self) -> ShortAnswer:
+        if self.exact and (self.must or self.must_not):
+            raise ValueError("`must` and `must_not` have no effect with exact = true")
+        if self.must_not:
+            _check_must_not(self.must_not, self.accept, "must_not")
+        return self
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
@@ -265,6 +308,15 @@ def cloze_gaps(text: str) -> list[list[str]]:
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
+class GapTerms(StrictModel):
+    """Key terms for one gap of a cloze (`gap` counts from 1), as for a short answer."""
+
+    gap: Integer = Field(ge=1)
+    must: list[KeyTerm] = Field(default_factory=list)
+    must_not: list[NonEmpty] = Field(default_factory=list)
+
+
+@dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class Cloze(QuestionBase):
     """A text with `{{answer}}` or `{{answer|alternative}}` gaps to fill."""
 
@@ -272,6 +324,30 @@ class Cloze(QuestionBase):
     text: NonEmpty
     case_sensitive: Boolean = False
     exact: Boolean = False
+    gap_terms: list[GapTerms] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _gap_terms(self) -> Cloze:
+        if not self.gap_terms:
+            return self
+        if self.exact:
+            raise ValueError("`gap_terms` have no effect with exact = true")
+        gaps = cloze_gaps(self.text)
+        seen: set[int] = set()
+        for t in self.gap_terms:
+            if t.gap > len(gaps):
+                raise ValueError(
+                    f"gap_terms names gap {t.gap}, but the text has {len(gaps)} gap(s)"
+                )
+            if t.gap in seen:
+                raise ValueError(f"gap_terms names gap {t.gap} twice")
+            seen.add(t.gap)
+            _check_must_not(t.must_not, gaps[t.gap - 1], f"gap_terms (gap {t.gap}) must_not")
+        return self
+
+    def terms_for(self, gap: int) -> GapTerms | None:
+        """The key terms of gap `gap` (counted from 1), if the bank gives any."""
+        return next((t for t in self.gap_terms if t.gap == gap), None)
 
     @field_validator("text")
     @classmethod
@@ -314,7 +390,7 @@ class Pair(StrictModel):
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class Matching(QuestionBase):
-    """Match every left item with its right item."""
+    """Match every left item with its right item; a right item may serve several lefts."""
 
     type: Literal["matching"]
     pairs: list[Pair] = Field(min_length=3)
@@ -322,10 +398,11 @@ class Matching(QuestionBase):
     @field_validator("pairs")
     @classmethod
     def _unique(cls, pairs: list[Pair]) -> list[Pair]:
+        # Rights may repeat (Moodle allows it: two activities can both be "Forum").
         if len({p.left for p in pairs}) != len(pairs):
             raise ValueError("matching `left` values must be unique")
-        if len({p.right for p in pairs}) != len(pairs):
-            raise ValueError("matching `right` values must be unique")
+        if len({p.right for p in pairs}) < 2:
+            raise ValueError("a matching question needs at least two different `right` values")
         return pairs
 
 
@@ -420,7 +497,7 @@ def json_schema() -> dict[str, Any]:
     schema = BANK_ADAPTER.json_schema(by_alias=True)
     # Pydantic lists a dataclass's properties in no useful order; editors offer them in
     # schema order, so put them in the order the models (and the docs) give them.
-    parts = [Source, Choice, NumericRange, Pair, *QUESTION_MODELS.values()]
+    parts = [Source, Choice, NumericRange, Pair, GapTerms, *QUESTION_MODELS.values()]
     for cls, node in [(Bank, schema), *((m, schema["$defs"][m.__name__]) for m in parts)]:
         order = field_keys(cls)
         node["properties"] = {k: node["properties"][k] for k in order}

@@ -389,7 +389,7 @@ def _choices(*marks: tuple[str, bool]) -> list[dict[str, Any]]:
         (
             {"type": "matching", "pairs": [{"left": str(i), "right": "x"} for i in range(3)]},
             "pairs",
-            "matching `right` values must be unique",
+            "at least two different `right` values",
         ),
         (
             {"type": "numeric", "answer": 1, "min": 0, "max": 2},

@@ -135,7 +135,7 @@ def test_a_full_disk_keeps_every_saved_answer(tmp_path: Path) -> None:
     assert "is full" in str(result["error"])
     assert result["count"] == result["saved"] and result["ok"] == "ok"
     assert result["left"] == []
-    assert result["backup_code"] == 3
+    assert result["backup_code"] == 4
     assert "cannot write the backup" in str(result["backup_err"])
     assert "No space left on device" in str(result["backup_err"]) or "full" in str(
         result["backup_err"]
@@ -192,13 +192,13 @@ def test_a_read_only_data_folder_shows_the_data_and_refuses_writes_clearly(
     assert r["stats_code"] == 0 and r["attempts"] == 5
     assert "is read-only" in str(r["stats_err"])
     # A write is refused with the system's exit status and a message saying why.
-    assert r["change_code"] == 3
+    assert r["change_code"] == 4
     assert "is read-only" in str(r["change_err"]) and "cannot save" in str(r["change_err"])
     assert "is read-only" in str(r["notice"])
     assert str(r["write_error"]).startswith("StoreUnavailable")
     assert "This was not saved; everything saved before is kept" in str(r["write_error"])
     # A new store cannot be made there either, and the message says why.
-    assert r["fresh_code"] == 3 and "read-only" in str(r["fresh_err"])
+    assert r["fresh_code"] == 4 and "read-only" in str(r["fresh_err"])
     assert r["same"] is True and r["listing"] is True
 
 
@@ -301,7 +301,7 @@ def test_quiz_backup_that_cannot_be_written_says_so(
     with Store.open(db) as s:
         _answer(s, "q1")
     (tmp_path / "backups").write_text("in the way")
-    assert main(["backup", "--db", str(db)]) == 3
+    assert main(["backup", "--db", str(db)]) == 4
     err = capsys.readouterr().err
     assert "quiz: error: cannot write the backup" in err and "is not a folder" in err
     assert _leftovers(tmp_path) == [] and _count(db) == 1

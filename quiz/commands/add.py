@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_common_options(p)
     p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("--format", choices=("gift", "aiken", "anki", "csv"), help="import FILE first")
+    p.add_argument(
+        "--format", choices=("gift", "aiken", "anki", "csv", "apkg"), help="import FILE first"
+    )
     p.add_argument("--id", dest="bank_id", help="bank id for an imported file (default: its name)")
     p.add_argument("--replace", action="store_true", help="update your bank that has the same id")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -49,7 +52,14 @@ def run(args: argparse.Namespace) -> int:
         load_bank,
         load_catalog,
     )
-    from quiz.commands._bankio import check_dumped, fail, fail_problems, print_warnings
+    from quiz.commands._bankio import (
+        check_dumped,
+        fail,
+        fail_problems,
+        print_warnings,
+        terminal_safe,
+    )
+    from quiz.commands.import_ import ALL_IMPORTED, NONE_IMPORTED, SOME_SKIPPED, copy_media
     from quiz.files import write_text_atomic
     from quiz.interop import InteropError, import_file
 
@@ -59,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     folder = locations.user_banks_dir()
     fmt = FORMATS.get(src.suffix.lower())
     article: Path | None = None
+    media: dict[str, bytes] = {}
+    skipped = 0
     try:
         if fmt and not args.format:
             loaded: LoadedBank = load_bank(src)
@@ -78,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             result = import_file(src, args.format, bank_id=args.bank_id or src.stem)
             print_warnings(result.warnings, str(src))
+            for err in result.skipped:
+                print(f"skipped: {terminal_safe(err.located())}", file=sys.stderr)
             bank, ext, text = result.bank, ".toml", ""
+            media, skipped = result.media, len(result.skipped)
     except InteropError as exc:
         return fail(str(exc))
     except BankLoadError as exc:
@@ -113,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
             write_text_atomic(folder / bank.source.path, article.read_text(encoding="utf-8-sig"))
         if not text:
             text = check_dumped(bank, FORMATS[ext], dest)
+        if media and copy_media(media, folder / f"{bank.id}_media") is None:
+            return NONE_IMPORTED
         write_text_atomic(dest, text)
         if owner is not None and owner.path.resolve() != dest.resolve():
             owner.path.unlink()  # the old version, under another name or format
@@ -138,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
             answers_cleared=forgotten[0] if forgotten else 0,
             backup=str(forgotten[1]) if forgotten and forgotten[1] else None,
         )
+    if skipped:
+        report["skipped"] = skipped
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     elif changes is None:
@@ -160,7 +179,11 @@ def run(args: argparse.Namespace) -> int:
             if forgotten and forgotten[1]:
                 line += f"; the database was backed up to {forgotten[1]}"
             print(line + ")")
-    return 0
+    if skipped:
+        if not args.json:
+            print(f"{skipped} question(s) of {src} skipped (see above)")
+        return SOME_SKIPPED
+    return ALL_IMPORTED
 
 
 def _listing(label: str, ids: list[str]) -> str:

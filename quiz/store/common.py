@@ -32,7 +32,7 @@ class StoreError(Exception):
 class StoreUnavailable(StoreError):
     """The system refused: a read-only folder, a full disk, a folder that went away."""
 
-    exit_code = 3
+    exit_code = 4
 
 
 class UnknownProfile(StoreError):

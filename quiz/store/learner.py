@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from quiz.locations import data_dir
 from quiz.scheduler import (
     Card,
+    Rating,
     Settings,
     State,
     card_from_json,
@@ -629,67 +630,198 @@ class Store:
             assert attempt_id is not None
             if not schedule:
                 return AttemptResult(attempt_id, None, None, None, 0, False, False, False)
-            row = c.execute(
-                f"SELECT {_CARD_COLUMNS} FROM cards"
-                " WHERE profile_id = ? AND bank_id = ? AND question_id = ?",
-                (pid, bank_id, question_id),
-            ).fetchone()
-            never_seen = row is None or int(row[2]) == 0
-            if holds_back_new(
-                never_seen=never_seen,
-                outcome=outcome,
-                new_today=self._new_today(c, pid, moment) if never_seen else 0,
-                settings=settings,
-            ):
-                return AttemptResult(
-                    attempt_id, None, None, None, 0, False, False, False, new_held=True
-                )
-            if row is None:
-                card_id = _insert_card(c, pid, bank_id, question_id, moment)
-                before = new_card(card_id, moment)
-                snapshot: str | None = None
-                reps = lapses = 0
-                leech = suspended = False
-            else:
-                card_id = int(row[0])
-                before = card_from_json(row[1])
-                reps, lapses = int(row[2]), int(row[3])
-                leech, suspended = bool(row[4]), bool(row[5])
-                snapshot = _snapshot(row)
-            was_new = reps == 0
-            after, _log = review(before, rating, moment, settings, time_ms)
-            lapsed = is_lapse(before, rating)
-            decided = leech_after(
-                lapses=lapses, leech=leech, suspended=suspended, lapsed=lapsed, settings=settings
+            return self._schedule(
+                c, pid, settings, attempt_id, bank_id, question_id, outcome, rating, moment, time_ms
             )
-            lapses, leech, suspended = decided.lapses, decided.leech, decided.suspended
-            became_leech = decided.became_leech
-            interval = (
-                (before.due - before.last_review).total_seconds() / 86400
-                if before.last_review is not None
-                else None
+
+    def _schedule(
+        self,
+        c: sqlite3.Connection,
+        pid: int,
+        settings: Settings,
+        attempt_id: int,
+        bank_id: str,
+        question_id: str,
+        outcome: str,
+        rating: Rating,
+        moment: datetime,
+        time_ms: int | None,
+    ) -> AttemptResult:
+        """Review the question's card for an attempt, inside the caller's transaction.
+
+        The scheduler's pure rules decide: the new-card limit (`holds_back_new`) and the
+        leech flags (`leech_after`); this writes the card and its review log entry.
+        """
+        row = c.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards"
+            " WHERE profile_id = ? AND bank_id = ? AND question_id = ?",
+            (pid, bank_id, question_id),
+        ).fetchone()
+        never_seen = row is None or int(row[2]) == 0
+        if holds_back_new(
+            never_seen=never_seen,
+            outcome=outcome,
+            new_today=self._new_today(c, pid, moment) if never_seen else 0,
+            settings=settings,
+        ):
+            return AttemptResult(
+                attempt_id, None, None, None, 0, False, False, False, new_held=True
             )
-            _write_card(c, card_id, after, reps + 1, lapses, leech, suspended, None)
-            c.execute(
-                "INSERT INTO reviews (profile_id, card_id, attempt_id, rating, state_before,"
-                " reviewed_ms, duration_ms, card_before, card_after, interval_days)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    pid,
-                    card_id,
-                    attempt_id,
-                    int(rating),
-                    None if was_new else int(before.state),
-                    now_ms,
-                    time_ms,
-                    snapshot,
-                    card_to_json(after),
-                    interval,
-                ),
-            )
-        return AttemptResult(
-            attempt_id, rating, after.state, after.due, lapses, lapsed, became_leech, suspended
+        if row is None:
+            card_id = _insert_card(c, pid, bank_id, question_id, moment)
+            before = new_card(card_id, moment)
+            snapshot: str | None = None
+            reps = lapses = 0
+            leech = suspended = False
+        else:
+            card_id = int(row[0])
+            before = card_from_json(row[1])
+            reps, lapses = int(row[2]), int(row[3])
+            leech, suspended = bool(row[4]), bool(row[5])
+            snapshot = _snapshot(row)
+        was_new = reps == 0
+        after, _log = review(before, rating, moment, settings, time_ms)
+        lapsed = is_lapse(before, rating)
+        decided = leech_after(
+            lapses=lapses, leech=leech, suspended=suspended, lapsed=lapsed, settings=settings
         )
+        interval = (
+            (before.due - before.last_review).total_seconds() / 86400
+            if before.last_review is not None
+            else None
+        )
+        _write_card(
+            c, card_id, after, reps + 1, decided.lapses, decided.leech, decided.suspended, None
+        )
+        c.execute(
+            "INSERT INTO reviews (profile_id, card_id, attempt_id, rating, state_before,"
+            " reviewed_ms, duration_ms, card_before, card_after, interval_days)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                pid,
+                card_id,
+                attempt_id,
+                int(rating),
+                None if was_new else int(before.state),
+                ms(moment),
+                time_ms,
+                snapshot,
+                card_to_json(after),
+                interval,
+            ),
+        )
+        return AttemptResult(
+            attempt_id,
+            rating,
+            after.state,
+            after.due,
+            decided.lapses,
+            lapsed,
+            decided.became_leech,
+            decided.suspended,
+        )
+
+    @staticmethod
+    def _unreview(c: sqlite3.Connection, attempt_id: int) -> bool:
+        """Take back the review an attempt made, restoring its card; inside a transaction.
+
+        Only the card's latest review can be rolled back without losing a later one;
+        returns False when a later review exists (the card is then left as it is).
+        """
+        rev = c.execute(
+            "SELECT id, card_id, card_before FROM reviews WHERE attempt_id = ?", (attempt_id,)
+        ).fetchone()
+        if rev is None:
+            return True
+        review_id, card_id, before = int(rev[0]), int(rev[1]), rev[2]
+        latest = c.execute("SELECT max(id) FROM reviews WHERE card_id = ?", (card_id,))
+        if latest.fetchone()[0] != review_id:
+            return False  # (the review row goes with its attempt, when that is deleted)
+        c.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+        if before is None:
+            c.execute("DELETE FROM cards WHERE id = ?", (card_id,))
+        else:
+            _restore_card(c, card_id, json.loads(before))
+        return True
+
+    def override_attempt(self, attempt_id: int, *, now: datetime | None = None) -> AttemptResult:
+        """Count a typed answer graded wrong (or partly right) as right: the learner's appeal.
+
+        The attempt keeps the text typed and its original grade (`graded_outcome`,
+        `graded_score`) and is marked `overridden`; its card is rescheduled as if the answer
+        had been graded right (Good, or Hard when the hint was shown), in one transaction.
+        """
+        with self._tx() as c:
+            row = c.execute(
+                "SELECT profile_id, bank_id, question_id, outcome, hinted, time_ms,"
+                " answered_ms, overridden FROM attempts WHERE id = ?",
+                (attempt_id,),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"there is no answer {attempt_id}")
+            pid, bank_id, qid, outcome, hinted, time_ms, answered_ms, overridden = row
+            if overridden or outcome == "correct":
+                raise StoreError("this answer already counts as right")
+            scheduled = c.execute(
+                "SELECT 1 FROM reviews WHERE attempt_id = ?", (attempt_id,)
+            ).fetchone()
+            c.execute(
+                "UPDATE attempts SET graded_outcome = outcome, graded_score = score,"
+                " outcome = 'correct', score = 1.0, overridden = 1 WHERE id = ?",
+                (attempt_id,),
+            )
+            if scheduled is None or not self._unreview(c, attempt_id):
+                # A retry (never scheduled), or a card reviewed again since: the attempt
+                # counts as right, the schedule is left as later reviews made it.
+                return AttemptResult(attempt_id, None, None, None, 0, False, False, False)
+            name = c.execute("SELECT name FROM profiles WHERE id = ?", (pid,)).fetchone()[0]
+            return self._schedule(
+                c,
+                pid,
+                self.settings(str(name)),
+                attempt_id,
+                bank_id,
+                qid,
+                "correct",
+                rating_for("correct", hinted=bool(hinted)),
+                # The review stays at the moment of the answer: intervals count from it.
+                from_ms(int(answered_ms)),
+                time_ms,
+            )
+
+    def last_attempt(self, session_id: int) -> AttemptRecord | None:
+        """The session's most recent answer, or None."""
+        row = self.conn.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE session_id = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (session_id,),
+        ).fetchone()
+        return None if row is None else _attempt(row)
+
+    def typed_answers(
+        self, bank_id: str, question_id: str | None = None, profile: str | None = None
+    ) -> list[tuple[str, Any, str, str | None, bool, int]]:
+        """What was answered to a bank's questions, grouped: (question id, answer, outcome,
+        graded outcome, overridden, count), most frequent first within each question.
+
+        Every profile's answers, unless `profile` is given (a reader, never created).
+        """
+        where = ["bank_id = ?"]
+        params: list[Any] = [bank_id]
+        if question_id is not None:
+            where.append("question_id = ?")
+            params.append(question_id)
+        if profile is not None:
+            where.append("profile_id = ?")
+            params.append(self._read_pid(profile))
+        rows = self.conn.execute(
+            "SELECT question_id, answer, outcome, graded_outcome, overridden, count(*) AS n"
+            f" FROM attempts WHERE {' AND '.join(where)}"
+            " GROUP BY question_id, answer, outcome, graded_outcome, overridden"
+            " ORDER BY question_id, n DESC, answer",
+            params,
+        )
+        return [(q, json.loads(a), o, g, bool(ov), int(n)) for q, a, o, g, ov, n in rows]
 
     def undo_last_attempt(self, session_id: int) -> AttemptRecord | None:
         """Delete the session's last answer and put its card back as it was before.
@@ -706,21 +838,7 @@ class Store:
             if row is None:
                 return None
             record = _attempt(row)
-            rev = c.execute(
-                "SELECT id, card_id, card_before FROM reviews WHERE attempt_id = ?", (record.id,)
-            ).fetchone()
-            if rev is not None:
-                review_id, card_id, before = int(rev[0]), int(rev[1]), rev[2]
-                latest = c.execute(
-                    "SELECT max(id) FROM reviews WHERE card_id = ?", (card_id,)
-                ).fetchone()[0]
-                c.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
-                # Only the card's latest review can be rolled back without losing a later one.
-                if latest == review_id:
-                    if before is None:
-                        c.execute("DELETE FROM cards WHERE id = ?", (card_id,))
-                    else:
-                        _restore_card(c, card_id, json.loads(before))
+            self._unreview(c, record.id)
             c.execute("DELETE FROM attempts WHERE id = ?", (record.id,))
         return record
 
@@ -994,7 +1112,8 @@ def _keys(raw: str) -> list[QuestionKey]:
 
 
 _ATTEMPT_COLUMNS = (
-    "id, session_id, bank_id, question_id, answer, outcome, score, time_ms, hinted, answered_ms"
+    "id, session_id, bank_id, question_id, answer, outcome, score, time_ms, hinted, answered_ms,"
+    " overridden, graded_outcome"
 )
 _CARD_COLUMNS = "id, data, reps, lapses, leech, suspended, state, due_ms"
 
@@ -1011,6 +1130,8 @@ def _attempt(row: Sequence[Any]) -> AttemptRecord:
         time_ms=row[7],
         hinted=bool(row[8]),
         answered=from_ms(row[9]),
+        overridden=bool(row[10]),
+        graded_outcome=row[11],
     )
 
 

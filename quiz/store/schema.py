@@ -12,6 +12,8 @@ refused (StoreError), never modified.
 - v3: profile `last_used_ms` (the app reopens on the profile last used), and the
   per-question attempts index covers outcome and score (mastery reads each question's
   last outcome from it).
+- v4: attempt `overridden`, `graded_outcome`, `graded_score`: a typed answer the learner
+  appealed counts as right and keeps the grade it was given.
 """
 
 from __future__ import annotations
@@ -118,6 +120,14 @@ _V3 = (
        ON attempts(profile_id, bank_id, question_id, outcome, score)""",
 )
 
+_V4 = (
+    # The learner's appeal ("I was right"): the attempt then counts as right, and keeps
+    # the grade the grader gave.
+    "ALTER TABLE attempts ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE attempts ADD COLUMN graded_outcome TEXT",
+    "ALTER TABLE attempts ADD COLUMN graded_score REAL",
+)
+
 
 def _script(statements: Sequence[str]) -> Callable[[sqlite3.Connection], None]:
     def run(conn: sqlite3.Connection) -> None:
@@ -132,6 +142,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V1),
     _script(_V2),
     _script(_V3),
+    _script(_V4),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
