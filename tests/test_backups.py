@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 from datetime import datetime, timedelta
@@ -158,3 +159,26 @@ def test_store_and_backups_are_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     assert main(["backup", "--db", str(db)]) == 0
     assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
+
+
+def test_the_data_folder_is_private_even_when_quiz_add_made_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(data))
+    monkeypatch.delenv("QUIZ_DB", raising=False)
+    monkeypatch.delenv("QUIZ_BANKS_DIR", raising=False)
+    bank = tmp_path / "b.toml"
+    bank.write_text(
+        'schema = 1\nid = "b"\ntitle = "B"\n\n[[questions]]\nid = "q"\ntype = "true_false"\n'
+        'prompt = "P"\nanswer = true\nexplanation = "E"\n'
+    )
+    old = os.umask(0o022)
+    try:
+        assert main(["add", str(bank)]) == 0  # creates data/banks/ with the umask's mode
+    finally:
+        os.umask(old)
+    with Store.open() as s:
+        _answer(s, "q")
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "quiz.db").stat().st_mode) == 0o600

@@ -208,6 +208,10 @@ class Store:
             return store
         try:
             make_private_dir(db_path.parent)
+            if db_path.parent.resolve() == data_dir().resolve():
+                # Our data folder may have been made by `quiz add` (for banks/) with the
+                # umask's mode; the folder holding the learner's answers is private.
+                os.chmod(db_path.parent, 0o700)
             if not found.exists:
                 create_private_file(db_path)
         except FileExistsError:
