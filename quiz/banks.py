@@ -1075,7 +1075,30 @@ def _warnings(bank: Bank, locator: _Locator, path: str) -> list[Problem]:
                 "very short quote: quote enough of the article to show why",
             )
         )
+    for i in [
+        i
+        for i, q in enumerate(questions)
+        if q.caveat is not None and not _looks_like_reference(q.caveat.reference)
+    ]:
+        warnings.append(
+            Problem(
+                path,
+                locator.line(("questions", i, "caveat", "reference")),
+                questions[i].id,
+                "caveat.reference",
+                "name something a reader can look up: who and what (a trial, guideline or "
+                "society statement) and its year",
+            )
+        )
     return warnings
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def _looks_like_reference(reference: str) -> bool:
+    # "see the literature" names nothing; a findable reference has a few words and a year.
+    return len(reference.split(maxsplit=2)) >= 3 and _YEAR.search(reference) is not None
 
 
 # --------------------------------------------------------------------------- catalog
