@@ -1001,14 +1001,14 @@ def article_section(article: str, quote: str) -> str | None:
     if pos < 0:
         return None
     section = "Introduction"
-    for heading, start in _headings(article):
+    for heading, start in article_headings(article):
         if start > pos:
             break
         section = heading
     return section
 
 
-def _headings(article: str) -> Iterator[tuple[str, int]]:
+def article_headings(article: str) -> Iterator[tuple[str, int]]:
     """Headings of a plain-text or Markdown article, with their normalized offsets.
 
     A heading is a Markdown `#` line, or (plain text) a short line after the title that

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.validate",
     "quiz.commands.grade",
+    "quiz.commands.coverage",
     "quiz.commands.schema",
     "quiz.commands.study",
     "quiz.commands.stats",
