@@ -17,6 +17,8 @@ from quiz.grading import GradeResult, Outcome, grade
 from quiz.models import QUESTION_ADAPTER, Question, json_schema
 from quiz.ui.widgets import FeedbackPanel
 
+ROOT = Path(__file__).resolve().parent.parent
+
 CAVEAT = {
     "text": "Most infused cells are trapped in the [b]lungs[/b].",
     "reference": "Fischer UM et al., Stem Cells Dev 2009",
@@ -148,7 +150,20 @@ async def test_feedback_without_a_caveat_has_no_such_section() -> None:
 
 
 def test_shipped_caveats_name_a_findable_reference() -> None:
-    catalog = banks.load_catalog([Path(__file__).resolve().parent.parent / "question_banks"])
+    catalog = banks.load_catalog([ROOT / "question_banks"])
     caveats = [q.caveat for b in catalog.banks for q in b.bank.questions if q.caveat]
     assert len(caveats) >= 10
     assert not [w for b in catalog.banks for w in b.warnings]
+
+
+def test_exports_say_the_caveats_are_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bank = ROOT / "question_banks" / "03-hsct.toml"
+    for fmt in ("gift", "csv", "anki", "apkg"):
+        assert (
+            cli.main(["export", str(bank), "--format", fmt, "-o", str(tmp_path / f"x.{fmt}")]) == 0
+        )
+        assert f"caveats (beyond the article) are not part of {fmt}: dropped (8)" in (
+            capsys.readouterr().err
+        )
