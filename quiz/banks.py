@@ -1043,14 +1043,14 @@ def article_section(article: str, quote: str) -> str | None:
     if pos < 0:
         return None
     section = "Introduction"
-    for heading, start in _headings(article):
+    for heading, start in article_headings(article):
         if start > pos:
             break
         section = heading
     return section
 
 
-def _headings(article: str) -> Iterator[tuple[str, int]]:
+def article_headings(article: str) -> Iterator[tuple[str, int]]:
     """Headings of a plain-text or Markdown article, with their normalized offsets.
 
     A heading is a Markdown `#` line, or (plain text) a short line after the title that
@@ -1117,7 +1117,30 @@ def _warnings(bank: Bank, locator: _Locator, path: str) -> list[Problem]:
                 "very short quote: quote enough of the article to show why",
             )
         )
+    for i in [
+        i
+        for i, q in enumerate(questions)
+        if q.caveat is not None and not _looks_like_reference(q.caveat.reference)
+    ]:
+        warnings.append(
+            Problem(
+                path,
+                locator.line(("questions", i, "caveat", "reference")),
+                questions[i].id,
+                "caveat.reference",
+                "name something a reader can look up: who and what (a trial, guideline or "
+                "society statement) and its year",
+            )
+        )
     return warnings
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def _looks_like_reference(reference: str) -> bool:
+    # "see the literature" names nothing; a findable reference has a few words and a year.
+    return len(reference.split(maxsplit=2)) >= 3 and _YEAR.search(reference) is not None
 
 
 # --------------------------------------------------------------------------- catalog

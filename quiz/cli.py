@@ -18,6 +18,7 @@ from typing import NoReturn
 COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.validate",
     "quiz.commands.grade",
+    "quiz.commands.coverage",
     "quiz.commands.schema",
     "quiz.commands.study",
     "quiz.commands.stats",

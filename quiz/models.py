@@ -122,6 +122,19 @@ class Source(StrictModel):
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
+class Caveat(StrictModel):
+    """What a reader should know beyond the article, where the article would mislead.
+
+    Shown after the answer under its own label, never used for grading: the key follows
+    the article, the caveat says where the field disagrees and names a `reference` (a
+    trial, guideline or society statement) that a reader can look up.
+    """
+
+    text: NonEmpty
+    reference: NonEmpty
+
+
+@dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class QuestionBase(StrictModel):
     """Fields every question carries, whatever its type."""
 
@@ -132,6 +145,7 @@ class QuestionBase(StrictModel):
     tags: list[Tag] = Field(default_factory=list)
     difficulty: Integer = Field(default=3, ge=1, le=5)
     hint: str | None = None
+    caveat: Caveat | None = None
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
@@ -497,7 +511,7 @@ def json_schema() -> dict[str, Any]:
     schema = BANK_ADAPTER.json_schema(by_alias=True)
     # Pydantic lists a dataclass's properties in no useful order; editors offer them in
     # schema order, so put them in the order the models (and the docs) give them.
-    parts = [Source, Choice, NumericRange, Pair, GapTerms, *QUESTION_MODELS.values()]
+    parts = [Source, Caveat, Choice, NumericRange, Pair, GapTerms, *QUESTION_MODELS.values()]
     for cls, node in [(Bank, schema), *((m, schema["$defs"][m.__name__]) for m in parts)]:
         order = field_keys(cls)
         node["properties"] = {k: node["properties"][k] for k in order}

@@ -373,7 +373,7 @@ def test_grade_command_shows_a_forgiven_typo(capsys: Any) -> None:
     ("argv", "status", "message"),
     [
         (["hsct", "hsct-auto-allo-cloze", "autologous"], 2, "has 2 gap(s): give 2 ANSWER"),
-        (["hsct", "hsct-risks", "infections"], 2, "is a multiple_select"),
+        (["hsct", "hsct-risk-compare", "infections"], 2, "is a multiple_select"),
         (["hsct", "no-such-question", "x"], 1, "has no question 'no-such-question'"),
         (["no-such-bank", "q", "x"], 1, "no bank with the id 'no-such-bank'"),
     ],

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from quiz.banks import BankLoadError
     from quiz.commands._bankio import fail, fail_problems, find_bank, print_warnings
     from quiz.files import write_text_atomic
-    from quiz.interop import export_text
+    from quiz.interop import caveats_dropped, export_text
 
     out: Path = args.output
     fmt = args.format or _BY_EXTENSION.get(out.suffix.lower())
@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
             # Media an import copied beside the bank goes back into the package.
             media = loaded.path.parent / f"{loaded.path.stem}_media"
             result = write_apkg(bank, out, media_dir=media if media.is_dir() else None)
+            if (dropped := caveats_dropped(bank, fmt)) is not None:
+                result.warnings.append(dropped)
         else:
             result = export_text(bank, fmt)
             assert result.text is not None
