@@ -125,12 +125,14 @@ def build_report(row: SessionRow) -> Report:
         asked = {r.idx for r in row.runs}
     else:
         asked = set(range(len(questions))) if row.started_at is not None else set()
-    by_student: dict[int, dict[str, Any]] = {s.id: {} for s in row.students}
+    # Students the teacher removed (a throwaway second name, say) are not part of the class.
+    kept = [s for s in row.students if s.removed_at is None]
+    by_student: dict[int, dict[str, Any]] = {s.id: {} for s in kept}
     for a in row.answers:
         by_student.setdefault(a.student_id, {})[a.question_id] = a
     max_score = len(asked)
     students: list[StudentReport] = []
-    for s in row.students:
+    for s in kept:
         mine = by_student[s.id]
         answers = {
             q.id: StudentAnswerReport(
@@ -159,7 +161,7 @@ def build_report(row: SessionRow) -> Report:
     top, bottom = ranked[:group], ranked[-group:]
     reports: list[QuestionReport] = []
     for i, q in enumerate(questions):
-        given = [by_student[s.id][q.id] for s in row.students if q.id in by_student[s.id]]
+        given = [by_student[s.id][q.id] for s in kept if q.id in by_student[s.id]]
 
         def item(s: StudentReport, qid: str = q.id) -> float:
             a = s.answers.get(qid)

@@ -35,7 +35,7 @@ from quiz.classroom.models import (
     ResultView,
     StudentState,
 )
-from quiz.classroom.render import renderable_question, to_original
+from quiz.classroom.render import renderable_question, to_ids
 from quiz.classroom.web import BROWSER_ADDRESS_ENV
 from quiz.grading import GradeResult, Outcome
 from quiz.models import QUESTION_ADAPTER, Question
@@ -137,7 +137,7 @@ def grade_result(view: ResultView) -> GradeResult:
     return GradeResult(
         outcome=Outcome(view.outcome),
         score=view.score,
-        correct_answer=view.correct_answer,
+        correct_answer=view.correct_answer or "",
         feedback=tuple(view.feedback),
         note=view.note,
     )
@@ -267,6 +267,7 @@ class StudentApp(App[None]):
         self.recorded: set[str] = set()
         self.sent: dict[str, Any] = {}
         self.waiting_next = False
+        self.shown_review = False
         self._deadline_mono: float | None = None
         #: A problem that ends the client (wrong code, server gone); exit status 1.
         self.failure: str | None = None
@@ -411,6 +412,23 @@ class StudentApp(App[None]):
             self.info(f"You have finished: {state.score:g} / {state.total}. Well done!")
         elif state.phase == "ended":
             self.info(f"The session has ended. Your score: {state.score:g}.")
+            await self.show_review(state)
+
+    async def show_review(self, state: StudentState) -> None:
+        """Self-paced with keys at the end: every question with its key, once it has ended."""
+        if self.shown_review or not state.review or state.mode != "self-paced":
+            return
+        self.shown_review = True
+        body = self.query_one("#body", VerticalScroll)
+        await body.remove_children()
+        for item in state.review:
+            full = QUESTION_ADAPTER.validate_python(item.question)
+            if item.result is None:
+                await body.mount(Static(Text(f"{full.prompt}\n(not answered)")))
+                continue
+            await body.mount(Static(Text(full.prompt, style="bold")))
+            await body.mount(FeedbackPanel(full, grade_result(item.result)))
+            self.remember_missed(full, item.result)
 
     async def reveal(self, q: PublicQuestion, state: StudentState) -> None:
         """Live: the right answer, your result and the class's distribution."""
@@ -435,7 +453,10 @@ class StudentApp(App[None]):
         if self.joined is None:
             return
         self.recorded.add(question.id)
-        self.save_missed(self.joined.bank_id, question.id, self.sent.get(question.id), result)
+        # The stored form (bank indices) when the server gave it; the ids sent mean nothing
+        # outside this session.
+        answer = result.answer if result.answer is not None else self.sent.get(question.id)
+        self.save_missed(self.joined.bank_id, question.id, answer, result)
 
     @work(thread=True, group="store")
     def save_missed(self, bank_id: str, qid: str, answer: Any, result: ResultView) -> None:
@@ -454,7 +475,7 @@ class StudentApp(App[None]):
         if self.public is None:
             return
         pq = self.public
-        answer = to_original(pq, event.answer)
+        answer = to_ids(pq, event.answer)
         self.sent[pq.id] = answer
         try:
             resp = await self.api.answer(pq.id, answer)
@@ -466,8 +487,17 @@ class StudentApp(App[None]):
             if self.view is not None:
                 self.view.locked = False
             return
-        if resp.result is None or resp.revealed is None:
+        if resp.result is None:
             self.info("Answer sent — waiting for the teacher.")
+            return
+        if resp.revealed is None:
+            # Self-paced, keys at the end: right or wrong only.
+            verdict = {"correct": "Right.", "partial": "Partly right."}.get(
+                resp.result.outcome, "Not right."
+            )
+            self.waiting_next = True
+            self.refresh_bindings()
+            self.info(f"{verdict} The answers are shown when the session ends. Press n.")
             return
         full = QUESTION_ADAPTER.validate_python(resp.revealed)
         await self.query_one("#body", VerticalScroll).mount(

@@ -56,6 +56,15 @@ def bars(rows: list[DistributionRow], *, reveal: bool, width: int = 72) -> Text:
     return out
 
 
+def rules(state: TeacherState) -> str:
+    """The mode and when students see the answers, as the dashboard says it."""
+    if state.mode == "live":
+        return "live, answers shown at each reveal"
+    if state.feedback == "immediate":
+        return "self-paced, practice: answers shown after each answer"
+    return "self-paced, graded: right/wrong only, answers shown when the session ends"
+
+
 class DistributionBars(Widget):
     """The answer distribution, sized to the widget's width (one line per choice)."""
 
@@ -167,7 +176,7 @@ class DashboardApp(App[None]):
         left = max(0.0, self._deadline_mono - time.monotonic())
         position = "" if state.index is None else f" — question {state.index + 1}/{state.total}"
         self.query_one("#phase", Static).update(
-            Text(f"OPEN{position} — {left:.0f} s left  ({state.mode}, {state.total} questions)")
+            Text(f"OPEN{position} — {left:.0f} s left  ({rules(state)}, {state.total} questions)")
         )
 
     @work(exclusive=True, group="events")
@@ -191,7 +200,7 @@ class DashboardApp(App[None]):
         self._deadline_mono = (
             None if state.seconds_left is None else time.monotonic() + state.seconds_left
         )
-        self.sub_title = f"{state.title} — {state.mode}"
+        self.sub_title = f"{state.title} — {rules(state)}"
         code = " ".join(state.code)
         self.query_one("#code", Static).update(Content.assemble("JOIN CODE\n\n", (code, "bold")))
         join = Text(f"quiz class join {self.join_url} --code {state.code}\n")
@@ -211,8 +220,9 @@ class DashboardApp(App[None]):
             )
         position = "" if state.index is None else f" — question {state.index + 1}/{state.total}"
         left = "" if state.seconds_left is None else f" — {state.seconds_left:.0f} s left"
+        what = f"({rules(state)}, {state.total} questions)"
         self.query_one("#phase", Static).update(
-            Text(f"{state.phase.upper()}{position}{left}  ({state.mode}, {state.total} questions)")
+            Text(f"{state.phase.upper()}{position}{left}  {what}")
         )
         prompt = Text()
         if state.question is not None:

@@ -31,6 +31,7 @@ from quiz.classroom.models import (
     JoinRequest,
     JoinResponse,
     Refusal,
+    RemoveRequest,
     StudentState,
     TeacherState,
 )
@@ -231,6 +232,8 @@ def create_app(
         if found is None:
             if session.is_teacher(token):
                 raise Refused(403, "not_a_student", "that is the teacher's token")
+            if session.was_removed(token):
+                raise Refused(401, "removed", "the teacher removed you from this session")
             raise Refused(401, "bad_token", "unknown token; join the session first")
         return found
 
@@ -348,6 +351,17 @@ def create_app(
     control("close", lambda b: session.close(), "Stop accepting answers.")
     control("reveal", lambda b: session.reveal(), "Live: show the answer and distribution.")
     control("end", lambda b: session.end(), "End the session.")
+
+    @app.post(
+        "/api/teacher/remove",
+        response_model=TeacherState,
+        responses=_REFUSALS,
+        dependencies=[Depends(teacher)],
+    )
+    async def teacher_remove(body: RemoveRequest) -> TeacherState:
+        """Remove a student: their token stops working and their name is free again."""
+        session.remove(body.student_id)
+        return session.teacher_state()
 
     @app.get(
         "/api/results", response_model=Report, responses=_REFUSALS, dependencies=[Depends(teacher)]

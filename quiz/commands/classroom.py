@@ -51,6 +51,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     host.add_argument("--count", type=int, metavar="N", help="use N questions of the bank")
     host.add_argument("--mode", choices=("live", "self-paced"), default="live")
     host.add_argument(
+        "--feedback",
+        choices=("end", "immediate"),
+        default="end",
+        help="self-paced: show right/wrong only and the answers when the session ends (end, "
+        "for graded sessions), or the whole feedback after each answer (immediate, practice)",
+    )
+    host.add_argument(
         "--time-limit",
         type=float,
         metavar="SECONDS",
@@ -171,6 +178,7 @@ def _new_session(args: argparse.Namespace, db: ClassroomDB) -> tuple[ClassSessio
         questions=questions,
         mode=args.mode,
         time_limit=args.time_limit,
+        feedback=args.feedback,
     )
 
 
