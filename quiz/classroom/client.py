@@ -36,6 +36,7 @@ from quiz.classroom.models import (
     StudentState,
 )
 from quiz.classroom.render import renderable_question, to_ids
+from quiz.classroom.text import printable
 from quiz.classroom.web import BROWSER_ADDRESS_ENV
 from quiz.grading import GradeResult, Outcome
 from quiz.models import QUESTION_ADAPTER, Question
@@ -194,7 +195,7 @@ class JoinScreen(ModalScreen[tuple[str, str]]):
                     max_length=CODE_LENGTH,
                     id="code",
                 )
-            yield Static(Content(self.message), id="name-error")
+            yield Static(Content(printable(self.message)), id="name-error")
 
     def on_mount(self) -> None:
         """Start where something is still missing (the code after a wrong one)."""
@@ -320,7 +321,7 @@ class StudentApp(App[None]):
         except httpx.HTTPError as exc:
             self.fail(f"Could not reach {self.api.url}: {exc}")
             return
-        self.sub_title = f"{self.joined.title} — {self.joined.name}"
+        self.sub_title = printable(f"{self.joined.title} — {self.joined.name}")
         self.refresh_bindings()
         self.follow()
 
@@ -335,7 +336,7 @@ class StudentApp(App[None]):
     def fail(self, message: str) -> None:
         """Show a fatal problem and set a failing exit status."""
         self.failure = message
-        self.query_one("#info", Static).update(Text(message, style="bold red"))
+        self.query_one("#info", Static).update(Text(printable(message), style="bold red"))
 
     @work(exclusive=True, group="events")
     async def follow(self) -> None:
@@ -362,7 +363,7 @@ class StudentApp(App[None]):
         s = self.state
         if s is None:
             return
-        parts = [s.title, s.name]
+        parts = [printable(s.title), printable(s.name)]
         if s.index is not None:
             parts.append(f"question {s.index + 1}/{s.total}")
         parts.append(f"score {s.score:g}")
@@ -373,7 +374,7 @@ class StudentApp(App[None]):
 
     def info(self, text: str) -> None:
         """The message line."""
-        self.query_one("#info", Static).update(Text(text))
+        self.query_one("#info", Static).update(Text(printable(text, keep_newlines=True)))
 
     async def apply(self, state: StudentState) -> None:
         """Show a state: a new question, a lock, a reveal, the end."""

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from quiz.classroom.analysis import Report
 from quiz.classroom.models import DistributionRow, TeacherState
 from quiz.classroom.report_view import ReportScreen
+from quiz.classroom.text import printable
 
 #: Bars are never drawn longer than this, however wide the panel.
 MAX_BAR = 40
@@ -37,14 +38,15 @@ def bars(rows: list[DistributionRow], *, reveal: bool, width: int = 72) -> Text:
     """
     total = max(1, sum(r.count for r in rows))
     digits = max((len(str(r.count)) for r in rows), default=1)
-    longest = max((len(r.label) for r in rows), default=0)
+    longest = max((len(printable(r.label)) for r in rows), default=0)
     # "✓ " + label + " " + bar + " " + count: the label takes at most 40% of the line.
     label_width = max(1, min(longest, max(6, (width * 2) // 5), width - digits - 5))
     room = max(0, min(MAX_BAR, width - label_width - digits - 4))
     lines: list[Text] = []
     for r in rows:
         mark = "✓" if (reveal and r.correct) else " "
-        label = r.label if len(r.label) <= label_width else r.label[: label_width - 1] + "…"
+        text = printable(r.label)
+        label = text if len(text) <= label_width else text[: label_width - 1] + "…"
         # Any answer at all shows as at least one cell.
         n = max(1 if r.count and room else 0, round(room * r.count / total))
         style = "green" if (reveal and r.correct) else "cyan"
@@ -200,7 +202,7 @@ class DashboardApp(App[None]):
         self._deadline_mono = (
             None if state.seconds_left is None else time.monotonic() + state.seconds_left
         )
-        self.sub_title = f"{state.title} — {rules(state)}"
+        self.sub_title = printable(f"{state.title} — {rules(state)}")
         code = " ".join(state.code)
         self.query_one("#code", Static).update(Content.assemble("JOIN CODE\n\n", (code, "bold")))
         join = Text(f"quiz class join {self.join_url} --code {state.code}\n")
@@ -213,7 +215,7 @@ class DashboardApp(App[None]):
         for rank, r in enumerate(state.roster, 1):
             table.add_row(
                 str(rank),
-                Text(r.name),
+                Text(printable(r.name)),
                 f"{r.score:.1f}",
                 str(r.answered),
                 "✓" if r.answered_current else "",
@@ -226,13 +228,14 @@ class DashboardApp(App[None]):
         )
         prompt = Text()
         if state.question is not None:
-            prompt.append(str(state.question.get("prompt", "")), style="bold")
+            prompt_text = str(state.question.get("prompt", ""))
+            prompt.append(printable(prompt_text, keep_newlines=True), style="bold")
             pq = state.public
             # Options in the order students see them, numbered as on their screens.
             for n, option in enumerate(
                 (pq.choices or pq.items or pq.rights or []) if pq else [], 1
             ):
-                prompt.append(f"\n  {n}. {option.text}")
+                prompt.append(f"\n  {n}. {printable(option.text)}")
         elif state.phase == "lobby":
             prompt.append(
                 "Waiting for students. Press n to "
@@ -242,7 +245,7 @@ class DashboardApp(App[None]):
         counts = Text(f"Answers in: {state.answers_in}/{len(state.roster)}")
         if state.phase == "revealed" and state.correct_answer is not None:
             counts.append("\nRight answer: ", style="bold")
-            counts.append(state.correct_answer, style="green")
+            counts.append(printable(state.correct_answer), style="green")
         self.query_one("#counts", Static).update(counts)
         dist = self.query_one("#dist", DistributionBars)
         if state.phase == "revealed" and state.distribution:

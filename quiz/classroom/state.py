@@ -37,6 +37,7 @@ from quiz.classroom.models import (
     student_view,
     to_bank_answer,
 )
+from quiz.classroom.text import control_characters, describe
 from quiz.grading import (
     AnswerError,
     GradeResult,
@@ -70,8 +71,13 @@ def normalise_name(raw: str) -> str:
     name = " ".join(unicodedata.normalize("NFC", raw).split())
     if not name:
         raise Refused(422, "name_invalid", "a name is required")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise Refused(422, "name_invalid", "a name must not contain control characters")
+    bad = [ch for ch in name if unicodedata.category(ch).startswith("C")]
+    if bad:
+        raise Refused(
+            422,
+            "name_invalid",
+            f"a name must not contain control or format characters ({describe(bad)})",
+        )
     if len(name) > NAME_MAX:
         raise Refused(422, "name_invalid", f"a name may be at most {NAME_MAX} characters long")
     return name
@@ -545,6 +551,13 @@ class ClassSession:
             )
         if self.phase != "open":
             raise Refused(409, "closed", "this question is closed")
+        bad = control_characters(raw)
+        if bad:
+            raise Refused(
+                422,
+                "bad_answer",
+                f"answer to {q.id!r}: control characters are not allowed ({describe(bad)})",
+            )
         deadline = self.deadline(student)
         if deadline is not None and now > deadline:
             raise Refused(409, "past_deadline", "the time for this question is over")
