@@ -9,7 +9,9 @@ Questions the student missed are recorded in their local `quiz` store as review 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -133,6 +135,43 @@ class ClassClient:
                     yield StudentState.model_validate_json(line[6:])
 
 
+def load_saved(path: Path | None, url: str) -> JoinResponse | None:
+    """The join this client made to `url` before (token included), if it kept one."""
+    if path is None:
+        return None
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8")).get(url)
+        return None if saved is None else JoinResponse.model_validate(saved)
+    except (OSError, ValueError, AttributeError):
+        return None  # missing or unreadable: join afresh
+
+
+def save_join(path: Path | None, url: str, joined: JoinResponse | None) -> None:
+    """Keep (or, with None, forget) the join to `url`, written atomically, owner-only."""
+    if path is None:
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    if joined is None:
+        data.pop(url, None)
+    else:
+        data[url] = joined.model_dump(mode="json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+        os.chmod(tmp, 0o600)  # bearer tokens
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def grade_result(view: ResultView) -> GradeResult:
     """A grading result rebuilt from the server's feedback (for the feedback panel)."""
     return GradeResult(
@@ -250,9 +289,12 @@ class StudentApp(App[None]):
         profile: str | None = None,
         record: bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
+        token_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.api = ClassClient(url, transport)
+        #: Where the client keeps its token to come back as the same student after a restart.
+        self.token_file = token_file
         #: The join code given on the command line; None: ask for it (the browser client,
         #: whose command line must not carry it).
         self.code = code
@@ -285,10 +327,41 @@ class StudentApp(App[None]):
     def on_mount(self) -> None:
         """Join (asking for a name, and the code if not given), then follow the session."""
         self.set_interval(1.0, self.tick)
+        saved = load_saved(self.token_file, self.api.url)
+        if saved is not None and (
+            not self.student_name or self.student_name.casefold() == saved.name.casefold()
+        ):
+            self.rejoin(saved)
+        else:
+            self.start_join()
+
+    def start_join(self) -> None:
+        """Join with the name and code given, or ask for what is missing."""
         if self.student_name and self.code:
             self.join(self.student_name, self.code)
         else:
             self.ask_name(name=self.student_name or "")
+
+    @work(exclusive=True, group="join")
+    async def rejoin(self, saved: JoinResponse) -> None:
+        """Come back as the student this client was (after a restart or lost connection)."""
+        self.api.token = saved.student_token
+        try:
+            await self.api.state()
+        except ClientRefused:
+            # Removed, another session on that address, or a re-admitted name: join afresh.
+            self.api.token = None
+            save_join(self.token_file, self.api.url, None)
+            self.start_join()
+            return
+        except httpx.HTTPError as exc:
+            self.fail(f"Could not reach {self.api.url}: {exc}")
+            return
+        self.joined = saved
+        self.notify(f"Welcome back, {printable(saved.name)}.", markup=False)
+        self.sub_title = printable(f"{saved.title} — {saved.name}")
+        self.refresh_bindings()
+        self.follow()
 
     def ask_name(self, message: str = "", *, name: str = "", code: str = "") -> None:
         """Show the join dialog; join with what is typed."""
@@ -322,6 +395,10 @@ class StudentApp(App[None]):
             self.fail(f"Could not reach {self.api.url}: {exc}")
             return
         self.sub_title = printable(f"{self.joined.title} — {self.joined.name}")
+        try:
+            save_join(self.token_file, self.api.url, self.joined)
+        except OSError as exc:
+            self.notify(f"could not keep the token to rejoin later: {exc}", severity="warning")
         self.refresh_bindings()
         self.follow()
 
@@ -348,6 +425,8 @@ class StudentApp(App[None]):
                 if self.state is not None and self.state.phase == "ended":
                     return
             except ClientRefused as exc:
+                if exc.error in ("removed", "bad_token"):
+                    save_join(self.token_file, self.api.url, None)
                 self.fail(exc.message)
                 return
             except httpx.HTTPError:

@@ -12,14 +12,15 @@ from typing import Any, ClassVar
 
 import httpx
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
+from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from quiz.classroom.analysis import Report
 from quiz.classroom.models import DistributionRow, TeacherState
@@ -97,6 +98,35 @@ class DistributionBars(Widget):
         return self.render().plain
 
 
+class StudentPicker(ModalScreen[int | None]):
+    """Ask which student (their # on the leaderboard) to remove or re-admit."""
+
+    DEFAULT_CSS = """
+    StudentPicker { align: center middle; }
+    StudentPicker > Vertical { width: 60; height: auto; border: round $accent; padding: 1 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        """The question and a number field."""
+        with Vertical():
+            yield Label(self.question)
+            yield Input(placeholder="#", type="integer", id="pick")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        """Return the number typed (None if empty)."""
+        self.dismiss(int(event.value) if event.value.strip() else None)
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)
+
+
 class DashboardApp(App[None]):
     """The teacher's view of one session."""
 
@@ -118,6 +148,13 @@ class DashboardApp(App[None]):
         Binding("r", "reveal", "Reveal", tooltip="Show the answer distribution and right answer"),
         Binding("e", "end", "End session", tooltip="Press twice: end the session"),
         Binding("v", "show_report", "Report", tooltip="The end-of-session report"),
+        Binding("x", "pick('remove')", "Remove", tooltip="Remove a student (by # on the board)"),
+        Binding(
+            "a",
+            "pick('readmit')",
+            "Re-admit",
+            tooltip="Let a student who lost their token join again as themselves",
+        ),
         Binding("q", "quit", "Quit", tooltip="Quit the dashboard (resume with --resume)"),
     ]
 
@@ -218,7 +255,7 @@ class DashboardApp(App[None]):
                 Text(printable(r.name)),
                 f"{r.score:.1f}",
                 str(r.answered),
-                "✓" if r.answered_current else "",
+                "✓" if r.answered_current else ("may rejoin" if r.readmit else ""),
             )
         position = "" if state.index is None else f" — question {state.index + 1}/{state.total}"
         left = "" if state.seconds_left is None else f" — {state.seconds_left:.0f} s left"
@@ -278,7 +315,7 @@ class DashboardApp(App[None]):
         """The report key only once there is a report; the controls only before the end."""
         if action == "show_report":
             return self.report is not None and not isinstance(self.screen, ReportScreen)
-        if action in ("open", "close", "reveal", "end"):
+        if action in ("open", "close", "reveal", "end", "pick"):
             return self.state is None or self.state.phase != "ended"
         return True
 
@@ -295,6 +332,36 @@ class DashboardApp(App[None]):
             except ValueError:
                 message = resp.text
             self.notify(str(message), title=f"cannot {action}", severity="warning", markup=False)
+            return
+        self.show(TeacherState.model_validate(resp.json()))
+
+    def action_pick(self, action: str) -> None:
+        """Ask for a student's # on the board, then remove or re-admit them."""
+        if self.state is None or not self.state.roster:
+            self.notify("No students yet.")
+            return
+        roster = list(self.state.roster)
+        verb = "remove" if action == "remove" else "re-admit (they join again with their name)"
+
+        def chosen(rank: int | None) -> None:
+            if rank is None:
+                return
+            if not 1 <= rank <= len(roster):
+                self.notify(f"There is no #{rank} on the board.", severity="warning")
+                return
+            self.run_worker(self._student_action(action, roster[rank - 1].id), group="pick")
+
+        self.push_screen(StudentPicker(f"Which student to {verb}? Their # on the board:"), chosen)
+
+    async def _student_action(self, action: str, student_id: int) -> None:
+        async with self.client() as client:
+            try:
+                resp = await client.post(f"/api/teacher/{action}", json={"student_id": student_id})
+            except httpx.HTTPError as exc:
+                self.notify(f"{action}: {exc}", severity="error")
+                return
+        if resp.status_code != 200:
+            self.notify(resp.text[:200], title=f"cannot {action}", severity="warning", markup=False)
             return
         self.show(TeacherState.model_validate(resp.json()))
 

@@ -266,6 +266,14 @@ class ClassroomDB:
                 (iso(at), session_id, student_id),
             )
 
+    def set_student_token(self, session_id: str, student_id: int, token_hash: str) -> None:
+        """Give a student a new token (re-admitted by the teacher); the old one stops working."""
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE students SET token_hash = ? WHERE session_id = ? AND id = ?",
+                (token_hash, session_id, student_id),
+            )
+
     def take_host_lease(
         self, session_id: str, pid: int, host: str, until: datetime, *, alive: Any
     ) -> tuple[int, str] | None:

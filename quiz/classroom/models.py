@@ -210,6 +210,8 @@ class RosterEntry(ApiModel):
     answered: int
     time_ms: int
     answered_current: bool
+    #: The teacher re-admitted this name: the next join with it continues as this student.
+    readmit: bool = False
 
 
 class TeacherState(ApiModel):
@@ -241,8 +243,8 @@ class ControlRequest(ApiModel):
     index: int | None = None
 
 
-class RemoveRequest(ApiModel):
-    """The teacher removes a student: their token stops working and their name is free."""
+class StudentRequest(ApiModel):
+    """A teacher action on one student (remove, re-admit), by the roster's `id`."""
 
     student_id: int
 

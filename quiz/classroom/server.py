@@ -31,7 +31,7 @@ from quiz.classroom.models import (
     JoinRequest,
     JoinResponse,
     Refusal,
-    RemoveRequest,
+    StudentRequest,
     StudentState,
     TeacherState,
 )
@@ -287,6 +287,8 @@ def create_app(
         me = session.student_for(token)
         is_teacher = me is None and session.is_teacher(token)
         if me is None and not is_teacher:
+            if session.was_removed(token):
+                raise Refused(401, "removed", "the teacher removed you from this session")
             raise Refused(401, "bad_token", "unknown token")
         source = teacher_changes if is_teacher else everyone
 
@@ -301,6 +303,8 @@ def create_app(
                 changed = await source.wait(KEEPALIVE)
                 if source.closing:
                     break
+                if me is not None and me.removed_at is not None:
+                    break  # removed by the teacher: a reconnect is told why
                 if not changed:
                     yield b": ping\n\n"
                     continue
@@ -358,9 +362,21 @@ def create_app(
         responses=_REFUSALS,
         dependencies=[Depends(teacher)],
     )
-    async def teacher_remove(body: RemoveRequest) -> TeacherState:
-        """Remove a student: their token stops working and their name is free again."""
+    async def teacher_remove(body: StudentRequest) -> TeacherState:
+        """Remove a student: their token stops working, their name is free again and their
+        answers leave the leaderboard and the report."""
         session.remove(body.student_id)
+        return session.teacher_state()
+
+    @app.post(
+        "/api/teacher/readmit",
+        response_model=TeacherState,
+        responses=_REFUSALS,
+        dependencies=[Depends(teacher)],
+    )
+    async def teacher_readmit(body: StudentRequest) -> TeacherState:
+        """Let the next join with this student's name continue as them (lost token)."""
+        session.readmit(body.student_id)
         return session.teacher_state()
 
     @app.get(

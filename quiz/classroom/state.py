@@ -112,6 +112,8 @@ class Student:
     time_ms: int = 0
     #: When the teacher removed the student (their token no longer works).
     removed_at: datetime | None = None
+    #: The teacher let this name join again (lost device): the next join with it is them.
+    readmit: bool = False
     #: This student's display of each question (option order and ids), built when needed.
     views: dict[str, StudentView] = field(default_factory=dict)
 
@@ -459,6 +461,7 @@ class ClassSession:
                     answered=len(self._by_student.get(s.id, {})),
                     time_ms=time_ms,
                     answered_current=(s.id, current_qid) in self.answers if current_qid else False,
+                    readmit=s.readmit,
                 )
             )
         roster.sort(key=lambda r: (-r.score, r.time_ms, r.name.casefold()))
@@ -500,6 +503,8 @@ class ClassSession:
             raise Refused(410, "session_ended", "this session has ended")
         name = normalise_name(raw_name)
         key = name_key(name)
+        if key in self._by_name and self.students[self._by_name[key]].readmit:
+            return self._rejoin(self.students[self._by_name[key]])
         if key in self._by_name:
             raise Refused(
                 409,
@@ -585,6 +590,25 @@ class ClassSession:
         return self._accepted(q, record, duplicate=False)
 
     # -- the teacher's controls -----------------------------------------------------------
+
+    def readmit(self, student_id: int) -> None:
+        """Let the next join with this student's name come back as them (a new token; the
+        old one stops working then). For a student whose device lost its token."""
+        st = self.students.get(student_id)
+        if st is None or st.removed_at is not None:
+            raise Refused(404, "no_such_student", f"no student {student_id} in this session")
+        st.readmit = True
+        self._changed(everyone=False)
+
+    def _rejoin(self, st: Student) -> tuple[Student, str]:
+        token = secrets.token_urlsafe(24)
+        self.db.set_student_token(self.id, st.id, hash_token(token))
+        self._by_token.pop(st.token_hash, None)
+        st.token_hash = hash_token(token)
+        st.readmit = False
+        self._by_token[st.token_hash] = st.id
+        self._changed(everyone=False)
+        return st, token
 
     def remove(self, student_id: int) -> None:
         """Remove a student: their token stops working, their name is free again, and their

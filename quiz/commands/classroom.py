@@ -344,6 +344,7 @@ def _serve_with_dashboard(
 
 def run_join(args: argparse.Namespace) -> int:
     """Open the student client."""
+    from quiz import locations
     from quiz.classroom.client import StudentApp
 
     url = args.url.rstrip("/")
@@ -356,6 +357,7 @@ def run_join(args: argparse.Namespace) -> int:
         db=getattr(args, "db", None),
         profile=getattr(args, "profile", None),
         record=not args.no_store,
+        token_file=locations.data_dir() / "classroom-tokens.json",
     )
     app.run()
     if app.failure:
