@@ -161,8 +161,11 @@ def create_app(
     max_body: int = MAX_BODY,
     tick_interval: float = 0.2,
     notifier: Notifier | None = None,
+    lease: Callable[[], None] | None = None,
+    lease_interval: float = 5.0,
 ) -> FastAPI:
-    """The API for one session. The app's lifespan runs the deadline ticker."""
+    """The API for one session. The app's lifespan runs the deadline ticker (and renews the
+    host's lease on the session with `lease`, every `lease_interval` seconds)."""
     everyone = notifier or Notifier()
     teacher_changes = Notifier()
     limiter = RateLimiter(join_limit)
@@ -182,8 +185,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async def ticker() -> None:
+            renewed = time.monotonic()
             while True:
                 session.tick()
+                if lease is not None and time.monotonic() - renewed >= lease_interval:
+                    lease()
+                    renewed = time.monotonic()
                 await asyncio.sleep(tick_interval)
 
         app.state.loop = asyncio.get_running_loop()

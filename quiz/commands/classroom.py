@@ -7,6 +7,8 @@ fastapi, uvicorn, httpx and the Textual screens are imported inside the function
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import random
 import signal
@@ -26,6 +28,64 @@ if TYPE_CHECKING:
 
 #: Joins per minute from the loopback address with --web (browser students arrive that way).
 WEB_JOIN_LIMIT = 300
+#: A host holds its session for this long past its last renewal (every 5 s while it runs).
+LEASE_SECONDS = 20.0
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process `pid` runs on this machine."""
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+class HostLease:
+    """This process's claim to host one session (a lease in the session database).
+
+    A second `quiz class host --resume` of a session whose host still runs is refused;
+    a host that was killed (its process gone) or whose lease ran out is taken over.
+    """
+
+    def __init__(self, db: ClassroomDB, session_id: str) -> None:
+        import os
+
+        self.db = db
+        self.session_id = session_id
+        self.pid = os.getpid()
+        self.host = socket.gethostname()
+
+    def _until(self) -> Any:
+        from datetime import UTC, datetime, timedelta
+
+        return datetime.now(UTC) + timedelta(seconds=LEASE_SECONDS)
+
+    def take(self) -> None:
+        """Claim the session, or raise UsageError naming the host that has it."""
+        held = self.db.take_host_lease(
+            self.session_id, self.pid, self.host, self._until(), alive=_pid_alive
+        )
+        if held is not None:
+            pid, host = held
+            raise UsageError(
+                f"session {self.session_id} is already hosted by process {pid} on {host}; "
+                "stop that host first (q on its dashboard, or Ctrl+C), then --resume it. "
+                f"A host that was killed on another machine is taken over {LEASE_SECONDS:.0f} s "
+                "after it stopped."
+            )
+
+    def renew(self) -> None:
+        """Extend the claim (called every few seconds while serving)."""
+        self.db.renew_host_lease(self.session_id, self.pid, self._until())
+
+    def release(self) -> None:
+        """Give the session up (a clean stop)."""
+        self.db.release_host_lease(self.session_id, self.pid)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -211,24 +271,40 @@ def run_host(args: argparse.Namespace) -> int:
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as exc:
+        hint = ""
+        if exc.errno == errno.EADDRINUSE:
+            hint = (
+                " — another program (perhaps another `quiz class host`) uses that port; "
+                "stop it, or choose another with --port N (students then use the new URL)"
+            )
         raise UsageError(
-            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}{hint}"
         ) from None
+    lease: HostLease | None = None
+    db: ClassroomDB | None = None
     try:
         db = _open_db(args)
         if args.resume:
             if args.bank:
                 raise UsageError("give either BANK_ID or --resume SESSION, not both")
             try:
-                session, teacher_token = ClassSession.resume(db, db.resolve(args.resume))
+                session_id = db.resolve(args.resume)
+                # Claimed before anything is changed, so a refused second host leaves the
+                # running one (and its teacher token) alone.
+                lease = HostLease(db, session_id)
+                lease.take()
+                session, teacher_token = ClassSession.resume(db, session_id)
             except SessionNotFound as exc:
                 raise UsageError(str(exc)) from None
         else:
             session, teacher_token = _new_session(args, db)
+            lease = HostLease(db, session.id)
+            lease.take()
         app = create_app(
             session,
             join_limit=args.join_limit,
             loopback_join_limit=max(args.join_limit, WEB_JOIN_LIMIT) if args.web else None,
+            lease=lease.renew,
         )
         if args.no_ui:
             server = make_server(app, args.host, int(sock.getsockname()[1]))
@@ -236,6 +312,12 @@ def run_host(args: argparse.Namespace) -> int:
         return _serve_with_dashboard(app, sock, session, teacher_token, args)
     finally:
         sock.close()
+        if lease is not None:
+            # If the database is gone the lease simply runs out.
+            with contextlib.suppress(Exception):
+                lease.release()
+        if db is not None:
+            db.close()
 
 
 def _start_web(url: str, host: str, port: int) -> subprocess.Popen[bytes]:
@@ -294,7 +376,6 @@ def _serve_headless(
                 web.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 web.kill()
-        session.db.close()
     return 0
 
 
@@ -337,7 +418,6 @@ def _serve_with_dashboard(
             except subprocess.TimeoutExpired:
                 web.kill()
         thread.stop()
-        session.db.close()
     print(f"Session {session.id} stored. Report: quiz class report {session.id}")
     return 0
 
