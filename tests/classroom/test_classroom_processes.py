@@ -20,6 +20,7 @@ from quiz.models import BANK_ADAPTER
 from tests.classroom.support import BANK_DATA, ids_for
 
 BANK = BANK_ADAPTER.validate_python(BANK_DATA)
+QUIZ = (sys.executable, "-m", "quiz", "class")
 
 
 async def as_ids(client: httpx.AsyncClient, h: dict[str, str], qid: str, answer: Any) -> Any:
@@ -163,8 +164,7 @@ def test_a_second_host_of_the_same_session_is_refused_and_the_first_keeps_servin
     hosts.append(proc)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZ_DATA_DIR": str(tmp_path / "data")}
     second = subprocess.run(
-        [sys.executable, "-m", "quiz", "class", "host", "--resume", info["session"]]
-        + ["--no-ui", "--port", "0"],
+        [*QUIZ, "host", "--resume", info["session"], "--no-ui", "--port", "0"],
         capture_output=True,
         text=True,
         env=env,
