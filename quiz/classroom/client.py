@@ -29,7 +29,6 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from quiz.classroom.dashboard import DistributionBars
 from quiz.classroom.models import (
-    BROWSER_ADDRESS_HEADER,
     CODE_LENGTH,
     AnswerResponse,
     JoinResponse,
@@ -39,7 +38,6 @@ from quiz.classroom.models import (
 )
 from quiz.classroom.render import renderable_question, to_ids
 from quiz.classroom.text import printable
-from quiz.classroom.web import BROWSER_ADDRESS_ENV
 from quiz.grading import GradeResult, Outcome
 from quiz.models import QUESTION_ADAPTER, Question
 from quiz.ui.widgets.feedback import FeedbackPanel
@@ -79,15 +77,9 @@ class ClassClient:
         )
 
     async def join(self, code: str, name: str) -> JoinResponse:
-        """Join; keeps the token for later calls.
-
-        A client started by the browser server forwards its browser's address, so the
-        server limits join attempts per browser, not per the teacher's machine.
-        """
-        browser = os.environ.get(BROWSER_ADDRESS_ENV)
-        headers = {BROWSER_ADDRESS_HEADER: browser} if browser else {}
+        """Join; keeps the token for later calls."""
         async with self._client() as c:
-            resp = await c.post("/api/join", json={"code": code, "name": name}, headers=headers)
+            resp = await c.post("/api/join", json={"code": code, "name": name})
         if resp.status_code != 200:
             raise _refusal(resp)
         joined = JoinResponse.model_validate(resp.json())

@@ -36,9 +36,6 @@ NAME_MAX = 32
 #: A join code: six characters from an alphabet without look-alikes (0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-#: Header a browser student's client process (on the teacher's machine, so on loopback) uses
-#: to pass on its browser's address; honoured only from loopback while `--web` serves.
-BROWSER_ADDRESS_HEADER = "X-Quiz-Browser-Address"
 
 Mode = Literal["live", "self-paced"]
 #: When a self-paced student sees keys: after the session ends (graded use), or right after

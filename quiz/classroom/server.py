@@ -14,17 +14,17 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz.classroom.analysis import Report, build_report
 from quiz.classroom.models import (
-    BROWSER_ADDRESS_HEADER,
     AnswerRequest,
     AnswerResponse,
     ControlRequest,
@@ -39,10 +39,30 @@ from quiz.classroom.state import ClassSession, Refused, Student
 
 #: Largest request body accepted (bytes); answers are small.
 MAX_BODY = 16 * 1024
-#: Joins allowed per client address per minute (a burst of this many, refilled steadily).
-JOIN_LIMIT = 30
-#: Addresses of this machine (where `--web` client processes join from).
-LOOPBACK = ("127.0.0.1", "::1")
+#: Joins allowed per client address per minute (a burst of this many, refilled steadily):
+#: a class of 200 behind one school NAT joins within the first minute.
+JOIN_LIMIT = 240
+#: Wrong join codes allowed per client address per minute: a code guesser needs years for
+#: 31**6 codes; a class that mistypes now and then never notices.
+BAD_CODE_LIMIT = 20
+#: Static files of the browser client (shipped in the wheel; nothing is fetched elsewhere).
+STATIC_FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+}
+#: Headers of every page and file of the browser client: only this origin's own files,
+#: never framed, no referrer.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-cache",
+}
 #: Seconds between keep-alive comments on an idle event stream.
 KEEPALIVE = 15.0
 
@@ -88,6 +108,12 @@ class RateLimiter:
         self.rate = per_minute / 60.0
         self.clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}
+
+    def has(self, address: str) -> bool:
+        """Whether `address` has a token left (without taking it)."""
+        now = self.clock()
+        tokens, last = self._buckets.get(address, (self.capacity, now))
+        return min(self.capacity, tokens + (now - last) * self.rate) >= 1.0
 
     def allow(self, address: str) -> bool:
         """Take one token for `address`; False when its bucket is empty."""
@@ -137,6 +163,41 @@ class _TooLarge(Exception):
     pass
 
 
+class SameOrigin:
+    """ASGI middleware: a request a browser sends from another site's page is refused (403).
+
+    Browsers send `Origin` with cross-site requests (and with every POST); this server's
+    own page sends its own. Websockets are refused outright: the classroom has none, so a
+    foreign page cannot open one (nor start anything) here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        if scope["type"] == "http":
+            headers = dict(scope.get("headers", []))
+            origin = headers.get(b"origin")
+            host = headers.get(b"host", b"")
+            if origin is not None and origin.split(b"://", 1)[-1] != host:
+                body = Refusal(
+                    error="foreign_origin", message="requests from other sites are refused"
+                ).model_dump_json()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 403,
+                        "headers": [(b"content-type", b"application/json")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body.encode()})
+                return
+        await self.app(scope, receive, send)
+
+
 async def _too_large(send: Send, limit: int) -> None:
     body = (
         Refusal(error="too_large", message=f"request bodies are limited to {limit} bytes")
@@ -157,7 +218,7 @@ def create_app(
     session: ClassSession,
     *,
     join_limit: int = JOIN_LIMIT,
-    loopback_join_limit: int | None = None,
+    bad_code_limit: int = BAD_CODE_LIMIT,
     max_body: int = MAX_BODY,
     tick_interval: float = 0.2,
     notifier: Notifier | None = None,
@@ -169,11 +230,7 @@ def create_app(
     everyone = notifier or Notifier()
     teacher_changes = Notifier()
     limiter = RateLimiter(join_limit)
-    # With --web, every browser student joins through a local client process, i.e. from
-    # the loopback address, which passes on its browser's address: that address is then
-    # limited like any other. Loopback joins without it get their own, larger budget.
-    loopback = RateLimiter(loopback_join_limit or join_limit)
-    trust_forwarded = loopback_join_limit is not None
+    bad_codes = RateLimiter(bad_code_limit)
 
     def on_change(for_everyone: bool) -> None:
         teacher_changes.bump()
@@ -257,16 +314,14 @@ def create_app(
     async def join(body: JoinRequest, request: Request) -> JoinResponse:
         """Join with the session's code and a display name; returns the student token."""
         address = request.client.host if request.client else "unknown"
-        bucket = limiter
-        if address in LOOPBACK:
-            forwarded = request.headers.get(BROWSER_ADDRESS_HEADER, "").strip()
-            if trust_forwarded and forwarded:
-                address = forwarded
-            else:
-                bucket = loopback
-        if not bucket.allow(address):
+        if not bad_codes.has(address) or not limiter.allow(address):
             raise Refused(429, "rate_limited", "too many joins from your address; wait a minute")
-        st, token = session.join(body.code, body.name)
+        try:
+            st, token = session.join(body.code, body.name)
+        except Refused as exc:
+            if exc.error == "bad_code":
+                bad_codes.allow(address)
+            raise
         return JoinResponse(
             student_token=token,
             student_id=st.id,
@@ -393,7 +448,25 @@ def create_app(
         """Scores per student and item analysis per question, so far."""
         return build_report(session.db.load(session.id))
 
+    pages = {
+        path: (resources.files("quiz.classroom").joinpath("static", name).read_bytes(), kind)
+        for path, (name, kind) in STATIC_FILES.items()
+    }
+
+    def page(path: str) -> Callable[[], Awaitable[Response]]:
+        body, kind = pages[path]
+
+        async def serve() -> Response:
+            return Response(body, media_type=kind, headers=PAGE_HEADERS)
+
+        serve.__name__ = "page_" + path.strip("/").replace("/", "_").replace(".", "_")
+        return serve
+
+    for path in pages:
+        app.get(path, include_in_schema=False)(page(path))
+
     app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(SameOrigin)
     return app
 
 

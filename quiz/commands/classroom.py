@@ -11,9 +11,7 @@ import contextlib
 import errno
 import json
 import random
-import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,8 +24,9 @@ if TYPE_CHECKING:
     from quiz.models import Bank
 
 
-#: Joins per minute from the loopback address with --web (browser students arrive that way).
-WEB_JOIN_LIMIT = 300
+#: As in quiz.classroom.server (not imported here: fastapi loads only for `quiz class host`).
+JOIN_LIMIT = 240
+BAD_CODE_LIMIT = 20
 #: A host holds its session for this long past its last renewal (every 5 s while it runs).
 LEASE_SECONDS = 20.0
 
@@ -126,10 +125,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     host.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     host.add_argument("--port", type=int, default=8765, help="port to listen on (8765; 0: any)")
     host.add_argument(
-        "--web", action="store_true", help="also serve the student client to browsers"
-    )
-    host.add_argument("--web-port", type=int, metavar="PORT", help="browser port (port + 1)")
-    host.add_argument(
         "--no-ui",
         action="store_true",
         help="no dashboard: print one JSON line {url, code, teacher_token, session} and serve",
@@ -137,9 +132,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     host.add_argument(
         "--join-limit",
         type=int,
-        default=30,
+        default=JOIN_LIMIT,
         metavar="N",
-        help="joins allowed per client address per minute (30)",
+        help=f"joins allowed per client address per minute ({JOIN_LIMIT}: a class behind one "
+        f"school address; wrong codes are limited to {BAD_CODE_LIMIT} a minute)",
     )
     host.add_argument("--classroom-db", type=Path, metavar="PATH", help=argparse.SUPPRESS)
     host.set_defaults(func=run_host)
@@ -303,7 +299,6 @@ def run_host(args: argparse.Namespace) -> int:
         app = create_app(
             session,
             join_limit=args.join_limit,
-            loopback_join_limit=max(args.join_limit, WEB_JOIN_LIMIT) if args.web else None,
             lease=lease.renew,
         )
         if args.no_ui:
@@ -320,19 +315,6 @@ def run_host(args: argparse.Namespace) -> int:
             db.close()
 
 
-def _start_web(url: str, host: str, port: int) -> subprocess.Popen[bytes]:
-    """textual-serve in a child process (it wants the main thread for its own loop).
-
-    The join code is not passed: browser students type it, like everyone else.
-    """
-    public = f"http://{_public_host(host)}:{port}"
-    return subprocess.Popen(
-        [sys.executable, "-m", "quiz.classroom.web", url, host, str(port), public],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 def _serve_headless(
     server: Any,
     sock: socket.socket,
@@ -342,10 +324,7 @@ def _serve_headless(
 ) -> int:
     import asyncio
 
-    web: subprocess.Popen[bytes] | None = None
-
     async def main() -> None:
-        nonlocal web
         task = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started:
             if task.done():
@@ -360,22 +339,10 @@ def _serve_headless(
             "teacher_token": teacher_token,
             "session": session.id,
         }
-        if args.web:
-            web_port = args.web_port or port + 1
-            web = _start_web(f"http://127.0.0.1:{port}", args.host, web_port)
-            line["web_url"] = f"http://{_public_host(args.host)}:{web_port}"
         print(json.dumps(line), flush=True)
         await task
 
-    try:
-        asyncio.run(main())
-    finally:
-        if web is not None:
-            web.send_signal(signal.SIGTERM)
-            try:
-                web.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                web.kill()
+    asyncio.run(main())
     return 0
 
 
@@ -397,26 +364,14 @@ def _serve_with_dashboard(
     port = thread.port
     local = f"http://127.0.0.1:{port}" if args.host in ("0.0.0.0", "::") else None
     url = f"http://{_public_host(args.host)}:{port}"
-    web: subprocess.Popen[bytes] | None = None
-    web_url = None
-    if args.web:
-        web_port = args.web_port or port + 1
-        web = _start_web(local or url, args.host, web_port)
-        web_url = f"http://{_public_host(args.host)}:{web_port}"
     try:
         DashboardApp(
             api_url=local or url,
             join_url=url,
             teacher_token=teacher_token,
-            web_url=web_url,
+            web_url=url + "/",
         ).run()
     finally:
-        if web is not None:
-            web.terminate()
-            try:
-                web.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                web.kill()
         thread.stop()
     print(f"Session {session.id} stored. Report: quiz class report {session.id}")
     return 0

@@ -102,6 +102,8 @@ async def test_student_answers_live_and_a_miss_becomes_a_review_card(
         panel = app.query_one(FeedbackPanel)
         texts = " ".join(str(s.render()) for s in panel.query(Static))
         assert "Right answer: Heart" in texts and "The heart is a pump." in texts
+        # The bars are drawn just after the feedback panel is mounted.
+        await wait_for(pilot, lambda: bool(app.query_one("#dist", DistributionBars).rows))
         dist = app.query_one("#dist", DistributionBars).plain.split("\n")
         assert dist[0].startswith("✓ Heart") and dist[0].endswith(" 0")
         assert any(line.startswith("  Liver") and line.endswith(" 1") for line in dist)
