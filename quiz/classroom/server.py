@@ -24,6 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz.classroom.analysis import Report, build_report
+from quiz.classroom.db import hash_token
 from quiz.classroom.models import (
     AnswerRequest,
     AnswerResponse,
@@ -65,6 +66,50 @@ PAGE_HEADERS = {
 }
 #: Seconds between keep-alive comments on an idle event stream.
 KEEPALIVE = 15.0
+#: Event streams one token may hold at once (a reload briefly holds two).
+STREAMS_PER_TOKEN = 3
+#: File descriptors kept free for the database, logs and the listening socket.
+FD_RESERVE = 64
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's soft open-file limit to its hard limit; returns the soft limit.
+
+    Every student holds one or two connections (the event stream and an answer); the soft
+    limit is often 256 (macOS) or 1024 (Linux), far below what a class needs.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return 512
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    # macOS reports an unlimited hard limit but refuses more than OPEN_MAX (10240).
+    target = hard if hard != resource.RLIM_INFINITY else 10240
+    target = min(target, 1 << 20)
+    if target > soft:
+        for value in (target, 10240, 4096):
+            if value <= soft:
+                break
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (value, hard))
+                soft = value
+                break
+            except (ValueError, OSError):
+                continue
+    return int(soft)
+
+
+def connection_budget(soft_limit: int) -> int:
+    """How many connections the server takes before answering 503: the open-file limit
+    less what is already open and a reserve, so it never runs out of descriptors."""
+    try:
+        import os
+
+        in_use = len(os.listdir("/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"))
+    except OSError:
+        in_use = 32
+    return max(16, soft_limit - in_use - FD_RESERVE)
+
 
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     code: {"model": Refusal} for code in (401, 403, 404, 409, 410, 413, 422, 429)
@@ -163,6 +208,41 @@ class _TooLarge(Exception):
     pass
 
 
+class Capacity:
+    """ASGI middleware: past `limit` open requests (event streams count while open), a new
+    one gets a clear 503 with Retry-After instead of the server running out of files."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.active = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.active >= self.limit:
+            body = Refusal(
+                error="busy",
+                message=f"the classroom server is at capacity ({self.limit} connections); "
+                "try again in a few seconds",
+            ).model_dump_json()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 503,
+                    "headers": [(b"content-type", b"application/json"), (b"retry-after", b"5")],
+                }
+            )
+            await send({"type": "http.response.body", "body": body.encode()})
+            return
+        self.active += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.active -= 1
+
+
 class SameOrigin:
     """ASGI middleware: a request a browser sends from another site's page is refused (403).
 
@@ -224,6 +304,8 @@ def create_app(
     notifier: Notifier | None = None,
     lease: Callable[[], None] | None = None,
     lease_interval: float = 5.0,
+    max_connections: int | None = None,
+    streams_per_token: int = STREAMS_PER_TOKEN,
 ) -> FastAPI:
     """The API for one session. The app's lifespan runs the deadline ticker (and renews the
     host's lease on the session with `lease`, every `lease_interval` seconds)."""
@@ -231,6 +313,8 @@ def create_app(
     teacher_changes = Notifier()
     limiter = RateLimiter(join_limit)
     bad_codes = RateLimiter(bad_code_limit)
+    #: Open event streams per token hash.
+    streams: dict[str, int] = {}
 
     def on_change(for_everyone: bool) -> None:
         teacher_changes.bump()
@@ -353,6 +437,14 @@ def create_app(
                 raise Refused(401, "removed", "the teacher removed you from this session")
             raise Refused(401, "bad_token", "unknown token")
         source = teacher_changes if is_teacher else everyone
+        key = hash_token(token)
+        if streams.get(key, 0) >= streams_per_token:
+            raise Refused(
+                429,
+                "too_many_streams",
+                f"this token already has {streams_per_token} open event streams; close one",
+            )
+        streams[key] = streams.get(key, 0) + 1
 
         def snapshot() -> str:
             if me is not None:
@@ -360,6 +452,15 @@ def create_app(
             return session.teacher_state().model_dump_json()
 
         async def stream() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in updates():
+                    yield chunk
+            finally:
+                streams[key] -= 1
+                if not streams[key]:
+                    del streams[key]
+
+        async def updates() -> AsyncIterator[bytes]:
             yield f"event: state\ndata: {snapshot()}\n\n".encode()
             while not source.closing:
                 changed = await source.wait(KEEPALIVE)
@@ -467,6 +568,8 @@ def create_app(
 
     app.add_middleware(BodyLimit, limit=max_body)
     app.add_middleware(SameOrigin)
+    if max_connections is not None:
+        app.add_middleware(Capacity, limit=max_connections)
     return app
 
 
@@ -482,8 +585,11 @@ def _close_streams(app: Any) -> None:
             loop.call_soon_threadsafe(notifier.close)
 
 
-def make_server(app: FastAPI, host: str, port: int) -> Any:
-    """A uvicorn server whose exit (signal or `should_exit`) first ends the event streams."""
+def make_server(app: FastAPI, host: str, port: int, limit_concurrency: int | None = None) -> Any:
+    """A uvicorn server whose exit (signal or `should_exit`) first ends the event streams.
+
+    `limit_concurrency` (open connections, idle ones included) is the backstop behind the
+    app's own `Capacity` check: uvicorn answers a plain 503 past it."""
     import uvicorn
 
     class _Server(uvicorn.Server):
@@ -496,7 +602,12 @@ def make_server(app: FastAPI, host: str, port: int) -> Any:
             self.should_exit = True
 
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+        limit_concurrency=limit_concurrency,
     )
     return _Server(config)
 
@@ -524,12 +635,17 @@ class ServerThread:
     """uvicorn serving an app in a worker thread, with a clean stop (used by the dashboard)."""
 
     def __init__(
-        self, app: FastAPI, host: str, port: int, sock: socket.socket | None = None
+        self,
+        app: FastAPI,
+        host: str,
+        port: int,
+        sock: socket.socket | None = None,
+        limit_concurrency: int | None = None,
     ) -> None:
         self.app = app
         self.sock = sock or bind_socket(host, port)
         self.port = int(self.sock.getsockname()[1])
-        self.server = make_server(app, host, self.port)
+        self.server = make_server(app, host, self.port, limit_concurrency)
         self.thread = threading.Thread(target=self._run, name="classroom-server", daemon=True)
         self.error: BaseException | None = None
 

@@ -253,7 +253,13 @@ def _public_host(host: str) -> str:
 def run_host(args: argparse.Namespace) -> int:
     """Start (or resume) a session; serve it with the dashboard, or alone with --no-ui."""
     from quiz.classroom.db import SessionNotFound
-    from quiz.classroom.server import bind_socket, create_app, make_server
+    from quiz.classroom.server import (
+        bind_socket,
+        connection_budget,
+        create_app,
+        make_server,
+        raise_open_file_limit,
+    )
     from quiz.classroom.state import ClassSession
 
     if args.host in ("0.0.0.0", "::"):
@@ -264,6 +270,9 @@ def run_host(args: argparse.Namespace) -> int:
         )
     if args.join_limit < 1:
         raise UsageError("--join-limit must be at least 1")
+    # Each student holds a connection or two: raise the open-file limit first, and answer
+    # 503 well before the server could run out.
+    budget = connection_budget(raise_open_file_limit())
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as exc:
@@ -300,11 +309,12 @@ def run_host(args: argparse.Namespace) -> int:
             session,
             join_limit=args.join_limit,
             lease=lease.renew,
+            max_connections=budget * 9 // 10,
         )
         if args.no_ui:
-            server = make_server(app, args.host, int(sock.getsockname()[1]))
+            server = make_server(app, args.host, int(sock.getsockname()[1]), budget)
             return _serve_headless(server, sock, session, teacher_token, args)
-        return _serve_with_dashboard(app, sock, session, teacher_token, args)
+        return _serve_with_dashboard(app, sock, session, teacher_token, args, budget)
     finally:
         sock.close()
         if lease is not None:
@@ -352,11 +362,12 @@ def _serve_with_dashboard(
     session: ClassSession,
     teacher_token: str,
     args: argparse.Namespace,
+    budget: int,
 ) -> int:
     from quiz.classroom.dashboard import DashboardApp
     from quiz.classroom.server import ServerThread
 
-    thread = ServerThread(app, args.host, args.port, sock=sock)
+    thread = ServerThread(app, args.host, args.port, sock=sock, limit_concurrency=budget)
     try:
         thread.start()
     except RuntimeError as exc:
