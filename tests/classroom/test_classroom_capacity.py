@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from tests.classroom.support import BANK_DATA, Served
-from tests.classroom.test_classroom_processes import ROOT, stop
+from tests.classroom.test_classroom_processes import QUIZ, ROOT, stop
 
 
 def host_with_limit(tmp_path: Path, soft: int, hard: int) -> tuple[Any, dict[str, Any]]:
@@ -27,8 +27,7 @@ def host_with_limit(tmp_path: Path, soft: int, hard: int) -> tuple[Any, dict[str
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "quiz", "class", "host", str(bank), "--no-ui", "--port", "0"]
-        + ["--join-limit", "100000"],
+        [*QUIZ, "host", str(bank), "--no-ui", "--port", "0", "--join-limit", "100000"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
