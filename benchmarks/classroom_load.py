@@ -45,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,15 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_s(pid: int | None = None) -> float:
+    """CPU seconds (user + system) used by `pid` (default: this process)."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentiles(values: list[float]) -> dict[str, float]:
     ms = sorted(v * 1000 for v in values)
     if not ms:
@@ -127,7 +137,10 @@ def percentiles(values: list[float]) -> dict[str, float]:
 class Run:
     """One load run: the server, the students, what they sent and what they waited."""
 
-    def __init__(self, students: int, browsers: int, questions: int, spread: float) -> None:
+    def __init__(
+        self, students: int, browsers: int, questions: int, spread: float, baseline: bool = True
+    ) -> None:
+        self.baseline = baseline
         self.students = students
         self.browsers = browsers
         self.questions = questions
@@ -136,10 +149,12 @@ class Run:
         self.state_s: list[float] = []
         self.sent: dict[tuple[str, str], str] = {}  # (name, qid) -> option text
         self.refused: list[str] = []
+        self.errors: list[str] = []
         self.counts = [0] * questions
         self.done = [asyncio.Event() for _ in range(questions)]
         self.rng = random.Random(7)
         self.rss: list[float] = []
+        self.cpu: dict[str, float] = {}
 
     def answered(self, index: int) -> None:
         self.counts[index] += 1
@@ -147,40 +162,67 @@ class Run:
             self.done[index].set()
 
     async def api_student(self, url: str, name: str, token: str) -> None:
-        """A simulated student: its own connections, as a separate device would have."""
+        """A simulated student: its own connections, as a separate device would have.
+
+        Like the real clients it reconnects a dropped event stream and resends an answer
+        whose response was lost; each such event is counted in `transport_errors`.
+        """
         h = {"Authorization": f"Bearer {token}"}
         done: set[str] = set()
         async with (
             httpx.AsyncClient(base_url=url, timeout=60) as events,
             httpx.AsyncClient(base_url=url, timeout=60) as answers,
-            events.stream("GET", "/api/events", headers=h) as stream,
         ):
-            async for line in stream.aiter_lines():
-                if not line.startswith("data: "):
-                    continue
-                state = json.loads(line[6:])
-                if state.get("phase") == "ended":
-                    return
-                q = state.get("question")
-                if state.get("phase") != "open" or q is None or q["id"] in done:
-                    continue
-                done.add(q["id"])
-                await asyncio.sleep(self.rng.uniform(0, self.spread))
-                option = self.rng.choice(q["choices"])
-                body = {"question_id": q["id"], "answer": option["id"]}
-                t0 = time.perf_counter()
-                r = await answers.post("/api/answer", headers=h, json=body)
-                self.answer_s.append(time.perf_counter() - t0)
-                if r.status_code != 200:
-                    self.refused.append(r.text[:200])
-                else:
-                    self.sent[(name, q["id"])] = option["text"]
-                    if self.rng.random() < 0.1:
-                        await answers.post("/api/answer", headers=h, json=body)
-                t0 = time.perf_counter()
-                await answers.get("/api/state", headers=h)
+            while True:
+                try:
+                    async with events.stream("GET", "/api/events", headers=h) as stream:
+                        async for line in stream.aiter_lines():
+                            if not line.startswith("data: "):
+                                continue
+                            state = json.loads(line[6:])
+                            if state.get("phase") == "ended":
+                                return
+                            q = state.get("question")
+                            if state.get("phase") != "open" or q is None or q["id"] in done:
+                                continue
+                            done.add(q["id"])
+                            await self.answer(answers, h, name, state)
+                except httpx.HTTPError as exc:
+                    self.errors.append(f"events: {type(exc).__name__}")
+                    await asyncio.sleep(0.5)
+
+    async def answer(
+        self, client: httpx.AsyncClient, h: dict[str, str], name: str, state: dict[str, Any]
+    ) -> None:
+        q = state["question"]
+        await asyncio.sleep(self.rng.uniform(0, self.spread))
+        option = self.rng.choice(q["choices"])
+        body = {"question_id": q["id"], "answer": option["id"]}
+        retry = self.rng.random() < 0.1
+        for attempt in range(3):
+            t0 = time.perf_counter()
+            try:
+                r = await client.post("/api/answer", headers=h, json=body)
+            except httpx.TransportError as exc:
+                self.errors.append(f"answer: {type(exc).__name__}")
+                retry = True  # the next send is a retry, as a client's would be
+                continue
+            self.answer_s.append(time.perf_counter() - t0)
+            if r.status_code != 200:
+                self.refused.append(r.text[:200])
+            else:
+                self.sent[(name, q["id"])] = option["text"]
+                if retry and attempt == 0:
+                    await client.post("/api/answer", headers=h, json=body)
+            break
+        if self.baseline:
+            t0 = time.perf_counter()
+            try:
+                await client.get("/api/state", headers=h)
                 self.state_s.append(time.perf_counter() - t0)
-                self.answered(state["index"])
+            except httpx.TransportError as exc:
+                self.errors.append(f"state: {type(exc).__name__}")
+        self.answered(state["index"])
 
     async def browser_student(self, browser: Any, url: str, name: str, code: str) -> Any:
         """A chromium page of the browser client; returns a task that answers each question."""
@@ -246,11 +288,20 @@ class Run:
                 await asyncio.sleep(1.0)  # every stream connected
                 rss_joined = rss_mb(proc.pid)
                 started = time.perf_counter()
+                host_cpu, own_cpu = cpu_s(proc.pid), cpu_s()
                 for k in range(self.questions):
                     (await client.post("/api/teacher/open", headers=teacher)).raise_for_status()
                     await asyncio.wait_for(self.done[k].wait(), timeout=180)
                     (await client.post("/api/teacher/reveal", headers=teacher)).raise_for_status()
                 elapsed = time.perf_counter() - started
+                # Who was busy: on a small machine the simulated students can need more CPU
+                # than the host, and their latencies then measure the load generator.
+                self.cpu = {
+                    "host_busy": round((cpu_s(proc.pid) - host_cpu) / elapsed, 2),
+                    "students_busy": round((cpu_s() - own_cpu) / elapsed, 2),
+                    "cores": os.cpu_count() or 0,
+                    "load_avg_1m": round(os.getloadavg()[0], 2),
+                }
                 (await client.post("/api/teacher/end", headers=teacher)).raise_for_status()
                 await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
         finally:
@@ -304,6 +355,7 @@ class Run:
             "doubled": doubled,
             "mismatched": mismatched,
             "refused": len(self.refused),
+            "transport_errors": dict(Counter(self.errors)),
             "rss_mb": {
                 "start": round(rss_start, 1),
                 "joined": round(rss_joined, 1),
@@ -311,6 +363,7 @@ class Run:
                 "per_student_kb": round(1024 * (rss_joined - rss_start) / self.students, 1),
             },
             "session_s": round(elapsed, 1),
+            "cpu": self.cpu,
         }
 
 
@@ -321,10 +374,16 @@ def main() -> int:
     p.add_argument("--browsers", type=int, default=0, help="of which chromium pages")
     p.add_argument("--questions", type=int, default=20)
     p.add_argument("--spread", type=float, default=2.0, help="answer window in seconds")
+    p.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the state read after each answer (half the requests; to compare with "
+        "earlier versions of this benchmark, which had none)",
+    )
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        run = Run(args.students, args.browsers, args.questions, args.spread)
+        run = Run(args.students, args.browsers, args.questions, args.spread, not args.no_baseline)
         result = asyncio.run(run.run(Path(tmp)))
     if args.json:
         print(json.dumps(result))

@@ -374,7 +374,9 @@ def create_app(
             raise Refused(401, "no_token", "send your token as 'Authorization: Bearer <token>'")
         return creds.credentials
 
-    def student(creds: Creds) -> Student:
+    # Dependencies are async: FastAPI runs plain functions in a worker thread, a thread hop
+    # per request for a dictionary lookup.
+    async def student(creds: Creds) -> Student:
         token = token_of(creds)
         found = session.student_for(token)
         if found is None:
@@ -385,7 +387,7 @@ def create_app(
             raise Refused(401, "bad_token", "unknown token; join the session first")
         return found
 
-    def teacher(creds: Creds) -> None:
+    async def teacher(creds: Creds) -> None:
         token = token_of(creds)
         if not session.is_teacher(token):
             if session.student_for(token) is not None:
