@@ -610,6 +610,9 @@ def make_server(app: FastAPI, host: str, port: int, limit_concurrency: int | Non
         log_level="warning",
         timeout_graceful_shutdown=2,
         limit_concurrency=limit_concurrency,
+        # Students are idle between questions: uvicorn's 5 s default closed their connections
+        # just as some answered (a reset the client must retry; 65 in a 500-student run).
+        timeout_keep_alive=30,
     )
     return _Server(config)
 
