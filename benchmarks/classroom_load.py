@@ -30,6 +30,7 @@ host for the same cores, so the latencies are upper bounds of the host's.
     PYTHONPATH=. python benchmarks/classroom_load.py --students 500 --spread 2
     PYTHONPATH=. python benchmarks/classroom_load.py --students 200 --spread 0
     PYTHONPATH=. python benchmarks/classroom_load.py --students 200 --browsers 20
+    (add --workers N to run the simulated students in N processes)
 """
 
 from __future__ import annotations
@@ -138,9 +139,16 @@ class Run:
     """One load run: the server, the students, what they sent and what they waited."""
 
     def __init__(
-        self, students: int, browsers: int, questions: int, spread: float, baseline: bool = True
+        self,
+        students: int,
+        browsers: int,
+        questions: int,
+        spread: float,
+        baseline: bool = True,
+        workers: int = 1,
     ) -> None:
         self.baseline = baseline
+        self.workers = workers
         self.students = students
         self.browsers = browsers
         self.questions = questions
@@ -270,11 +278,18 @@ class Run:
         try:
             async with httpx.AsyncClient(base_url=url, timeout=60) as client:
                 tasks: list[asyncio.Task[None]] = []
-                for i in range(self.students - self.browsers):
-                    r = await client.post("/api/join", json={"code": info["code"], "name": f"s{i}"})
-                    r.raise_for_status()
-                    token = r.json()["student_token"]
-                    tasks.append(asyncio.create_task(self.api_student(url, f"s{i}", token)))
+                api_students = self.students - self.browsers
+                procs: list[tuple[subprocess.Popen[str], Path]] = []
+                if self.workers > 1:
+                    procs = self.start_workers(url, info["code"], api_students, tmp)
+                else:
+                    for i in range(api_students):
+                        r = await client.post(
+                            "/api/join", json={"code": info["code"], "name": f"s{i}"}
+                        )
+                        r.raise_for_status()
+                        token = r.json()["student_token"]
+                        tasks.append(asyncio.create_task(self.api_student(url, f"s{i}", token)))
                 if self.browsers:
                     from playwright.async_api import async_playwright
 
@@ -291,9 +306,13 @@ class Run:
                 host_cpu, own_cpu = cpu_s(proc.pid), cpu_s()
                 for k in range(self.questions):
                     (await client.post("/api/teacher/open", headers=teacher)).raise_for_status()
-                    await asyncio.wait_for(self.done[k].wait(), timeout=180)
+                    if procs:
+                        await self.all_answered(client, teacher)
+                    else:
+                        await asyncio.wait_for(self.done[k].wait(), timeout=180)
                     (await client.post("/api/teacher/reveal", headers=teacher)).raise_for_status()
                 elapsed = time.perf_counter() - started
+                worker_cpu = 0.0
                 # Who was busy: on a small machine the simulated students can need more CPU
                 # than the host, and their latencies then measure the load generator.
                 self.cpu = {
@@ -304,6 +323,13 @@ class Run:
                 }
                 (await client.post("/api/teacher/end", headers=teacher)).raise_for_status()
                 await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
+                for wproc, out in procs:
+                    wproc.wait(timeout=60)
+                    worker_cpu += self.merge(json.loads(out.read_text()))
+                if procs:
+                    self.cpu["students_busy"] = round(
+                        self.cpu["students_busy"] + worker_cpu / elapsed, 2
+                    )
         finally:
             sampler.cancel()
             if browser is not None:
@@ -313,6 +339,45 @@ class Run:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=30)
         return self.check(tmp, info, elapsed, rss_start, rss_joined)
+
+    def start_workers(
+        self, url: str, code: str, count: int, tmp: Path
+    ) -> list[tuple[subprocess.Popen[str], Path]]:
+        """API students in `workers` processes (one event loop each), joined and streaming."""
+        procs = []
+        share = -(-count // self.workers)
+        for w in range(self.workers):
+            first, n = w * share, min(share, count - w * share)
+            if n <= 0:
+                break
+            out = tmp / f"worker{w}.json"
+            argv = [sys.executable, __file__, "--worker", url, code, str(first), str(n)]
+            argv += [str(self.spread), str(out), "1" if self.baseline else "0"]
+            procs.append((subprocess.Popen(argv, stdout=subprocess.PIPE, text=True), out))
+        for wproc, _ in procs:
+            assert wproc.stdout is not None
+            if wproc.stdout.readline().strip() != "ready":
+                raise SystemExit("a load worker did not start")
+        return procs
+
+    async def all_answered(self, client: httpx.AsyncClient, teacher: dict[str, str]) -> None:
+        """Wait until every student has answered the open question (the teacher's count)."""
+        end = time.monotonic() + 180
+        while time.monotonic() < end:
+            r = await client.get("/api/teacher/state", headers=teacher)
+            if r.json()["answers_in"] >= self.students:
+                return
+            await asyncio.sleep(0.1)
+        raise TimeoutError("not every student answered")
+
+    def merge(self, data: dict[str, Any]) -> float:
+        """Add a worker's figures; returns its CPU seconds."""
+        self.answer_s += data["answer_s"]
+        self.state_s += data["state_s"]
+        self.sent.update({(n, q): t for n, q, t in data["sent"]})
+        self.refused += data["refused"]
+        self.errors += data["errors"]
+        return float(data["cpu_s"])
 
     def check(
         self,
@@ -367,8 +432,38 @@ class Run:
         }
 
 
+async def worker(argv: list[str]) -> None:
+    """One load worker: join COUNT students from FIRST, answer until the session ends."""
+    url, code, first, count, spread, out, baseline = argv
+    run = Run(int(count), 0, 0, float(spread), baseline == "1")
+    run.rng = random.Random(int(first) + 7)
+    run.answered = lambda index: None  # type: ignore[method-assign]
+    tasks = []
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        for i in range(int(first), int(first) + int(count)):
+            r = await client.post("/api/join", json={"code": code, "name": f"s{i}"})
+            r.raise_for_status()
+            token = r.json()["student_token"]
+            tasks.append(asyncio.create_task(run.api_student(url, f"s{i}", token)))
+    await asyncio.sleep(1.0)
+    print("ready", flush=True)
+    await asyncio.gather(*tasks)
+    data = {
+        "answer_s": run.answer_s,
+        "state_s": run.state_s,
+        "sent": [[n, q, t] for (n, q), t in run.sent.items()],
+        "refused": run.refused,
+        "errors": run.errors,
+        "cpu_s": cpu_s(),
+    }
+    Path(out).write_text(json.dumps(data))
+
+
 def main() -> int:
     """Run the load test and print the figures (JSON with --json)."""
+    if sys.argv[1:2] == ["--worker"]:
+        asyncio.run(worker(sys.argv[2:]))
+        return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--students", type=int, default=200)
     p.add_argument("--browsers", type=int, default=0, help="of which chromium pages")
@@ -380,10 +475,23 @@ def main() -> int:
         help="skip the state read after each answer (half the requests; to compare with "
         "earlier versions of this benchmark, which had none)",
     )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="run the simulated API students in this many processes (one event loop each)",
+    )
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        run = Run(args.students, args.browsers, args.questions, args.spread, not args.no_baseline)
+        run = Run(
+            args.students,
+            args.browsers,
+            args.questions,
+            args.spread,
+            not args.no_baseline,
+            args.workers,
+        )
         result = asyncio.run(run.run(Path(tmp)))
     if args.json:
         print(json.dumps(result))
