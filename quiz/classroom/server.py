@@ -210,18 +210,32 @@ class _TooLarge(Exception):
 
 class Capacity:
     """ASGI middleware: past `limit` open requests (event streams count while open), a new
-    one gets a clear 503 with Retry-After instead of the server running out of files."""
+    one gets a clear 503 with Retry-After instead of the server running out of files.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    The teacher (`exempt(token)`) always gets through, so a full class can still be run."""
+
+    def __init__(
+        self, app: ASGIApp, limit: int, exempt: Callable[[str], bool] | None = None
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.exempt = exempt
         self.active = 0
+
+    def _exempt(self, scope: Scope) -> bool:
+        if self.exempt is None:
+            return False
+        for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                return scheme.lower() == "bearer" and self.exempt(token.strip())
+        return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self.active >= self.limit:
+        if self.active >= self.limit and not self._exempt(scope):
             body = Refusal(
                 error="busy",
                 message=f"the classroom server is at capacity ({self.limit} connections); "
@@ -571,7 +585,7 @@ def create_app(
     app.add_middleware(BodyLimit, limit=max_body)
     app.add_middleware(SameOrigin)
     if max_connections is not None:
-        app.add_middleware(Capacity, limit=max_connections)
+        app.add_middleware(Capacity, limit=max_connections, exempt=session.is_teacher)
     return app
 
 

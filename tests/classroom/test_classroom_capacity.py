@@ -84,6 +84,10 @@ async def test_past_its_file_budget_the_host_says_503_and_recovers(tmp_path: Pat
             assert set(statuses) == {200, 503}
             assert {b["error"] for b in bodies} == {"busy"}
             assert "at capacity" in bodies[0]["message"]
+            # The teacher still gets through, to run (or end) the class.
+            teacher = {"Authorization": f"Bearer {info['teacher_token']}"}
+            r = await c.get("/api/teacher/state", headers=teacher)
+            assert r.status_code == 200
             for resp in streams:
                 await resp.aclose()
             await asyncio.sleep(1.0)
