@@ -1081,6 +1081,22 @@ def _warnings(bank: Bank, locator: _Locator, path: str) -> list[Problem]:
 # --------------------------------------------------------------------------- catalog
 
 
+def bank_folder_stamp(paths: Iterable[Path] | None = None) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime_ns) of every bank file under `paths` (default: shipped + user).
+
+    Two stamps differ when a bank file appeared, changed or disappeared: the app compares
+    them every few seconds to reload the banks while it runs.
+    """
+    out: list[tuple[str, int, int]] = []
+    for p in find_bank_files(default_bank_paths() if paths is None else paths):
+        try:
+            st = p.stat()
+        except OSError:
+            continue  # removed between listing and stat: the next poll sees it gone
+        out.append((str(p), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 def load_catalog(paths: Iterable[Path] | None = None) -> Catalog:
     """Load every bank under `paths` (default: shipped + user). Never raises for bad files.
 

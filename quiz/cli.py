@@ -15,10 +15,13 @@ from collections.abc import Sequence
 #: Subcommand modules, in the order `quiz --help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.validate",
+    "quiz.commands.grade",
     "quiz.commands.schema",
     "quiz.commands.study",
     "quiz.commands.stats",
     "quiz.commands.settings",
+    "quiz.commands.cards",
+    "quiz.commands.answers",
     "quiz.commands.import_",
     "quiz.commands.export",
     "quiz.commands.add",
@@ -57,7 +60,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         "--profile",
         metavar="NAME",
         default=argparse.SUPPRESS,
-        help="the learner profile to use (default: 'default')",
+        help="the learner profile to use (default: the one used last, else 'default')",
     )
 
 

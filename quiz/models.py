@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self, get_args
 
 from pydantic import (
     ConfigDict,
@@ -37,18 +37,6 @@ Tag = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 #: Something that could be a gap with no answer in it: `{{}}`, `{{ | }}`.
 _BLANK_GAP = re.compile(r"\{\{[\s|]*\}\}")
-
-QUESTION_TYPES: tuple[str, ...] = (
-    "multiple_choice",
-    "multiple_select",
-    "true_false",
-    "short_answer",
-    "numeric",
-    "cloze",
-    "ordering",
-    "matching",
-    "flashcard",
-)
 
 
 #: Every part of a bank: unknown fields are errors, never ignored; surrounding whitespace
@@ -132,6 +120,9 @@ class Choice(StrictModel):
     text: NonEmpty
     correct: bool = False
     feedback: str | None = None
+    #: Partial credit for a wrong but nearly right choice of a multiple_choice question
+    #: (Moodle's `~%50%answer`); the correct choice is always worth 1.
+    credit: float | None = Field(default=None, gt=0, lt=1)
 
 
 def _check_choices(choices: list[Choice]) -> None:
@@ -164,6 +155,11 @@ class MultipleChoice(QuestionBase):
                 f"a multiple_choice question needs exactly one choice with correct = true, "
                 f"found {n}"
             )
+        if any(c.credit is not None and c.correct for c in choices):
+            raise ValueError(
+                "`credit` is for a wrong choice worth part of the mark; "
+                "the choice with correct = true is always worth 1"
+            )
         return choices
 
 
@@ -183,6 +179,11 @@ class MultipleSelect(QuestionBase):
             raise ValueError(
                 "a multiple_select question needs at least one choice with correct = true"
             )
+        if any(c.credit is not None for c in choices):
+            raise ValueError(
+                "`credit` is for multiple_choice only; "
+                "multiple_select gives partial credit by itself"
+            )
         return choices
 
 
@@ -194,14 +195,44 @@ class TrueFalse(QuestionBase):
     answer: bool
 
 
+#: One key concept of a typed answer: its alternative wordings (at least one).
+KeyTerm = Annotated[list[NonEmpty], Field(min_length=1)]
+
+
+def _check_must_not(must_not: list[str], accepted: list[str], where: str) -> None:
+    # An accepted answer that holds a word that makes answers wrong is a contradiction the
+    # author should see now, not a learner later.
+    for term in must_not:
+        pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+        for a in accepted:
+            if pattern.search(a):
+                raise ValueError(
+                    f"{where}: the accepted answer {a!r} contains the must_not {term!r}"
+                )
+
+
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class ShortAnswer(QuestionBase):
-    """A typed answer; small typos are forgiven unless `exact` is set."""
+    """A typed answer; small typos are forgiven unless `exact` is set.
+
+    `must`/`must_not` are key terms: an answer holding one term of every `must` group
+    and no `must_not` term is right too (see docs/bank-format.md).
+    """
 
     type: Literal["short_answer"]
     accept: list[NonEmpty] = Field(min_length=1)
     case_sensitive: bool = False
     exact: bool = False
+    must: list[KeyTerm] = Field(default_factory=list)
+    must_not: list[NonEmpty] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _key_terms(self) -> ShortAnswer:
+        if self.exact and (self.must or self.must_not):
+            raise ValueError("`must` and `must_not` have no effect with exact = true")
+        if self.must_not:
+            _check_must_not(self.must_not, self.accept, "must_not")
+        return self
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
@@ -256,6 +287,15 @@ def cloze_gaps(text: str) -> list[list[str]]:
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
+class GapTerms(StrictModel):
+    """Key terms for one gap of a cloze (`gap` counts from 1), as for a short answer."""
+
+    gap: int = Field(ge=1)
+    must: list[KeyTerm] = Field(default_factory=list)
+    must_not: list[NonEmpty] = Field(default_factory=list)
+
+
+@dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class Cloze(QuestionBase):
     """A text with `{{answer}}` or `{{answer|alternative}}` gaps to fill."""
 
@@ -263,6 +303,30 @@ class Cloze(QuestionBase):
     text: NonEmpty
     case_sensitive: bool = False
     exact: bool = False
+    gap_terms: list[GapTerms] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _gap_terms(self) -> Cloze:
+        if not self.gap_terms:
+            return self
+        if self.exact:
+            raise ValueError("`gap_terms` have no effect with exact = true")
+        gaps = cloze_gaps(self.text)
+        seen: set[int] = set()
+        for t in self.gap_terms:
+            if t.gap > len(gaps):
+                raise ValueError(
+                    f"gap_terms names gap {t.gap}, but the text has {len(gaps)} gap(s)"
+                )
+            if t.gap in seen:
+                raise ValueError(f"gap_terms names gap {t.gap} twice")
+            seen.add(t.gap)
+            _check_must_not(t.must_not, gaps[t.gap - 1], f"gap_terms (gap {t.gap}) must_not")
+        return self
+
+    def terms_for(self, gap: int) -> GapTerms | None:
+        """The key terms of gap `gap` (counted from 1), if the bank gives any."""
+        return next((t for t in self.gap_terms if t.gap == gap), None)
 
     @field_validator("text")
     @classmethod
@@ -305,7 +369,7 @@ class Pair(StrictModel):
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class Matching(QuestionBase):
-    """Match every left item with its right item."""
+    """Match every left item with its right item; a right item may serve several lefts."""
 
     type: Literal["matching"]
     pairs: list[Pair] = Field(min_length=3)
@@ -313,10 +377,11 @@ class Matching(QuestionBase):
     @field_validator("pairs")
     @classmethod
     def _unique(cls, pairs: list[Pair]) -> list[Pair]:
+        # Rights may repeat (Moodle allows it: two activities can both be "Forum").
         if len({p.left for p in pairs}) != len(pairs):
             raise ValueError("matching `left` values must be unique")
-        if len({p.right for p in pairs}) != len(pairs):
-            raise ValueError("matching `right` values must be unique")
+        if len({p.right for p in pairs}) < 2:
+            raise ValueError("a matching question needs at least two different `right` values")
         return pairs
 
 
@@ -328,7 +393,10 @@ class Flashcard(QuestionBase):
     back: NonEmpty
 
 
-Question = Annotated[
+#: The nine question types: the one list every other is derived from. A tenth type added
+#: here is found by mypy in every `match` that must handle it (each ends in
+#: `typing.assert_never`).
+AnyQuestion = (
     MultipleChoice
     | MultipleSelect
     | TrueFalse
@@ -337,21 +405,21 @@ Question = Annotated[
     | Cloze
     | Ordering
     | Matching
-    | Flashcard,
-    Field(discriminator="type"),
-]
+    | Flashcard
+)
+Question = Annotated[AnyQuestion, Field(discriminator="type")]
 
-QUESTION_MODELS: dict[str, type[QuestionBase]] = {
-    "multiple_choice": MultipleChoice,
-    "multiple_select": MultipleSelect,
-    "true_false": TrueFalse,
-    "short_answer": ShortAnswer,
-    "numeric": Numeric,
-    "cloze": Cloze,
-    "ordering": Ordering,
-    "matching": Matching,
-    "flashcard": Flashcard,
-}
+
+def _type_name(model: type[QuestionBase]) -> str:
+    """The `type` a bank file writes for this model (its Literal's one value)."""
+    (value,) = get_args(model.__pydantic_fields__["type"].annotation)
+    return str(value)
+
+
+#: Question type name -> model, in the order of `AnyQuestion`.
+QUESTION_MODELS: dict[str, type[QuestionBase]] = {_type_name(m): m for m in get_args(AnyQuestion)}
+#: The question type names, as bank files write them.
+QUESTION_TYPES: tuple[str, ...] = tuple(QUESTION_MODELS)
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
@@ -408,7 +476,7 @@ def json_schema() -> dict[str, Any]:
     schema = BANK_ADAPTER.json_schema(by_alias=True)
     # Pydantic lists a dataclass's properties in no useful order; editors offer them in
     # schema order, so put them in the order the models (and the docs) give them.
-    parts = [Source, Choice, NumericRange, Pair, *QUESTION_MODELS.values()]
+    parts = [Source, Choice, NumericRange, Pair, GapTerms, *QUESTION_MODELS.values()]
     for cls, node in [(Bank, schema), *((m, schema["$defs"][m.__name__]) for m in parts)]:
         order = field_keys(cls)
         node["properties"] = {k: node["properties"][k] for k in order}

@@ -42,6 +42,7 @@ from fsrs import Card, Rating, ReviewLog, Scheduler, State
 __all__ = [
     "OUTCOMES",
     "Card",
+    "LeechState",
     "Rating",
     "ReviewLog",
     "Settings",
@@ -49,7 +50,9 @@ __all__ = [
     "State",
     "card_from_json",
     "card_to_json",
+    "holds_back_new",
     "is_lapse",
+    "leech_after",
     "make_scheduler",
     "new_card",
     "rating_for",
@@ -195,3 +198,41 @@ def card_from_json(text: str) -> Card:
     if card.last_review is not None:
         card.last_review = to_utc(card.last_review)
     return card
+
+
+# -- decisions: pure rules the store carries out in its transaction ----------------------
+
+
+def holds_back_new(*, never_seen: bool, outcome: str, new_today: int, settings: Settings) -> bool:
+    """True if a never-seen question should stay new instead of becoming a card today.
+
+    The new-card limit paces *introductions*: a never-seen question answered right after
+    `new_per_day` cards were introduced today is scored but stays new, to be introduced on
+    another day. A missed (or partly right) question always becomes a card, whatever the
+    limit: a miss that never comes back is the one thing a learner must not lose.
+    """
+    return never_seen and str(outcome) == "correct" and new_today >= settings.new_per_day
+
+
+@dataclass(frozen=True)
+class LeechState:
+    """A card's lapse count and leech flags after a review."""
+
+    lapses: int
+    leech: bool
+    suspended: bool
+    became_leech: bool
+
+
+def leech_after(
+    *, lapses: int, leech: bool, suspended: bool, lapsed: bool, settings: Settings
+) -> LeechState:
+    """Count a lapse; flag (and, with leech_action "suspend", suspend) a new leech."""
+    lapses += int(lapsed)
+    became = lapsed and lapses >= settings.leech_threshold and not leech
+    return LeechState(
+        lapses=lapses,
+        leech=leech or lapses >= settings.leech_threshold,
+        suspended=suspended or (became and settings.leech_action == "suspend"),
+        became_leech=became,
+    )

@@ -2,7 +2,7 @@
 
 `QuizSession` knows nothing of Textual or SQLite. It grades answers through an injected
 grader (default: `quiz.grading.grade`) and reports every answer to a `Recorder` the moment it
-is given, so a killed process loses nothing; the app supplies a recorder backed by the store.
+is given, so a killed process loses nothing; `quiz.study` supplies one backed by the store.
 A session's *plan* (mode, options and the queue as bank/question ids) is plain JSON data, so
 an unfinished session can be rebuilt from the store and resumed where it stopped.
 """
@@ -12,12 +12,25 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
-from quiz.models import Bank, Question, cloze_gaps
+from quiz.models import (
+    Bank,
+    Cloze,
+    Flashcard,
+    Matching,
+    MultipleChoice,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    cloze_gaps,
+)
 
 if TYPE_CHECKING:
     from quiz.grading import GradeResult
@@ -63,6 +76,8 @@ class AnswerRecord:
     hinted: bool = False
     timed_out: bool = False
     rating: int | None = None  # the learner's own 1..4 in flashcards mode
+    #: The learner appealed ("I was right"): `result` counts it as right.
+    overridden: bool = False
 
     @property
     def correct(self) -> bool:
@@ -100,8 +115,26 @@ class Recorder(Protocol):
     def undo(self, record: AnswerRecord) -> None:
         """Forget the last recorded answer, restoring its card."""
 
+    def override(self, record: AnswerRecord) -> None:
+        """Count the last recorded answer as right (the learner's appeal)."""
+
     def finish(self, session: QuizSession) -> None:
         """Mark the session complete."""
+
+
+#: Question types whose answer is typed: the ones a learner may appeal.
+TYPED_TYPES = frozenset({"short_answer", "cloze", "numeric"})
+
+
+def overridden_result(result: GradeResult) -> GradeResult:
+    """`result` counted as right after the learner's appeal, saying what it was graded."""
+    graded = {"incorrect": "wrong", "partial": "partly right"}.get(str(result.outcome), "")
+    return dataclasses.replace(
+        result,
+        outcome=type(result.outcome)("correct"),
+        score=1.0,
+        note=f"Counted as right: you said you were right (graded {graded}).",
+    )
 
 
 class NullRecorder:
@@ -113,69 +146,11 @@ class NullRecorder:
     def undo(self, record: AnswerRecord) -> None:
         """Nothing to undo."""
 
+    def override(self, record: AnswerRecord) -> None:
+        """Nothing to change."""
+
     def finish(self, session: QuizSession) -> None:
         """Nothing to finish."""
-
-
-class StoreRecorder:
-    """Records a session's answers in a `quiz.store.Store` as they are given.
-
-    Each answer is one `record_attempt` call: the attempt and its FSRS card update commit
-    together. A retry of missed questions is stored but does not reschedule the cards (they
-    were just reviewed). In flashcards mode the stored answer is the learner's rating.
-    """
-
-    def __init__(self, store: Any, profile: str, session_id: int, *, schedule: bool = True):
-        self.store = store
-        self.profile = profile
-        self.session_id = session_id
-        self.schedule = schedule
-        #: Never-seen questions answered past today's new-card limit (scored, not scheduled).
-        self.new_held = 0
-
-    def record(self, record: AnswerRecord) -> None:
-        """Store the attempt and update the card, in one transaction."""
-        result = self.store.record_attempt(
-            self.session_id,
-            self.profile,
-            record.item.bank_id,
-            record.item.question.id,
-            answer=record.rating if record.rating is not None else record.answer,
-            outcome=str(record.result.outcome),
-            score=record.result.score,
-            time_ms=record.elapsed_ms,
-            hinted=record.hinted,
-            self_rating=record.rating,
-            schedule=self.schedule,
-        )
-        self.new_held += bool(getattr(result, "new_held", False))
-
-    def undo(self, record: AnswerRecord) -> None:
-        """Delete the last attempt and restore its card."""
-        self.store.undo_last_attempt(self.session_id)
-
-    def finish(self, session: QuizSession) -> None:
-        """Mark the stored session finished."""
-        self.store.finish_session(self.session_id)
-
-
-def stored_answers(mode: str, attempts: Iterable[Any]) -> list[dict[str, Any]]:
-    """The store's attempt records as `QuizSession.resume` takes them."""
-    out: list[dict[str, Any]] = []
-    for a in attempts:
-        entry: dict[str, Any] = {
-            "bank_id": a.bank_id,
-            "question_id": a.question_id,
-            "answer": a.answer,
-            "elapsed_ms": a.time_ms or 0,
-            "hinted": a.hinted,
-        }
-        if mode == Mode.FLASHCARDS:
-            entry["rating"] = a.answer
-        elif a.answer is None:
-            entry["timed_out"] = True
-        out.append(entry)
-    return out
 
 
 class SessionError(Exception):
@@ -190,33 +165,44 @@ def _default_grader(question: Question, answer: Answer) -> GradeResult:
 
 def placeholder_answer(question: Question) -> Answer:
     """Some well-formed answer for `question`, used to learn its right answer from the grader."""
-    match question.type:
-        case "multiple_choice":
+    match question:
+        case MultipleChoice():
             return 0
-        case "multiple_select":
+        case MultipleSelect():
             return []
-        case "true_false":
+        case TrueFalse():
             return not question.answer
-        case "short_answer":
+        case ShortAnswer():
             return ""
-        case "numeric":
+        case Numeric():
             return ""  # unparsable: graded incorrect, with the right answer
-        case "cloze":
+        case Cloze():
             return [""] * len(cloze_gaps(question.text))
-        case "ordering":
+        case Ordering():
             return list(range(len(question.items)))
-        case "matching":
+        case Matching():
             return [None] * len(question.pairs)
-        case _:
+        case Flashcard():
             return 1
+        case _:
+            assert_never(question)
 
 
-def select_questions(banks: Iterable[Bank], *, tag: str | None = None) -> list[QueueItem]:
-    """Every question of `banks` (in file order), or those tagged `tag` (or whose bank is)."""
+def select_questions(
+    banks: Iterable[Bank],
+    *,
+    tag: str | None = None,
+    exclude: Container[tuple[str, str]] = (),
+) -> list[QueueItem]:
+    """Every question of `banks` (in file order), or those tagged `tag` (or whose bank is),
+    less the (bank id, question id) pairs in `exclude` (suspended or buried ones)."""
     items: list[QueueItem] = []
     for bank in banks:
         for q in bank.questions:
-            if tag is None or tag in q.tags or tag in bank.tags:
+            if (tag is None or tag in q.tags or tag in bank.tags) and (
+                bank.id,
+                q.id,
+            ) not in exclude:
                 items.append(QueueItem(bank.id, q))
     return items
 
@@ -264,11 +250,15 @@ class QuizSession:
         *,
         mode: Mode = Mode.QUIZ,
         options: SessionOptions | None = None,
+        exclude: Container[tuple[str, str]] = (),
         **kw: Any,
     ) -> QuizSession:
-        """A quiz over `banks` (or one tag across them): all or N questions, maybe shuffled."""
+        """A quiz over `banks` (or one tag across them): all or N questions, maybe shuffled.
+
+        Questions in `exclude` (bank id, question id) are left out.
+        """
         options = options or SessionOptions()
-        items = select_questions(banks, tag=options.tag)
+        items = select_questions(banks, tag=options.tag, exclude=exclude)
         if not items:
             what = f"tagged {options.tag!r}" if options.tag else "in these banks"
             raise SessionError(f"no questions {what}")
@@ -313,12 +303,11 @@ class QuizSession:
         kw.setdefault("title", "Review")
         return cls(mode=Mode.REVIEW, queue=items, options=options, **kw)
 
-    def retry_missed(self, **kw: Any) -> QuizSession:
-        """A new session over the questions this one missed (wrong, partial or timed out).
-
-        Flashcards stay flashcards; anything else becomes a RETRY quiz.
+    def retry_missed(self, exclude: Container[tuple[str, str]] = (), **kw: Any) -> QuizSession:
+        """A new session over the questions this one missed (wrong, partial or timed out),
+        less those in `exclude`. Flashcards stay flashcards; anything else becomes RETRY.
         """
-        items = self.missed_items()
+        items = [i for i in self.missed_items() if i.key not in exclude]
         if not items:
             raise SessionError("nothing was missed")
         kw.setdefault("recorder", NullRecorder())
@@ -380,6 +369,8 @@ class QuizSession:
                 result = session._rating_result(item.question, int(rating))
             else:
                 result = session.grader(item.question, a.get("answer"))
+                if a.get("overridden") and str(result.outcome) != "correct":
+                    result = overridden_result(result)
             session.records.append(
                 AnswerRecord(
                     item=item,
@@ -389,6 +380,7 @@ class QuizSession:
                     hinted=bool(a.get("hinted", False)),
                     timed_out=timed_out,
                     rating=int(rating) if rating is not None else None,
+                    overridden=bool(a.get("overridden", False)),
                 )
             )
             done.append(item)
@@ -566,6 +558,28 @@ class QuizSession:
         if self.finished and self.records:
             self.recorder.finish(self)
         return self.current
+
+    def can_appeal(self) -> bool:
+        """True while the last answer is a typed one graded wrong or partly right."""
+        last = self.last
+        return (
+            last is not None
+            and not last.correct
+            and not last.timed_out
+            and last.item.question.type in TYPED_TYPES
+            and self.mode is not Mode.FLASHCARDS
+        )
+
+    def override_last(self) -> AnswerRecord:
+        """The learner's appeal: count the last typed answer as right (score and schedule
+        follow; `undo` still takes the answer back)."""
+        if not self.can_appeal():
+            raise SessionError("only a typed answer graded wrong can be counted as right")
+        record = self.records[-1]
+        self.recorder.override(record)
+        new = dataclasses.replace(record, result=overridden_result(record.result), overridden=True)
+        self.records[-1] = new
+        return new
 
     def undo(self) -> AnswerRecord:
         """Take back the last answer and return to its question, unanswered."""

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
-from quiz import banks
+from quiz import banks, locations
 from quiz.banks import BankLoadError, Problem, load_bank, parse_bank_text
 from quiz.cli import main
+from quiz.models import Cloze
 
 GOOD_TOML = textwrap.dedent(
     """\
@@ -229,7 +230,7 @@ It's {{{{Crohn's disease}}}} and [{{{{lupus}}}}] in part {i}.
 
 
 def test_problems_on_one_line_keep_question_order() -> None:
-    questions = [
+    questions: list[dict[str, Any]] = [
         {"id": f"q{i}", "type": "true_false", "prompt": "P?", "explanation": "E."} for i in range(3)
     ]
     questions[0]["answer"] = "x"
@@ -326,6 +327,7 @@ def test_wrong_field_types_point_at_the_field(fmt: str) -> None:
     assert problem.field == "answer"
     assert "boolean" in problem.message and "yes please" in problem.message
     lines = text.splitlines()
+    assert problem.line is not None
     assert lines[problem.line - 1].strip().lstrip("-").strip().startswith(('"answer"', "answer"))
 
 
@@ -336,6 +338,7 @@ def test_multiple_choice_without_a_correct_choice(fmt: str) -> None:
     assert problem.question == "mc"
     assert problem.field == "choices"
     assert "exactly one" in problem.message and "found 0" in problem.message
+    assert problem.line is not None
     assert "choices" in text.splitlines()[problem.line - 1]
 
 
@@ -386,7 +389,7 @@ def _choices(*marks: tuple[str, bool]) -> list[dict[str, Any]]:
         (
             {"type": "matching", "pairs": [{"left": str(i), "right": "x"} for i in range(3)]},
             "pairs",
-            "matching `right` values must be unique",
+            "at least two different `right` values",
         ),
         (
             {"type": "numeric", "answer": 1, "min": 0, "max": 2},
@@ -414,7 +417,9 @@ def test_each_question_rule_is_a_located_error(
 )
 def test_cloze_texts_with_answers_in_every_gap_load(text: str) -> None:
     loaded = parse_bank_text(_one_question_bank({"type": "cloze", "text": text}), "json", "b.json")
-    assert loaded.bank.questions[0].text == text
+    question = loaded.bank.questions[0]
+    assert isinstance(question, Cloze)
+    assert question.text == text
 
 
 def test_errors_deep_in_a_large_json_bank_name_their_lines() -> None:
@@ -434,8 +439,10 @@ def test_errors_deep_in_a_large_json_bank_name_their_lines() -> None:
     lines = text.splitlines()
     found = problems_of(text, "json")
     assert [(p.question, p.field) for p in found] == [("q2998", "answer"), ("q2999", "explanation")]
-    assert '"answer": "maybe"' in lines[found[0].line - 1]
-    assert lines[found[1].line - 1].strip() == "{"  # the question missing the field
+    first, second = found[0].line, found[1].line
+    assert first is not None and second is not None
+    assert '"answer": "maybe"' in lines[first - 1]
+    assert lines[second - 1].strip() == "{"  # the question missing the field
 
 
 def test_nested_field_paths_are_reported() -> None:
@@ -575,7 +582,7 @@ def test_catalog_keeps_going_past_invalid_banks(tmp_path: Path) -> None:
 
 
 def test_shipped_banks_load_cleanly() -> None:
-    catalog = banks.load_catalog([banks.locations.shipped_banks_dir()])
+    catalog = banks.load_catalog([locations.shipped_banks_dir()])
     assert not catalog.invalid, [p.format() for _, ps in catalog.invalid for p in ps]
     assert sum(len(b.bank.questions) for b in catalog.banks) >= 80
     for loaded in catalog.banks:

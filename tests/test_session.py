@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -248,7 +249,7 @@ def test_resume_from_plan_and_answers(bank: Bank) -> None:
     s = QuizSession.from_banks([bank], options=SessionOptions(seed=3, time_limit=30))
     plan = s.plan()
     first, second = s.queue[0], s.queue[1]
-    answers = [
+    answers: list[dict[str, Any]] = [
         {
             "bank_id": first.bank_id,
             "question_id": first.question.id,

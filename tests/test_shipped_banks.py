@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,7 +82,7 @@ def part_of(offset: int) -> int:
     return sum(1 for start in PART_STARTS if offset >= start)
 
 
-def _load_banks() -> dict[str, dict]:
+def _load_banks() -> dict[str, dict[str, Any]]:
     return {
         p.name: tomllib.loads(p.read_text(encoding="utf-8"))
         for p in sorted(BANK_DIR.glob("*.toml"))
@@ -119,7 +120,7 @@ def test_banks_exist_and_point_at_article() -> None:
     QUESTIONS,
     ids=[f"{n}:{q.get('id')}" for n, q in QUESTIONS],
 )
-def test_source_quote_is_verbatim(bank_name: str, question: dict) -> None:
+def test_source_quote_is_verbatim(bank_name: str, question: dict[str, Any]) -> None:
     quote = question.get("source_quote")
     assert quote and quote.strip(), "missing source_quote"
     hits = _occurrences(quote)

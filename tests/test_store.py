@@ -20,6 +20,7 @@ from quiz.scheduler import Rating, Settings, State
 from quiz.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
+    AttemptResult,
     CatalogInfo,
     Store,
     StoreError,
@@ -54,7 +55,7 @@ def answer(
     bank: str = "b",
     profile: str = P,
     hinted: bool = False,
-) -> object:
+) -> AttemptResult:
     score = {"correct": 1.0, "partial": 0.5, "incorrect": 0.0}[outcome]
     return store.record_attempt(
         sid,
@@ -439,10 +440,11 @@ def test_leech_is_flagged_at_the_default_threshold(store: Store) -> None:
         result = answer(store, None, "hard", "incorrect", when)
         assert result.lapsed and result.lapses == lapse
         assert result.became_leech == (lapse == 8)
+        assert result.due is not None
         when = graduate(store, "hard", result.due)
     info = store.card(P, "b", "hard")
     assert info is not None and info.leech and not info.suspended
-    report = store.stats_report(P, CatalogInfo(tags={("b", "hard"): ()}), now=when)
+    report = store.stats_report(P, CatalogInfo(tags={("b", "hard"): ()}), now=when).to_json()
     assert report["leeches"] == [
         {"bank_id": "b", "question_id": "hard", "lapses": 8, "suspended": False}
     ]
@@ -455,6 +457,7 @@ def test_leech_action_suspend_takes_the_card_out_of_the_queue(store: Store) -> N
     when = graduate(store, "hard", NOW)
     first = answer(store, None, "hard", "incorrect", when)
     assert not first.suspended
+    assert first.due is not None
     when = graduate(store, "hard", first.due)
     second = answer(store, None, "hard", "incorrect", when)
     assert second.became_leech and second.suspended
@@ -472,7 +475,7 @@ def test_removed_questions_leave_queues_but_keep_history(store: Store) -> None:
     assert store.due_counts(P, later, existing) == {"b": 1}
     assert store.due_counts(P, later) == {"b": 2}
     catalog = CatalogInfo(tags={("b", "kept"): ("t",)})
-    report = store.stats_report(P, catalog, now=later)
+    report = store.stats_report(P, catalog, now=later).to_json()
     assert report["totals"]["attempts"] == 2  # history of the removed question stays
     assert report["banks"][0]["questions"] == 1
     assert report["banks"][0]["attempts"] == 2
@@ -549,7 +552,7 @@ def test_stats_report(store: Store) -> None:
         answer(store, sid, "q1", "correct", when)
         answer(store, sid, "q2", "incorrect", when + timedelta(seconds=5))
         store.finish_session(sid, now=when + timedelta(minutes=1))
-    report = store.stats_report(P, catalog, now=NOW, heatmap_days=7)
+    report = store.stats_report(P, catalog, now=NOW, heatmap_days=7).to_json()
     json.dumps(report)  # JSON-serialisable
     assert report["streak"] == {"current": 3, "longest": 3, "reviewed_today": 0}
     heat = {d["date"]: d["reviews"] for d in report["heatmap"]}
@@ -576,25 +579,30 @@ def test_true_retention_counts_first_review_of_the_day_of_review_cards(store: St
     d1 = graduate(store, "q1", NOW - timedelta(days=20))
     d2 = graduate(store, "q2", NOW - timedelta(days=20))
     first = answer(store, None, "q1", "incorrect", d1)  # review card: fail
+    assert first.due is not None
     answer(store, None, "q1", "correct", first.due)  # relearning, same day: not counted
     answer(store, None, "q2", "correct", d2)  # review card: pass
-    report = store.stats_report(P, catalog, now=max(d1, d2) + timedelta(hours=1))
+    report = store.stats_report(P, catalog, now=max(d1, d2) + timedelta(hours=1)).to_json()
     retention = report["retention"]
     assert retention["all"] == {"passed": 1, "total": 2, "rate": 0.5}
     assert retention["mature"]["total"] == 0  # intervals so far are short
 
 
-def test_mastery_needs_long_stability(store: Store) -> None:
-    catalog = CatalogInfo(tags={("b", "q1"): (), ("b", "q2"): ()})
+def test_stable_needs_long_stability_and_mastery_does_not(store: Store) -> None:
+    catalog = CatalogInfo(tags={("b", "q1"): (), ("b", "q2"): (), ("b", "q3"): ()})
     when = NOW - timedelta(days=300)
     for _ in range(8):
         result = answer(store, None, "q1", "correct", when)
         assert result.due is not None
         when = result.due
     answer(store, None, "q2", "correct", NOW - timedelta(days=1))
+    answer(store, None, "q3", "correct", NOW - timedelta(days=1))
+    answer(store, None, "q3", "incorrect", NOW - timedelta(hours=1))
     summary = store.bank_summaries(P, catalog, now=when)["b"]
-    assert summary.mastery == 0.5
-    assert summary.seen == 2
+    # Mastery: right at the last try (q1, q2; q3 was missed last); stable: q1 only.
+    assert summary.mastery == 2 / 3 and summary.right_last == 2
+    assert summary.stable == 1 / 3
+    assert summary.seen == 3
     info = store.card(P, "b", "q1")
     assert info is not None and (info.card.stability or 0) >= 21
 
@@ -633,7 +641,7 @@ def test_last_score_is_the_last_quiz_not_a_review_or_retry(store: Store) -> None
             answer(store, sid, q, "correct", when)
         store.finish_session(sid, now=when)
         assert store.bank_summaries(P, catalog, now=NOW)["b"].last_score == 0.75, mode
-    report = store.stats_report(P, catalog, now=NOW)
+    report = store.stats_report(P, catalog, now=NOW).to_json()
     assert report["banks"][0]["last_score"] == 0.75
     # A new quiz (here flashcards: a rating per card) is the new last score.
     when += timedelta(minutes=10)
@@ -650,11 +658,16 @@ def test_new_cards_past_the_daily_limit_are_scored_but_not_scheduled(tmp_path: P
     with Store.open(tmp_path / "limit.db") as store:
         store.save_settings("p", _replace(store.settings("p"), new_per_day=2))
         results = [
-            store.record_attempt(None, "p", "b", f"q{i}", answer=1, outcome="incorrect", score=0.0)
+            store.record_attempt(None, "p", "b", f"q{i}", answer=1, outcome="correct", score=1.0)
             for i in range(3)
         ]
         assert [r.new_held for r in results] == [False, False, True]
         assert store.card("p", "b", "q2") is None  # scored, no card yet
+        # A miss past the limit still becomes a review card.
+        missed = store.record_attempt(
+            None, "p", "b", "q9", answer=1, outcome="incorrect", score=0.0
+        )
+        assert not missed.new_held and store.card("p", "b", "q9") is not None
         assert store.card("p", "b", "q0") is not None
         # A card already started is reviewed again whatever the limit.
         again = store.record_attempt(None, "p", "b", "q0", answer=1, outcome="correct", score=1)

@@ -183,18 +183,14 @@ def record_missed(
     answer: Any,
     result: ResultView,
 ) -> None:
-    """A missed question becomes a review card in the student's local store."""
+    """A missed question becomes a review card in the student's local store (through the
+    study service, as every answer does: a suspended question stays suspended)."""
     from quiz.store import Store
+    from quiz.study import StudyService
 
     with Store.open(db) as store:
-        store.record_attempt(
-            None,
-            profile,
-            bank_id,
-            question_id,
-            answer=answer,
-            outcome=result.outcome,
-            score=result.score,
+        StudyService(store, profile).record_class_answer(
+            bank_id, question_id, answer=answer, outcome=result.outcome, score=result.score
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,10 +13,19 @@ if TYPE_CHECKING:
     from quiz.models import Bank
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text from a file made safe to print: control characters (escape sequences...) shown
+    as `\\xNN`, never sent to the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
 def print_warnings(warnings: list[InteropWarning], path: str) -> None:
     """Each warning on stderr as `warning: path:line: ...`."""
     for w in warnings:
-        print(f"warning: {w.format(path)}", file=sys.stderr)
+        print(f"warning: {terminal_safe(w.format(path))}", file=sys.stderr)
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -26,7 +36,7 @@ def print_problems(problems: list[Problem]) -> None:
 
 def fail(message: str) -> int:
     """Report an error on stderr; the exit status for bad input."""
-    print(f"quiz: error: {message}", file=sys.stderr)
+    print(f"quiz: error: {terminal_safe(message)}", file=sys.stderr)
     return 1
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from quiz.cli import add_common_options
@@ -21,7 +22,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_common_options(p)
     p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("--format", choices=("gift", "aiken", "anki", "csv"), help="import FILE first")
+    p.add_argument(
+        "--format", choices=("gift", "aiken", "anki", "csv", "apkg"), help="import FILE first"
+    )
     p.add_argument("--id", dest="bank_id", help="bank id for an imported file (default: its name)")
     p.set_defaults(func=run)
 
@@ -36,7 +39,14 @@ def run(args: argparse.Namespace) -> int:
         load_bank,
         load_catalog,
     )
-    from quiz.commands._bankio import check_dumped, fail, print_problems, print_warnings
+    from quiz.commands._bankio import (
+        check_dumped,
+        fail,
+        print_problems,
+        print_warnings,
+        terminal_safe,
+    )
+    from quiz.commands.import_ import ALL_IMPORTED, NONE_IMPORTED, SOME_SKIPPED, copy_media
     from quiz.files import write_text_atomic
     from quiz.interop import InteropError, import_file
 
@@ -46,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     folder = locations.user_banks_dir()
     fmt = FORMATS.get(src.suffix.lower())
     article: Path | None = None
+    media: dict[str, bytes] = {}
+    skipped = 0
     try:
         if fmt and not args.format:
             loaded: LoadedBank = load_bank(src)
@@ -65,7 +77,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             result = import_file(src, args.format, bank_id=args.bank_id or src.stem)
             print_warnings(result.warnings, str(src))
+            for err in result.skipped:
+                print(f"skipped: {terminal_safe(err.located())}", file=sys.stderr)
             bank, ext, text = result.bank, ".toml", ""
+            media, skipped = result.media, len(result.skipped)
     except InteropError as exc:
         return fail(str(exc))
     except BankLoadError as exc:
@@ -87,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
             write_text_atomic(folder / bank.source.path, article.read_text(encoding="utf-8-sig"))
         if not text:
             text = check_dumped(bank, FORMATS[ext], dest)
+        if media and copy_media(media, folder / f"{bank.id}_media") is None:
+            return NONE_IMPORTED
         write_text_atomic(dest, text)
     except OSError as exc:
         return fail(f"{dest}: cannot write: {exc.strerror or exc}")
@@ -94,4 +111,7 @@ def run(args: argparse.Namespace) -> int:
         print_problems(exc.problems)
         return 1
     print(f"added {bank.id!r} ({len(bank.questions)} question(s)) as {dest}")
-    return 0
+    if skipped:
+        print(f"{skipped} question(s) of {src} skipped (see above)")
+        return SOME_SKIPPED
+    return ALL_IMPORTED

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 
-def app_options(args: argparse.Namespace) -> tuple[str | None, str]:
-    """`--db` and `--profile` from the command line (either may be absent)."""
-    return getattr(args, "db", None), getattr(args, "profile", None) or "default"
+def app_options(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """`--db` and `--profile` from the command line (either may be absent: the app then
+    uses the default database and the profile used last)."""
+    return getattr(args, "db", None), getattr(args, "profile", None)
 
 
 def run_app(args: argparse.Namespace) -> int:

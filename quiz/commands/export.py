@@ -54,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
         if fmt == "apkg":
             from quiz.interop.apkg import write_apkg
 
-            result = write_apkg(bank, out)
+            # Media an import copied beside the bank goes back into the package.
+            media = loaded.path.parent / f"{loaded.path.stem}_media"
+            result = write_apkg(bank, out, media_dir=media if media.is_dir() else None)
         else:
             result = export_text(bank, fmt)
             assert result.text is not None

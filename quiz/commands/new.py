@@ -60,7 +60,11 @@ prompt = "The Sun is a star."
 answer = true
 explanation = "The Sun is a G-type main-sequence star."
 
-# short_answer: any `accept` entry is right; small typos are forgiven unless exact = true.
+# short_answer: any `accept` entry is right, however it is capitalised, inflected or spelt
+# (British/American), with small typos forgiven unless exact = true. Key terms can make
+# other phrasings right: must = [["Pacific"]] accepts any answer naming the Pacific, and
+# must_not = ["not", "Atlantic"] refuses answers with those words (see docs/bank-format.md).
+# Try answers with `quiz grade BANK_ID QUESTION_ID ANSWER`.
 [[questions]]
 id = "largest-ocean"
 type = "short_answer"

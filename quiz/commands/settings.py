@@ -53,10 +53,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Print the settings, after applying any change asked for."""
+    from quiz.commands._learner import open_store, profile_for
     from quiz.scheduler import SettingsError
-    from quiz.store import Store, StoreError
+    from quiz.store import StoreError
 
-    profile = getattr(args, "profile", None) or "default"
     changes: dict[str, Any] = {
         field: getattr(args, flag[2:].replace("-", "_"))
         for flag, (field, _, _) in OPTIONS.items()
@@ -65,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
     if args.leech_action is not None:
         changes["leech_action"] = args.leech_action
     try:
-        with Store.open(getattr(args, "db", None)) as store:
-            if store.notice:
-                print(f"quiz: {store.notice}", file=sys.stderr)
+        with open_store(args) as store:
+            # Showing settings reads; changing them may create the profile.
+            profile = profile_for(store, args, read_only=not changes)
             settings = store.settings(profile)
             if changes:
                 try:

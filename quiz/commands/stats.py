@@ -36,18 +36,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Print the statistics report of the chosen profile."""
     from quiz.banks import load_catalog
-    from quiz.store import CatalogInfo, Store, StoreError
+    from quiz.commands._learner import open_store, profile_for
+    from quiz.store import StoreError
+    from quiz.study import StudyService
 
     if args.days < 1:
         raise UsageError(f"--days must be at least 1, got {args.days}")
-    profile = getattr(args, "profile", None) or "default"
     catalog = load_catalog()
-    info = CatalogInfo.from_banks(loaded.bank for loaded in catalog.banks)
     try:
-        with Store.open(getattr(args, "db", None)) as store:
-            if store.notice:
-                print(f"quiz: {store.notice}", file=sys.stderr)
-            report = store.stats_report(profile, info, heatmap_days=args.days)
+        with open_store(args) as store:
+            profile = profile_for(store, args, read_only=True)
+            service = StudyService(
+                store, profile, banks={lb.bank.id: lb.bank for lb in catalog.banks}
+            )
+            report = service.stats(heatmap_days=args.days).to_json()
     except StoreError as exc:
         print(f"quiz: error: {exc}", file=sys.stderr)
         return 1

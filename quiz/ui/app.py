@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from quiz.banks import Catalog, LoadedBank
     from quiz.models import Bank
     from quiz.session import QuizSession
-    from quiz.store import CatalogInfo, Store
+    from quiz.store import SessionState, Store
+    from quiz.study import Started, StudyService
 
 
 @dataclass
@@ -44,26 +45,32 @@ class StartRequest:
 
 @dataclass
 class AppData:
-    """The banks and the learner's store, loaded in the background at start."""
+    """The banks and the study service over the learner's store, loaded at start."""
 
     catalog: Catalog
-    store: Store
-    info: CatalogInfo
+    service: StudyService
     banks: dict[str, LoadedBank] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, catalog: Catalog, store: Store) -> AppData:
+    def build(cls, catalog: Catalog, service: StudyService) -> AppData:
         """Index the catalog's valid banks by id (the catalog already refuses duplicates)."""
-        from quiz.store import CatalogInfo
-
         banks = {lb.bank.id: lb for lb in catalog.banks}
-        info = CatalogInfo.from_banks(lb.bank for lb in catalog.banks)
-        return cls(catalog=catalog, store=store, info=info, banks=banks)
+        service.set_banks({k: v.bank for k, v in banks.items()})
+        return cls(catalog=catalog, service=service, banks=banks)
+
+    @property
+    def store(self) -> Store:
+        """The learner's store."""
+        return self.service.store
 
     @property
     def bank_models(self) -> dict[str, Bank]:
         """Valid banks by id, as models."""
         return {k: v.bank for k, v in self.banks.items()}
+
+
+#: How often the bank folders are checked for added, changed or removed files.
+BANK_POLL_SECONDS = 2.0
 
 
 class DataReady(Message):
@@ -84,13 +91,21 @@ class QuizApp(App[None]):
             "f1", "help", "Help", id="app.help_anywhere", key_display="F1", tooltip="Keys and modes"
         ),
         Binding("ctrl+t", "stats", "Stats", id="app.stats", tooltip="Your progress", show=False),
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            id="app.refresh",
+            tooltip="Read the banks and counts again",
+            show=False,
+        ),
     ]
 
     def __init__(
         self,
         *,
         db_path: Path,
-        profile: str = "default",
+        profile: str | None = None,
         bank_paths: list[Path] | None = None,
         start: StartRequest | None = None,
         catalog: Catalog | None = None,
@@ -103,11 +118,15 @@ class QuizApp(App[None]):
         self.clock = clock
         self.now = now or (lambda: datetime.now(UTC))
         self.db_path = db_path
-        self.profile = profile
+        #: The profile asked for on the command line (None: the one used last).
+        self._profile_arg = profile
         self.bank_paths = bank_paths
         self.start = start
         self.data: AppData | None = None
-        self.sub_title = f"profile: {profile}"
+        #: Unfinished sessions the learner chose to keep for later in this run.
+        self._kept: set[int] = set()
+        self._bank_stamp: tuple[tuple[str, int, int], ...] = ()
+        self.sub_title = f"profile: {profile}" if profile else ""
 
     # -- start -------------------------------------------------------------------------
 
@@ -135,14 +154,15 @@ class QuizApp(App[None]):
 
         from quiz.banks import load_catalog
 
-        for name in ("quiz.store", "quiz.session", "quiz.grading"):
+        for name in ("quiz.store", "quiz.session", "quiz.study", "quiz.grading"):
             importlib.import_module(name)
         if self._preloaded is not None:
             return self._preloaded
         return load_catalog(self.bank_paths)
 
-    def _open_store(self) -> Store | None:
+    def _open_service(self) -> StudyService | None:
         from quiz.store import Store, StoreError
+        from quiz.study import StudyService
 
         try:
             store = Store.open(self.db_path)
@@ -153,10 +173,19 @@ class QuizApp(App[None]):
             self.notify(
                 store.notice, title="Database", severity="warning", timeout=30, markup=False
             )
-        return store
+        # No --profile: reopen on the profile used last.
+        profile = self._profile_arg or store.last_profile() or "default"
+        if not self.sub_title:
+            # After Home's table is filled: a title change in the same tick as the rows
+            # leaves the table's columns at their header widths in a real terminal.
+            self.call_after_refresh(self._show_profile, profile)
+        return StudyService(store, profile, now=self.now, clock=self.clock)
+
+    def _show_profile(self, profile: str) -> None:
+        self.sub_title = f"profile: {profile}"
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name != "load":
+        if event.worker.name not in ("load", "reload"):
             return
         if event.state is WorkerState.ERROR:
             self.notify(
@@ -167,37 +196,102 @@ class QuizApp(App[None]):
                 markup=False,
             )
         elif event.state is WorkerState.SUCCESS:
-            catalog = event.worker.result
-            store = self._open_store()
-            if store is None:
+            catalog: Catalog = event.worker.result  # type: ignore[assignment]
+            if event.worker.name == "reload" and self.data is not None:
+                self.data = AppData.build(catalog, self.data.service)
+                for screen in self.screen_stack:
+                    screen.post_message(DataReady())
                 return
-            self.data = AppData.build(catalog, store)  # type: ignore[arg-type]
+            service = self._open_service()
+            if service is None:
+                return
+            self.data = AppData.build(catalog, service)
             for screen in self.screen_stack:
                 screen.post_message(DataReady())
+            self._bank_stamp = self._bank_folders_stamp()
+            self.set_interval(BANK_POLL_SECONDS, self._poll_banks, name="bank-watch")
             self._after_load()
+
+    # -- bank folders ------------------------------------------------------------------
+
+    def _bank_folders_stamp(self) -> tuple[tuple[str, int, int], ...]:
+        """Names, sizes and change times of the bank files: cheap to compare every poll."""
+        from quiz.banks import bank_folder_stamp
+
+        return bank_folder_stamp(self.bank_paths)
+
+    def _poll_banks(self) -> None:
+        """Reload the banks when a bank file appears, changes or disappears."""
+        if self._preloaded is not None and self.bank_paths is None:
+            return  # a fixed catalog (tests, `quiz study`): nothing on disk to follow
+        stamp = self._bank_folders_stamp()
+        if stamp != self._bank_stamp:
+            self._bank_stamp = stamp
+            self.reload_banks()
+
+    def reload_banks(self) -> None:
+        """Read the bank folders again in the background; screens refresh when done."""
+        from quiz.banks import load_catalog
+
+        self.run_worker(
+            lambda: load_catalog(self.bank_paths),
+            thread=True,
+            name="reload",
+            exit_on_error=False,
+            exclusive=True,
+            group="reload",
+        )
+
+    def action_refresh(self) -> None:
+        """Read the banks and the counts again."""
+        if self.data is None:
+            return
+        if self._preloaded is None or self.bank_paths is not None:
+            self._bank_stamp = self._bank_folders_stamp()
+            self.reload_banks()
+        else:
+            self.screen.post_message(DataReady())
+        self.notify("Refreshed.", timeout=1, markup=False)
+
+    # -- unfinished sessions -----------------------------------------------------------
 
     def _after_load(self) -> None:
         """Offer to resume an unfinished session, else start what the command line asked."""
         assert self.data is not None
-        store = self.data.store
-        unfinished = store.unfinished_session(self.profile)
-        if unfinished is not None and not unfinished.answered:
-            # Nothing was answered: nothing to resume.
-            store.finish_session(unfinished.id, abandoned=True)
-            unfinished = None
-        if unfinished is not None:
-            from quiz.ui.screens.dialogs import ResumeDialog
-
-            def answer(resume: bool | None) -> None:
-                if resume:
-                    self.resume_session(unfinished)
-                else:
-                    self.data.store.finish_session(unfinished.id, abandoned=True)  # type: ignore[union-attr]
-                    self._start_requested()
-
-            self.push_screen(ResumeDialog(unfinished), answer)
-        else:
+        self.data.service.close_unanswered()
+        req = self.start
+        if req is not None:
+            # `quiz study BANK` offers only that bank's own unfinished session (inside
+            # start_study); `quiz review` starts the review.
             self._start_requested()
+            return
+        unfinished = self.data.service.unfinished()
+        if unfinished:
+            self._ask_unfinished(unfinished[0], then=None)
+
+    def _ask_unfinished(
+        self,
+        state: SessionState,
+        then: Callable[[], None] | None,
+        starting: str | None = None,
+    ) -> None:
+        """Resume, discard or keep `state`; then (unless resumed) run `then`."""
+        from quiz.ui.screens.dialogs import ResumeDialog
+
+        def answer(choice: str | None) -> None:
+            assert self.data is not None
+            if choice == "resume":
+                self.resume_session(state)
+                return
+            if choice == "discard":
+                self.data.service.discard(state.id)
+                self.notify("Unfinished session discarded.", timeout=2, markup=False)
+            else:
+                self._kept.add(state.id)
+            if then is not None:
+                then()
+
+        self.push_screen(ResumeDialog(state, starting=starting), answer)
 
     def _start_requested(self) -> None:
         req, self.start = self.start, None
@@ -212,14 +306,55 @@ class QuizApp(App[None]):
                 [req.bank_id],
                 mode=Mode(req.mode),
                 options=SessionOptions(count=req.count, time_limit=req.time_limit, seed=req.seed),
+                same_bank_only=True,
             )
 
     # -- sessions ----------------------------------------------------------------------
 
-    def _begin(self, session: QuizSession) -> None:
+    def _begin(self, started: Started) -> None:
         from quiz.ui.screens.study import StudyScreen
 
-        self.push_screen(StudyScreen(session))
+        if started.notice:
+            self.notify(started.notice, timeout=6, markup=False)
+        self.push_screen(StudyScreen(started.session))
+
+    def _guarded_start(
+        self,
+        start: Callable[[], Started],
+        starting: str,
+        *,
+        bank_ids: list[str] | None = None,
+        mode: Any = None,
+    ) -> None:
+        """Start a session, first asking about an unfinished one it would leave behind.
+
+        With `bank_ids` (from `quiz study BANK`), only that bank's own unfinished session
+        is offered; otherwise the newest one not already kept for later in this run.
+        """
+        from quiz.session import SessionError
+
+        if self.data is None:
+            self.notify("Still loading the banks…", markup=False)
+            return
+        service = self.data.service
+
+        def go() -> None:
+            try:
+                started = start()
+            except SessionError as exc:
+                text = str(exc)
+                self.notify(text[:1].upper() + text[1:], severity="warning", markup=False)
+                return
+            self._begin(started)
+
+        if bank_ids is not None:
+            pending = service.unfinished_for(bank_ids, mode)
+        else:
+            pending = next((s for s in service.unfinished() if s.id not in self._kept), None)
+        if pending is None:
+            go()
+        else:
+            self._ask_unfinished(pending, then=go, starting=starting)
 
     def start_study(
         self,
@@ -227,31 +362,23 @@ class QuizApp(App[None]):
         *,
         mode: Any = None,
         options: Any = None,
+        same_bank_only: bool = False,
     ) -> None:
         """Start a quiz (or flashcards) over the given banks, or a tag across all banks."""
-        from quiz.session import Mode, QuizSession, SessionError, SessionOptions
+        from quiz.session import Mode
 
         if self.data is None:
             self.notify("Still loading the banks…", markup=False)
             return
-        options = options or SessionOptions()
         mode = mode or Mode.QUIZ
-        banks = self.data.bank_models
-        if options.tag is not None and not bank_ids:
-            chosen = list(banks.values())
-        else:
-            missing = [b for b in bank_ids if b not in banks]
-            if missing:
-                self.notify(f"No valid bank with id {missing[0]!r}", severity="error", markup=False)
-                return
-            chosen = [banks[b] for b in bank_ids]
-        try:
-            session = QuizSession.from_banks(chosen, mode=mode, options=options, clock=self.clock)
-        except SessionError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
-        self._register_session(session)
-        self._begin(session)
+        service = self.data.service
+        what = "a review" if mode is Mode.REVIEW else f"a new {mode}"
+        self._guarded_start(
+            lambda: service.start(bank_ids, mode=mode, options=options),
+            what,
+            bank_ids=bank_ids if same_bank_only else None,
+            mode=mode,
+        )
 
     def start_study_mode(self, bank_ids: list[str], mode: str) -> None:
         """Start `mode` ("quiz" or "flashcards") over the given banks with default options."""
@@ -261,108 +388,42 @@ class QuizApp(App[None]):
 
     def start_review(self) -> None:
         """Start a review of every due card across banks, missed ones first."""
-        from quiz.session import QuizSession, SessionError
-
         if self.data is None:
             self.notify("Still loading the banks…", markup=False)
             return
-        store = self.data.store
-        cards = store.due_cards(self.profile, now=self.now(), existing=self.data.info.existing)
-        # The daily review limit holds back cards in Review; missed cards still in their
-        # learning steps always come back (as in Anki).
-        left = store.daily_limits(self.profile, now=self.now()).reviews_left
-        due: list[tuple[str, str, bool]] = []
-        held = 0
-        for c in cards:
-            missed = c.state.name != "Review"
-            if not missed and left <= 0:
-                held += 1
-                continue
-            left -= not missed
-            due.append((c.bank_id, c.question_id, missed))
-        if held:
-            limit = store.settings(self.profile).reviews_per_day
-            self.notify(
-                f"{held} due card(s) held back by your daily limit of {limit} reviews "
-                "(change it with `quiz settings --reviews-per-day N`).",
-                markup=False,
-            )
-        try:
-            session = QuizSession.from_due(due, self.data.bank_models, clock=self.clock)
-        except SessionError as exc:
-            self.notify(str(exc).capitalize(), markup=False)
-            return
-        self._register_session(session)
-        self._begin(session)
+        service = self.data.service
+        self._guarded_start(service.start_review, "a review")
 
     def retry_missed(self, previous: QuizSession) -> None:
         """A new session over what `previous` missed."""
         from quiz.session import SessionError
 
+        if self.data is None:
+            return
         try:
-            session = previous.retry_missed()
+            started = self.data.service.retry_missed(previous)
         except SessionError as exc:
             self.notify(str(exc).capitalize(), markup=False)
             return
-        self._register_session(session)
-        self._begin(session)
+        self._begin(started)
 
-    def resume_session(self, stored: Any) -> None:
+    def resume_session(self, stored: SessionState) -> None:
         """Rebuild a stored unfinished session and continue it."""
-        from quiz.session import QuizSession, SessionError, StoreRecorder, stored_answers
+        from quiz.session import SessionError
+        from quiz.study import Started
 
         assert self.data is not None
-        plan = {
-            "mode": stored.mode,
-            "title": stored.scope.get("title", ""),
-            "retry": stored.scope.get("retry", False),
-            "options": stored.options,
-            "queue": stored.queue,
-        }
         try:
-            session = QuizSession.resume(
-                plan,
-                stored_answers(stored.mode, stored.answered),
-                self.data.bank_models,
-                session_id=stored.id,
-                clock=self.clock,
-            )
+            session = self.data.service.resume(stored)
         except SessionError as exc:
             self.notify(f"Cannot resume: {exc}", severity="warning", markup=False)
             return
-        session.recorder = StoreRecorder(
-            self.data.store, self.profile, stored.id, schedule=not session.retry
-        )
         if session.finished:
-            session.recorder.finish(session)
             from quiz.ui.screens.results import ResultsScreen
 
             self.push_screen(ResultsScreen(session))
             return
-        self._begin(session)
-
-    def _register_session(self, session: QuizSession) -> None:
-        """Register a new session with the store so each answer is recorded as given."""
-        from quiz.session import StoreRecorder
-
-        assert self.data is not None
-        store = self.data.store
-        # Only the newest unfinished session is ever offered for resuming: a new one
-        # supersedes any left open before it.
-        while (left_open := store.unfinished_session(self.profile)) is not None:
-            store.finish_session(left_open.id, abandoned=True)
-        plan = session.plan()
-        session_id = self.data.store.start_session(
-            self.profile,
-            plan["mode"],
-            [tuple(k) for k in plan["queue"]],
-            scope={"title": plan["title"], "retry": plan["retry"]},
-            options=plan["options"],
-        )
-        session.session_id = session_id
-        session.recorder = StoreRecorder(
-            self.data.store, self.profile, session_id, schedule=not session.retry
-        )
+        self._begin(Started(session))
 
     # -- actions -----------------------------------------------------------------------
 
@@ -383,22 +444,43 @@ class QuizApp(App[None]):
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
 
+    @property
+    def profile(self) -> str:
+        """The learner profile studied now."""
+        if self.data is not None:
+            return self.data.service.profile
+        return self._profile_arg or "default"
+
     def action_switch_profile(self) -> None:
         """Choose or create another learner profile."""
         from quiz.ui.screens.dialogs import ProfileDialog
 
         if self.data is None:
             return
-        names = self.data.store.profiles()
+        names = self.data.service.profiles()
+        if self.profile not in names:
+            names.append(self.profile)  # not stored until its first answer, but in use
 
         def chosen(name: str | None) -> None:
             if name and self.data is not None and name != self.profile:
-                self.profile = name
+                self.data.service.switch_profile(name)
+                self.data.service.close_unanswered()
+                self._kept.clear()
                 self.sub_title = f"profile: {name}"
                 self.notify(f"Profile: {name}", markup=False)
                 self.screen.post_message(DataReady())
 
         self.push_screen(ProfileDialog(names, self.profile), chosen)
+
+    def action_set_aside(self) -> None:
+        """Show the suspended and buried questions, to restore them."""
+        from quiz.ui.screens.set_aside import SetAsideScreen
+
+        if self.data is None:
+            self.notify("Still loading…", markup=False)
+            return
+        if not isinstance(self.screen, SetAsideScreen):
+            self.push_screen(SetAsideScreen())
 
     def on_unmount(self) -> None:
         if self.data is not None:
@@ -425,7 +507,7 @@ def create_app(
     path = Path(db_path) if db_path is not None else default_db_path()
     return QuizApp(
         db_path=path,
-        profile=profile or "default",
+        profile=profile,
         bank_paths=bank_paths,
         start=start,
         catalog=catalog,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
@@ -23,9 +23,33 @@ class QuizCommands(Provider):
             ("Review due cards", app.start_review, "Every due card, missed ones first"),
             ("Stats", app.action_stats, "Accuracy, streak, heatmap, forecast, leeches"),
             ("Switch profile", app.action_switch_profile, "Pick or create a learner profile"),
+            (
+                "Suspended & buried questions",
+                app.action_set_aside,
+                "Questions kept out of every mode; restore them",
+            ),
+            ("Refresh", app.action_refresh, "Read the banks and the counts again"),
             ("Theme", app.action_change_theme, "Change the colour theme"),
             ("Help", app.action_help, "Keys and modes"),
         ]
+        from quiz.ui.screens.study import StudyScreen
+
+        # The palette is a screen of its own: look at the one it was opened over.
+        under = [s for s in app.screen_stack if not isinstance(s, CommandPalette)]
+        screen = under[-1] if under else None
+        if (
+            isinstance(screen, StudyScreen)
+            and screen.session.answered
+            and screen.session.can_appeal()
+        ):
+            commands.insert(
+                0,
+                (
+                    "I was right",
+                    screen.action_appeal,
+                    "Count this typed answer as right (score and schedule follow)",
+                ),
+            )
         if app.data is not None:
             for bank_id, loaded in app.data.banks.items():
                 title = loaded.bank.title

@@ -70,7 +70,9 @@ async def join_in_page(page: Page, url: str, name: str, code: str) -> None:
     await page.fill("#name", name)
     await page.fill("#code", code)
     await page.click("#join-button")
-    await page.wait_for_function("document.getElementById('join').hidden")
+    await page.wait_for_selector(
+        "#join", state="hidden"
+    )  # not wait_for_function: the CSP forbids eval
 
 
 def host(tmp_path: Path, *args: str) -> tuple[Any, dict[str, Any]]:

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from quiz.classroom.dashboard import DashboardApp, DistributionBars, bars
-from quiz.classroom.models import DistributionRow
+from quiz.classroom.models import DistributionRow, Phase, TeacherState
 from quiz.classroom.report_view import ReportScreen
 from tests.classroom.support import Served, wait_for
 
@@ -18,6 +18,17 @@ def text_of(app: DashboardApp, selector: str) -> str:
 
 def cells(table: DataTable[object], row: int) -> list[str]:
     return [str(c) for c in table.get_row_at(row)]
+
+
+def state_of(app: DashboardApp) -> TeacherState:
+    """The dashboard's latest state (callers first wait for one to arrive)."""
+    assert app.state is not None
+    return app.state
+
+
+def phase_of(served: Served) -> Phase:
+    """The server session's phase, read afresh: key presses in the app change it."""
+    return served.session.phase
 
 
 @pytest.mark.parametrize("width", [20, 34, 47, 72, 120])
@@ -46,23 +57,23 @@ async def test_dashboard_runs_a_live_question(served: Served, size: tuple[int, i
         assert " ".join(served.session.code) in text_of(app, "#code")
         assert f"--code {served.session.code}" in text_of(app, "#join")
         tokens = [served.join(n) for n in ("Ada", "[bold]Bo[/]", "Cy")]
-        await wait_for(pilot, lambda: len(app.state.roster) == 3)  # type: ignore[union-attr]
+        await wait_for(pilot, lambda: len(state_of(app).roster) == 3)
         table = app.query_one("#leaderboard", DataTable)
         names = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
         assert names == {"Ada", "[bold]Bo[/]", "Cy"}
 
         await pilot.press("n")
-        await wait_for(pilot, lambda: app.state.phase == "open")  # type: ignore[union-attr]
+        await wait_for(pilot, lambda: state_of(app).phase == "open")
         assert "Which organ pumps blood?" in text_of(app, "#prompt")
         for token, choice in zip(tokens, (0, 1, 1), strict=True):
             served.answer(token, "mc", choice)
-        await wait_for(pilot, lambda: app.state.answers_in == 3)  # type: ignore[union-attr]
+        await wait_for(pilot, lambda: state_of(app).answers_in == 3)
         assert "Answers in: 3/3" in text_of(app, "#counts")
         dist = app.query_one("#dist", DistributionBars)
         assert dist.plain == ""  # nothing shown before the reveal
 
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.state.phase == "revealed")  # type: ignore[union-attr]
+        await wait_for(pilot, lambda: state_of(app).phase == "revealed")
         await pilot.pause()
         lines = dist.plain.split("\n")
         assert lines[0].startswith("✓ Heart") and lines[0].endswith(" 1")
@@ -74,7 +85,7 @@ async def test_dashboard_runs_a_live_question(served: Served, size: tuple[int, i
         assert str(table.get_row_at(0)[1]) == "Ada"  # leader: the only right answer
 
         await pilot.press("e")
-        assert served.session.phase == "revealed"  # one press only arms it
+        assert phase_of(served) == "revealed"  # one press only arms it
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
         screen = app.screen
@@ -102,7 +113,7 @@ async def test_dashboard_runs_a_live_question(served: Served, size: tuple[int, i
         assert not isinstance(app.screen, ReportScreen)
         await pilot.press("v")
         assert isinstance(app.screen, ReportScreen)
-    assert served.session.phase == "ended"
+    assert phase_of(served) == "ended"
 
 
 async def test_dashboard_shows_refusals(served: Served) -> None:
@@ -113,4 +124,4 @@ async def test_dashboard_shows_refusals(served: Served) -> None:
         await wait_for(pilot, lambda: len(app._notifications) > 0)
         note = next(iter(app._notifications))
         assert "open a question before revealing it" in note.message
-        assert served.session.phase == "lobby"
+        assert phase_of(served) == "lobby"

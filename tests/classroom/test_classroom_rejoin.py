@@ -84,7 +84,7 @@ async def test_terminal_client_restart_rejoins_as_the_same_student(
         await wait_for(pilot, lambda: again.state is not None and again.state.phase == "open")
         assert again.joined is not None
         assert again.joined.student_id == first.joined.student_id
-        assert again.state.name == "Ada"
+        assert again.state is not None and again.state.name == "Ada"
     assert [s.name for s in served.session.students.values()] == ["Ada"]
 
 
@@ -102,7 +102,7 @@ async def test_a_removed_terminal_client_is_told_and_forgets_its_token(
         ).raise_for_status()
         served.control("open")  # wakes the stream, which now refuses the token
         await wait_for(pilot, lambda: app.failure is not None)
-        assert "removed" in app.failure
+        assert app.failure is not None and "removed" in app.failure
     assert json.loads(tokens.read_text()) == {}
 
 

@@ -47,14 +47,15 @@ async def test_control_characters_are_refused_in_every_field_a_student_sends(
     token = await h.join("Ada")
     await h.control("open")
     # Walk to each free-text question; every hostile string is refused, none is stored.
-    for qid, answer in (
+    steps: list[tuple[str, Any]] = [
         ("mc", 0),
         ("ms", [0, 1]),
         ("tf", False),
         ("sa", bad),
         ("num", bad),
         ("cz", ["heart", bad]),
-    ):
+    ]
+    for qid, answer in steps:
         if qid in ("sa", "num", "cz"):
             r = await h.answer(token, qid, answer)
             refusal(r, 422, "bad_answer")

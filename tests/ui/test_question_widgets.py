@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Footer, Input, Static
 
 from quiz.grading import GradeResult, Outcome, grade
-from quiz.models import QUESTION_ADAPTER, Question
+from quiz.models import QUESTION_ADAPTER, Ordering, Question
 from quiz.ui.widgets import FeedbackPanel, QuestionView
 from quiz.ui.widgets.questions import (
     ClozeInput,
@@ -34,6 +34,13 @@ def q(**data: Any) -> Question:
     data.setdefault("prompt", "What is asked?")
     data.setdefault("explanation", "Because.")
     return QUESTION_ADAPTER.validate_python(data)
+
+
+def ordering(**data: Any) -> Ordering:
+    """An ordering question from plain data, typed as one (its `items` are used)."""
+    question = q(type="ordering", **data)
+    assert isinstance(question, Ordering)
+    return question
 
 
 MC = q(
@@ -58,9 +65,7 @@ NUMERIC = q(type="numeric", prompt="How tall is the door?", answer=2.1, toleranc
 CLOZE = q(
     type="cloze", prompt="Fill in:", text="The {{mitochondria}} is the powerhouse of the {{cell}}."
 )
-ORDERING = q(
-    type="ordering", prompt="Order by size, smallest first.", items=["ant", "cat", "horse", "whale"]
-)
+ORDERING = ordering(prompt="Order by size, smallest first.", items=["ant", "cat", "horse", "whale"])
 MATCHING = q(
     type="matching",
     prompt="Match the country with its capital.",
@@ -454,22 +459,24 @@ async def test_show_result_marks_right_and_wrong_with_symbols() -> None:
         assert str(by_text["Lyon"].render()).startswith(" ")
 
 
-async def test_ordering_result_names_right_places() -> None:
+async def test_ordering_result_marks_what_the_score_counts() -> None:
     app = QuestionApp(ORDERING)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        app.query_one(QuestionView).show_result(grade(ORDERING, app.answers[0].answer))
+        result = grade(ORDERING, app.answers[0].answer)
+        app.query_one(QuestionView).show_result(result)
         await pilot.pause()
-        shown = [(ORDERING.items.index(r.text), r.position, str(r.render())) for r in rows(app)]
-    misplaced = [(item, text) for item, position, text in shown if item != position]
-    assert misplaced  # shown shuffled, submitted unchanged
-    for item, text in misplaced:
-        assert text.startswith("✗") and text.endswith(f"(belongs at {item + 1})")
-    for item, position, text in shown:
-        if item == position:
-            assert text.startswith("✓")
+        shown = [(ORDERING.items.index(r.text), str(r.render())) for r in rows(app)]
+    ticked = [item for item, text in shown if text.startswith("✓")]
+    crossed = [(item, text) for item, text in shown if text.startswith("✗")]
+    assert len(ticked) + len(crossed) == len(shown)
+    # Shown shuffled and submitted unchanged: what is ticked is what the score counts.
+    assert result.score == len(ticked) / len(shown) < 1
+    assert ticked == sorted(ticked)
+    for item, text in crossed:
+        assert text.endswith(f"(belongs at {item + 1})")
 
 
 # --- bank text is data ---------------------------------------------------------------------

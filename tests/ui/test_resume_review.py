@@ -27,8 +27,9 @@ KILLED_RUN = textwrap.dedent(
     import os, signal, sys
     from pathlib import Path
     from quiz.banks import load_bank
-    from quiz.session import QuizSession, SessionOptions, StoreRecorder
+    from quiz.session import QuizSession, SessionOptions
     from quiz.store import Store
+    from quiz.study import StoreRecorder
 
     db, bank_file = sys.argv[1], sys.argv[2]
     bank = load_bank(Path(bank_file)).bank
@@ -91,7 +92,7 @@ async def test_resume_after_killed_session(
         assert store.unfinished_session("tester") is None
 
 
-async def test_declining_resume_abandons_the_session(
+async def test_discarding_at_the_resume_offer_abandons_the_session(
     make_app: Callable[..., QuizApp], db_path: Path
 ) -> None:
     with Store.open(db_path) as store:
@@ -103,12 +104,42 @@ async def test_declining_resume_abandons_the_session(
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
         assert isinstance(app.screen, ResumeDialog)
-        await pilot.press("n")
+        await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     with Store.open(db_path) as store:
         assert store.unfinished_session("tester") is None
         assert store.session(sid).abandoned
+
+
+async def test_keeping_for_later_shows_the_session_on_home_to_resume(
+    make_app: Callable[..., QuizApp], db_path: Path
+) -> None:
+    with Store.open(db_path) as store:
+        sid = store.start_session(
+            "tester", "quiz", [("every-type", "mc"), ("every-type", "tf")], scope={"title": "T"}
+        )
+        store.record_attempt(
+            sid, "tester", "every-type", "mc", answer=0, outcome="correct", score=1.0
+        )
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, ResumeDialog)
+        await pilot.press("escape")  # Esc keeps it: nothing is dropped by a stray key
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#banks")
+        titles = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]  # type: ignore[attr-defined]
+        assert "↻ Resume: T" in titles
+        # Its row resumes it.
+        table.move_cursor(row=titles.index("↻ Resume: T"))  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        session = study_screen(app).session
+        assert session.session_id == sid and len(session.records) == 1
+    with Store.open(db_path) as store:
+        assert not store.session(sid).abandoned
 
 
 async def test_review_shows_exactly_the_due_cards(
@@ -164,7 +195,7 @@ async def test_review_shows_exactly_the_due_cards(
         assert str(s.mode) == "review"
 
 
-async def test_a_new_session_supersedes_one_left_open(
+async def test_a_new_session_asks_about_one_left_open(
     make_app: Callable[..., QuizApp], db_path: Path
 ) -> None:
     app = make_app()
@@ -177,6 +208,10 @@ async def test_a_new_session_supersedes_one_left_open(
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("enter")
+        await pilot.pause()
+        # Never dropped silently: the learner is asked, and here discards it.
+        assert isinstance(app.screen, ResumeDialog)
+        await pilot.press("d")
         await pilot.pause()
         second = study_screen(app).session
         await pilot.press(*answer_keys(app, right=True))
@@ -231,7 +266,7 @@ async def test_review_respects_the_daily_review_limit(
         ids = [i.question.id for i in study_screen(app).session.queue]
         assert ids[0] == "sa" and len(ids) == 2  # the missed card, then one review
         notes = [n.message for n in app._notifications]
-        assert any("2 due card(s) held back" in n for n in notes), notes
+        assert any("2 due cards held back" in n for n in notes), notes
 
 
 async def test_new_card_limit_is_explained_once_in_a_quiz(

@@ -29,7 +29,7 @@ async def test_flashcards_flip_and_rate(make_app: Callable[..., QuizApp], db_pat
         screen = study_screen(app)
         session = screen.session
         assert str(session.mode) == "flashcards"
-        ratings = []
+        ratings: list[int] = []
         while isinstance(app.screen, StudyScreen):
             card = app.screen.query_one(FlashcardCard)
             assert not card.flipped

@@ -16,42 +16,52 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 
-class ResumeDialog(ModalScreen[bool]):
-    """ "You have an unfinished session: resume it?" Returns True to resume."""
+class ResumeDialog(ModalScreen[str]):
+    """ "You have an unfinished session": resume it, discard it, or keep it for later.
+
+    Dismissed with "resume", "discard" or "later" (Esc keeps it for later: nothing is
+    ever dropped by a key pressed in passing).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Resume", id="resume.yes"),
-        Binding("n,escape", "answer(False)", "Discard", id="resume.no"),
+        Binding("y,r", "answer('resume')", "Resume", id="resume.yes"),
+        Binding("d", "answer('discard')", "Discard", id="resume.discard"),
+        Binding("l,n,escape", "answer('later')", "Later", id="resume.later"),
     ]
 
-    def __init__(self, stored: Any) -> None:
+    def __init__(self, stored: Any, *, starting: str | None = None) -> None:
         super().__init__()
         self.stored = stored
+        #: What the learner was about to start, when the dialog came up on the way.
+        self.starting = starting
 
     def compose(self) -> ComposeResult:
         st = self.stored
         title = st.scope.get("title") or st.mode
         done, total = len(st.answered), len(st.queue)
+        text = f"{title} ({st.mode}): {done} of {total} answered."
+        if self.starting:
+            text += f"\nResume it, discard it, or keep it for later and start {self.starting}?"
+        else:
+            text += "\nResume it, discard it, or keep it for later?"
         with Vertical(classes="dialog"):
             yield Label(Text("Unfinished session", style="bold"))
-            yield Static(
-                Text(f"{title} ({st.mode}): {done} of {total} answered. Resume it?"),
-                id="resume-text",
-            )
+            yield Static(Text(text), id="resume-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Resume (y)", id="yes", variant="primary")
-                yield Button("Discard (n)", id="no")
+                yield Button("Resume (y)", id="resume", variant="primary")
+                yield Button("Discard (d)", id="discard")
+                yield Button("Later (l)", id="later")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#resume", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.dismiss(event.button.id or "later")
 
-    def action_answer(self, resume: bool) -> None:
-        """Close with the answer."""
-        self.dismiss(resume)
+    def action_answer(self, choice: str) -> None:
+        """Close with the choice."""
+        self.dismiss(choice)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ HELP: list[tuple[str, list[tuple[str, str]]]] = [
             ("/", "filter banks by tag; Enter on the tag row quizzes that tag across banks"),
             ("s  ctrl+t", "stats"),
             ("p", "switch profile"),
+            ("x", "suspended & buried questions: Enter restores one"),
+            ("ctrl+r", "read the banks and the counts again (also automatic)"),
             ("?  F1", "this help (F1 also while typing)"),
             ("ctrl+p", "command palette"),
             ("q", "quit"),
@@ -52,7 +54,10 @@ MODES = (
     "Review: every card due now across banks, missed ones first; scheduled by FSRS.\n"
     "Flashcards: see the front, flip with space, rate your recall 1-4.\n"
     "Retry missed: from Results, the questions you got wrong, once more.\n"
-    "Every answer is saved the moment you give it."
+    "Every answer is saved the moment you give it; a session you leave (Esc) shows on "
+    "Home as ↻ Resume until you finish or discard it.\n"
+    "Mastery: the share of a bank's questions you got right at your last try of each "
+    "(Stats also shows how many FSRS expects you to recall three weeks on)."
 )
 
 

@@ -19,11 +19,13 @@ from quiz.ui.app import DataReady
 from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
+    from quiz.store import BankSummary, SessionState
     from quiz.ui.app import QuizApp
 
 REVIEW_KEY = "::review"
 TAG_KEY = "::tag"
 INVALID_PREFIX = "::invalid:"
+RESUME_PREFIX = "::resume:"
 
 
 #: Default width for clipped titles (Stats); Home sizes its title column to the screen.
@@ -72,6 +74,14 @@ class HomeScreen(Screen[None]):
         Binding("slash", "filter", "Tags", id="home.filter", key_display="/", tooltip="By tag"),
         Binding("s", "app.stats", "Stats", id="home.stats"),
         Binding("p", "app.switch_profile", "Profile", id="home.profile"),
+        Binding(
+            "x",
+            "app.set_aside",
+            "Suspended",
+            id="home.set_aside",
+            tooltip="Suspended & buried questions: restore them",
+            show=False,
+        ),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
@@ -87,6 +97,9 @@ class HomeScreen(Screen[None]):
         self._invalid: dict[str, str] = {}
         #: The screen width the rows' titles were clipped for.
         self._rows_width = 0
+        #: Unfinished sessions shown as rows, by row key.
+        self._unfinished: dict[str, SessionState] = {}
+        self._summaries: dict[str, BankSummary] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -146,7 +159,9 @@ class HomeScreen(Screen[None]):
         for column in table.columns.values():
             column.content_width = column.label.cell_len
         rows: list[tuple[str, str | None, list[Text], str]] = []  # title, style, cells, key
-        summaries = data.store.bank_summaries(self.app.profile, data.info, now=self.app.now())
+        service = data.service
+        summaries = service.bank_summaries()
+        self._summaries = summaries
         total_due = sum(s.due for s in summaries.values())
         self.query_one("#due-summary", Static).update(
             Text.assemble(("Due now: ", "bold"), (str(total_due), "bold"))
@@ -160,6 +175,15 @@ class HomeScreen(Screen[None]):
                 REVIEW_KEY,
             )
         )
+        self._unfinished = {}
+        for state in service.unfinished():
+            key = f"{RESUME_PREFIX}{state.id}"
+            self._unfinished[key] = state
+            title = state.scope.get("title") or state.mode
+            progress = Text(f"{len(state.answered)}/{len(state.queue)}", style="dim")
+            rows.append(
+                (f"↻ Resume: {title}", "italic", [progress, Text(""), Text(""), Text("")], key)
+            )
         tag = self.tag_filter
         if tag:
             n = sum(
@@ -185,7 +209,8 @@ class HomeScreen(Screen[None]):
                 Text(str(len(bank.questions))),
                 Text(str(s.due if s else 0)),
                 _percent(s.last_score if s else None),
-                _percent(s.mastery if s else None),
+                # Nothing answered yet: no mastery to speak of (a dash, not 0%).
+                _percent(s.mastery if s and s.attempts else None),
             ]
             rows.append((bank.title, None, cells, bank.id))
         if not tag:
@@ -246,6 +271,13 @@ class HomeScreen(Screen[None]):
         elif key.startswith(INVALID_PREFIX):
             path = key[len(INVALID_PREFIX) :]
             detail.update(Text(self._invalid.get(path, ""), style="red"))
+        elif key.startswith(RESUME_PREFIX):
+            state = self._unfinished.get(key)
+            if state is not None:
+                done, total = len(state.answered), len(state.queue)
+                detail.update(
+                    Text(f"Left unfinished: {done} of {total} answered. Enter resumes it.")
+                )
         else:
             loaded = data.banks.get(key)
             if loaded is not None:
@@ -253,6 +285,12 @@ class HomeScreen(Screen[None]):
                 parts = [bank.description or bank.title]
                 if bank.tags:
                     parts.append("tags: " + ", ".join(bank.tags))
+                summary = self._summaries.get(key)
+                if summary is not None and summary.attempts:
+                    parts.append(
+                        f"mastery: {summary.right_last} of {summary.questions} right at "
+                        f"their last try; stable (FSRS, 3 weeks+): {summary.stable:.0%}"
+                    )
                 detail.update(Text("  ·  ".join(parts)))
 
     @on(DataTable.RowSelected, "#banks")
@@ -272,6 +310,11 @@ class HomeScreen(Screen[None]):
             return
         if key.startswith(INVALID_PREFIX):
             self.notify("This bank is invalid: run `quiz validate` on it.", markup=False)
+            return
+        if key.startswith(RESUME_PREFIX):
+            state = self._unfinished.get(key)
+            if state is not None:
+                self.app.resume_session(state)
             return
         bank_ids = [] if key == TAG_KEY else [key]
         tag = self.tag_filter if key == TAG_KEY else None

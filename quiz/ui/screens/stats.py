@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from quiz.store.statistics import MASTERY_MEANING
 from quiz.ui.footer import QuizFooter
 from quiz.ui.screens.home import clip
 
@@ -79,6 +80,7 @@ class StatsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="stats.back"),
         Binding("r", "reload", "Refresh", id="stats.refresh"),
+        Binding("x", "app.set_aside", "Suspended", id="stats.set_aside"),
     ]
 
     app: QuizApp
@@ -118,66 +120,72 @@ class StatsScreen(Screen[None]):
         data = self.app.data
         if data is None:
             return
-        report = data.store.stats_report(self.app.profile, data.info, now=self.app.now())
-        t = report["totals"]
-        streak = report["streak"]
-        ret = report["retention"]
+        report = data.service.stats()
+        t = report.totals
+        streak = report.streak
+        ret = report.retention
         self.query_one("#stats-totals", Static).update(
             Text.assemble(
                 ("Attempts ", "bold"),
-                str(t["attempts"]),
+                str(t.attempts),
                 ("   Accuracy ", "bold"),
-                pct(t["accuracy"]),
+                pct(t.accuracy),
                 ("   Due now ", "bold"),
-                str(t["due_now"]),
+                str(t.due_now),
                 ("   Streak ", "bold"),
-                f"{streak['current']} d (longest {streak['longest']} d)",
+                f"{streak.current} d (longest {streak.longest} d)",
                 "\n",
-                (f"True retention ({ret['days']} days) ", "bold"),
-                f"young {pct(ret['young']['rate'])} of {ret['young']['total']}, "
-                f"mature {pct(ret['mature']['rate'])} of {ret['mature']['total']}",
+                (f"True retention ({ret.days} days) ", "bold"),
+                f"young {pct(ret.young.rate)} of {ret.young.total}, "
+                f"mature {pct(ret.mature.rate)} of {ret.mature.total}",
+                "\n",
+                (MASTERY_MEANING, "dim"),
             )
         )
         banks = self.query_one("#stats-banks", DataTable)
         banks.clear(columns=True)
-        banks.add_columns("Bank", "Seen", "Accuracy", "Last score", "Mastery", "Due", "Leeches")
-        for b in report["banks"]:
+        banks.add_columns(
+            "Bank", "Seen", "Accuracy", "Last score", "Mastery", "Stable", "Due", "Leeches"
+        )
+        for b in report.banks:
             banks.add_row(
-                Text(clip(b["title"], 34)),
-                Text(f"{b['seen']}/{b['questions']}"),
-                Text(pct(b["accuracy"])),
-                Text(pct(b["last_score"])),
-                Text(pct(b["mastery"])),
-                Text(str(b["due"])),
-                Text(str(b["leeches"])),
+                Text(clip(b.title, 34)),
+                Text(f"{b.seen}/{b.questions}"),
+                Text(pct(b.accuracy)),
+                Text(pct(b.last_score)),
+                Text(pct(b.mastery)),
+                Text(pct(b.stable)),
+                Text(str(b.due)),
+                Text(str(b.leeches)),
             )
         tags = self.query_one("#stats-tags", DataTable)
         tags.clear(columns=True)
         tags.add_columns("Tag", "Questions", "Attempts", "Accuracy")
-        for tg in report["tags"]:
+        for tg in report.tags:
             tags.add_row(
-                Text(tg["tag"]),
-                Text(str(tg["questions"])),
-                Text(str(tg["attempts"])),
-                Text(pct(tg["accuracy"])),
+                Text(tg.tag),
+                Text(str(tg.questions)),
+                Text(str(tg.attempts)),
+                Text(pct(tg.accuracy)),
             )
-        self.query_one("#stats-heatmap", Static).update(heatmap_text(report["heatmap"]))
-        self.query_one("#stats-forecast", Static).update(forecast_text(report["forecast"]))
+        json_report = report.to_json()
+        self.query_one("#stats-heatmap", Static).update(heatmap_text(json_report["heatmap"]))
+        self.query_one("#stats-forecast", Static).update(forecast_text(json_report["forecast"]))
         weakest = Text()
-        for w in report["weakest"]:
-            weakest.append(f"{pct(w['accuracy']):>5} ", style="bold red")
-            weakest.append(f"({w['attempts']} tries) ")
-            weakest.append(self._prompt(w["bank_id"], w["question_id"]))
+        for w in report.weakest:
+            weakest.append(f"{pct(w.accuracy):>5} ", style="bold red")
+            weakest.append(f"({w.attempts} tries) ")
+            weakest.append(self._prompt(w.bank_id, w.question_id))
             weakest.append("\n")
         weakest.rstrip()
         self.query_one("#stats-weakest", Static).update(
             weakest or Text("none yet (needs two tries of a question)", style="dim")
         )
         leeches = Text()
-        for lc in report["leeches"]:
-            leeches.append(f"{lc['lapses']} lapses ", style="bold")
-            leeches.append(self._prompt(lc["bank_id"], lc["question_id"]))
-            if lc["suspended"]:
+        for lc in report.leeches:
+            leeches.append(f"{lc.lapses} lapses ", style="bold")
+            leeches.append(self._prompt(lc.bank_id, lc.question_id))
+            if lc.suspended:
                 leeches.append("  (suspended)", style="dim")
             leeches.append("\n")
         leeches.rstrip()

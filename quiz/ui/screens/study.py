@@ -15,13 +15,17 @@ from textual.widget import Widget
 from textual.widgets import Header, ProgressBar, Static
 
 from quiz.session import RATING_NAMES, AnswerRecord, Mode, QuizSession, SessionError
+from quiz.study import short_prompt
 from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.widget import AwaitMount
 
     from quiz.models import Question
     from quiz.session import QueueItem
+    from quiz.study import Recorded, StudyService
     from quiz.ui.app import QuizApp
 
 
@@ -98,6 +102,13 @@ class StudyScreen(Screen[None]):
             key_display="-",
             tooltip="Not again until tomorrow",
         ),
+        Binding(
+            "i",
+            "appeal",
+            "I was right",
+            id="study.appeal",
+            tooltip="Count this typed answer as right (score and schedule follow)",
+        ),
         Binding("escape", "leave", "Leave", id="study.leave", tooltip="Back home; resume later"),
     ]
 
@@ -111,7 +122,6 @@ class StudyScreen(Screen[None]):
         self._next: tuple[QueueItem, Vertical, AwaitMount] | None = None
         #: The slot on screen: the question (or card) and, once answered, its feedback.
         self._slot: Vertical | None = None
-        self._told_new_held = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,6 +142,13 @@ class StudyScreen(Screen[None]):
             self._timer = self.set_interval(0.25, self._tick)
 
     # -- display -----------------------------------------------------------------------
+
+    @property
+    def service(self) -> StudyService:
+        """The study service the app opened (answers go through it to the store)."""
+        data = self.app.data
+        assert data is not None, "a study screen is only shown once the data is loaded"
+        return data.service
 
     @property
     def flashcards(self) -> bool:
@@ -168,7 +185,7 @@ class StudyScreen(Screen[None]):
         left = self.session.time_left()
         expired = left is not None and left <= 0
         if expired and not self.session.answered and self.session.current is not None:
-            await self._record(self.session.time_out)
+            await self._record(lambda: self.service.time_out(self.session))
 
     def _build(self, item: QueueItem) -> Vertical:
         """A slot holding the widget that asks `item` (a card in flashcards mode, else a
@@ -300,28 +317,23 @@ class StudyScreen(Screen[None]):
             self.refresh_bindings()
         self.call_after_refresh(self._prebuild_next)
 
-    async def _record(self, action: object, *args: object, **kw: object) -> AnswerRecord | None:
-        """Run a session action that records an answer; report a store failure, keep state."""
+    async def _record(self, action: Callable[[], Recorded]) -> AnswerRecord | None:
+        """Run a service action that records an answer; report a store failure, keep state."""
         try:
-            record: AnswerRecord = action(*args, **kw)  # type: ignore[operator]
+            recorded = action()
         except SessionError as exc:
             self.notify(str(exc), markup=False)
             return None
         except Exception as exc:  # the store failed: the answer was not recorded
             self.notify(f"Could not save the answer: {exc}", severity="error", markup=False)
             return None
-        if getattr(self.session.recorder, "new_held", 0) == 1 and not self._told_new_held:
-            self._told_new_held = True
-            self.notify(
-                "Today's new-card limit is reached: new questions are still scored, and join "
-                "your reviews on another day (`quiz settings --new-per-day N`).",
-                markup=False,
-            )
+        if recorded.notice:
+            self.notify(recorded.notice, timeout=6, markup=False)
         if self.flashcards:
             await self._advance()
         else:
-            await self.show_feedback(record)
-        return record
+            await self.show_feedback(recorded.record)
+        return recorded.record
 
     async def _advance(self) -> None:
         try:
@@ -344,12 +356,10 @@ class StudyScreen(Screen[None]):
         event.stop()  # type: ignore[attr-defined]
         if self.session.answered:
             return
-        await self._record(
-            self.session.submit,
-            event.answer,  # type: ignore[attr-defined]
-            # Timed by the session's clock, the same one the time limit uses.
-            hinted=event.hinted,  # type: ignore[attr-defined]
-        )
+        answer = event.answer  # type: ignore[attr-defined]
+        hinted = bool(event.hinted)  # type: ignore[attr-defined]
+        # Timed by the session's clock, the same one the time limit uses.
+        await self._record(lambda: self.service.submit(self.session, answer, hinted=hinted))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
@@ -358,6 +368,9 @@ class StudyScreen(Screen[None]):
             return self.flashcards and not self.session.answered
         if action == "undo":
             return True if self.session.records else None
+        if action == "appeal":
+            # Only on the feedback of a typed answer graded wrong or partly right.
+            return self.session.answered and self.session.can_appeal()
         return True
 
     async def action_next(self) -> None:
@@ -384,42 +397,54 @@ class StudyScreen(Screen[None]):
         if not cards or not cards[0].flipped:
             self.notify("Flip the card first (space).", markup=False)
             return
-        await self._record(self.session.rate, rating)
+        await self._record(lambda: self.service.rate(self.session, rating))
         self.notify(RATING_NAMES[rating], timeout=1, markup=False)
+
+    async def action_appeal(self) -> None:
+        """ "I was right": count the last typed answer as right and show it so."""
+        if not (self.session.answered and self.session.can_appeal()):
+            return
+        try:
+            recorded = self.service.appeal(self.session)
+        except SessionError as exc:
+            self.notify(str(exc), markup=False)
+            return
+        except Exception as exc:  # the store failed: nothing changed
+            self.notify(f"Could not change the answer: {exc}", severity="error", markup=False)
+            return
+        if self._slot is not None:
+            for panel in self._slot.query_children("#feedback"):
+                await panel.remove()
+        await self.show_feedback(recorded.record)
+        if recorded.notice:
+            self.notify(recorded.notice, timeout=3, markup=False)
 
     async def action_undo(self) -> None:
         """Take back the last answer (the card is restored) and ask that question again."""
         try:
-            record = self.session.undo()
+            record = self.service.undo(self.session)
         except SessionError as exc:
             self.notify(str(exc), markup=False)
             return
         except Exception as exc:
             self.notify(f"Could not undo: {exc}", severity="error", markup=False)
             return
-        self.notify(f"Undone: {record.item.question.id}", timeout=2, markup=False)
+        self.notify(f"Undone: {short_prompt(record.item)}", timeout=2, markup=False)
         await self.show_question()
 
     async def _set_aside(self, how: str) -> None:
-        item = self.session.current
-        data = self.app.data
-        if item is None or data is None:
+        if self.session.current is None:
             return
         try:
-            if how == "suspend":
-                data.store.suspend(self.app.profile, item.bank_id, item.question.id)
-            else:
-                data.store.bury(self.app.profile, item.bank_id, item.question.id)
+            notice = self.service.set_aside_current(self.session, how)
+        except SessionError as exc:
+            self.notify(str(exc), markup=False)
+            return
         except Exception as exc:
             self.notify(f"Could not {how}: {exc}", severity="error", markup=False)
             return
-        done = "Suspended" if how == "suspend" else "Buried until tomorrow"
-        self.notify(f"{done}: {item.question.id}", timeout=2, markup=False)
-        if self.session.answered:
-            await self._advance()
-        else:
-            self.session.drop_current()
-            await self.show_question()
+        self.notify(notice, timeout=2, markup=False)
+        await self.show_question()
 
     async def action_suspend(self) -> None:
         """Suspend this question: it is not asked again until unsuspended."""

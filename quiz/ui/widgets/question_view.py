@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, assert_never
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,23 +14,37 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
+from quiz import models
 from quiz.ui.widgets.questions import Answer, QuestionInput, make_question_input
 
 if TYPE_CHECKING:
     from quiz.grading import GradeResult
     from quiz.models import Question
 
-TYPE_NAMES = {
-    "multiple_choice": "Multiple choice",
-    "multiple_select": "Multiple select: tick all that apply",
-    "true_false": "True or false",
-    "short_answer": "Short answer",
-    "numeric": "Numeric",
-    "cloze": "Fill in the gaps",
-    "ordering": "Put in order",
-    "matching": "Matching",
-    "flashcard": "Flashcard",
-}
+
+def type_name(question: Question) -> str:
+    """What the question's type is called on screen."""
+    match question:
+        case models.MultipleChoice():
+            return "Multiple choice"
+        case models.MultipleSelect():
+            return "Multiple select: tick all that apply"
+        case models.TrueFalse():
+            return "True or false"
+        case models.ShortAnswer():
+            return "Short answer"
+        case models.Numeric():
+            return "Numeric"
+        case models.Cloze():
+            return "Fill in the gaps"
+        case models.Ordering():
+            return "Put in order"
+        case models.Matching():
+            return "Matching"
+        case models.Flashcard():
+            return "Flashcard"
+        case _:
+            assert_never(question)
 
 
 class QuestionView(Widget):
@@ -121,7 +135,7 @@ class QuestionView(Widget):
     def compose(self) -> ComposeResult:
         """Kind, prompt, hint (hidden until asked for), the input and mouse buttons."""
         with VerticalScroll():
-            yield Static(TYPE_NAMES[self.question.type], classes="kind")
+            yield Static(type_name(self.question), classes="kind")
             yield Static(Content(self.question.prompt), classes="prompt")
             if self.question.hint:
                 hint = Content.assemble(("Hint: ", "bold"), self.question.hint)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import assert_never
 
+from quiz import models
 from quiz.grading import Answer
 from quiz.ui.widgets.questions.base import QuestionInput, shuffled_order
 from quiz.ui.widgets.questions.cloze import ClozeInput
@@ -16,29 +17,38 @@ from quiz.ui.widgets.questions.ordering import OrderingInput
 from quiz.ui.widgets.questions.short_answer import ShortAnswerInput
 from quiz.ui.widgets.questions.true_false import TrueFalseInput
 
-if TYPE_CHECKING:
-    from quiz.models import Question
 
-INPUT_CLASSES: dict[str, type[QuestionInput]] = {
-    "multiple_choice": MultipleChoiceInput,
-    "multiple_select": MultipleSelectInput,
-    "true_false": TrueFalseInput,
-    "short_answer": ShortAnswerInput,
-    "numeric": NumericInput,
-    "cloze": ClozeInput,
-    "ordering": OrderingInput,
-    "matching": MatchingInput,
-    "flashcard": FlashcardInput,
-}
+def input_class(question: models.Question) -> type[QuestionInput]:
+    """The input widget class for this question's type."""
+    match question:
+        case models.MultipleChoice():
+            return MultipleChoiceInput
+        case models.MultipleSelect():
+            return MultipleSelectInput
+        case models.TrueFalse():
+            return TrueFalseInput
+        case models.ShortAnswer():
+            return ShortAnswerInput
+        case models.Numeric():
+            return NumericInput
+        case models.Cloze():
+            return ClozeInput
+        case models.Ordering():
+            return OrderingInput
+        case models.Matching():
+            return MatchingInput
+        case models.Flashcard():
+            return FlashcardInput
+        case _:
+            assert_never(question)
 
 
-def make_question_input(question: Question, seed: int | None = None) -> QuestionInput:
+def make_question_input(question: models.Question, seed: int | None = None) -> QuestionInput:
     """The input widget for this question's type."""
-    return INPUT_CLASSES[question.type](question, seed=seed)
+    return input_class(question)(question, seed=seed)
 
 
 __all__ = [
-    "INPUT_CLASSES",
     "Answer",
     "ClozeInput",
     "FlashcardInput",
@@ -50,6 +60,7 @@ __all__ = [
     "QuestionInput",
     "ShortAnswerInput",
     "TrueFalseInput",
+    "input_class",
     "make_question_input",
     "shuffled_order",
 ]

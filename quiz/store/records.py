@@ -1,0 +1,164 @@
+"""The store's values: what its queries return (frozen dataclasses, no SQL here)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from quiz.models import Bank
+from quiz.scheduler import Card, Rating, State
+from quiz.store.common import QuestionKey
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    """One stored answer."""
+
+    id: int
+    session_id: int | None
+    bank_id: str
+    question_id: str
+    answer: Any
+    outcome: str
+    score: float
+    time_ms: int | None
+    hinted: bool
+    answered: datetime
+    #: The learner appealed ("I was right"): it counts as right; `graded_outcome` is the
+    #: grade the grader gave.
+    overridden: bool = False
+    graded_outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """What `record_attempt` stored and what it did to the card."""
+
+    attempt_id: int
+    rating: Rating | None
+    state: State | None
+    due: datetime | None
+    lapses: int
+    lapsed: bool
+    became_leech: bool
+    suspended: bool
+    #: A never-seen question answered right after today's new-card limit was reached:
+    #: the attempt is stored, but no card is made; the question stays new, to be
+    #: introduced another day. (A missed question always becomes a card.)
+    new_held: bool = False
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """A study session as stored; `remaining` is the queue minus what was answered."""
+
+    id: int
+    profile: str
+    mode: str
+    scope: dict[str, Any]
+    queue: list[QuestionKey]
+    options: dict[str, Any]
+    started: datetime
+    finished: datetime | None
+    abandoned: bool
+    answered: list[AttemptRecord]
+
+    @property
+    def remaining(self) -> list[QuestionKey]:
+        """Queue entries not yet answered (a repeated entry needs as many answers)."""
+        done = Counter((a.bank_id, a.question_id) for a in self.answered)
+        left: list[QuestionKey] = []
+        for key in self.queue:
+            if done[key] > 0:
+                done[key] -= 1
+            else:
+                left.append(key)
+        return left
+
+
+@dataclass(frozen=True)
+class DueCard:
+    """An entry of the due queue."""
+
+    bank_id: str
+    question_id: str
+    state: State
+    due: datetime
+    lapses: int
+    leech: bool
+
+    @property
+    def key(self) -> QuestionKey:
+        """(bank_id, question_id)."""
+        return (self.bank_id, self.question_id)
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """The stored scheduling state of one question for one profile."""
+
+    bank_id: str
+    question_id: str
+    card: Card
+    reps: int
+    lapses: int
+    leech: bool
+    suspended: bool
+    buried_until: datetime | None
+
+
+@dataclass(frozen=True)
+class DailyLimits:
+    """Today's progress against the profile's daily limits."""
+
+    new_done: int
+    reviews_done: int
+    new_left: int
+    reviews_left: int
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    """What stats need from the banks: tags per existing question, titles per bank."""
+
+    tags: Mapping[QuestionKey, tuple[str, ...]]
+    titles: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def existing(self) -> set[QuestionKey]:
+        """Every (bank_id, question_id) the banks hold now."""
+        return set(self.tags)
+
+    @classmethod
+    def from_banks(cls, banks: Iterable[Bank]) -> CatalogInfo:
+        """Tags (bank tags + question tags, deduplicated) and titles from loaded banks."""
+        tags: dict[QuestionKey, tuple[str, ...]] = {}
+        titles: dict[str, str] = {}
+        for bank in banks:
+            titles[bank.id] = bank.title
+            for q in bank.questions:
+                tags[(bank.id, q.id)] = tuple(dict.fromkeys([*bank.tags, *q.tags]))
+        return cls(tags=tags, titles=titles)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class SetAsideCard:
+    """A card kept out of the queues (suspended, buried) or flagged as a leech."""
+
+    bank_id: str
+    question_id: str
+    suspended: bool
+    buried_until: datetime | None
+    leech: bool
+    lapses: int
+
+    @property
+    def key(self) -> QuestionKey:
+        """(bank_id, question_id)."""
+        return (self.bank_id, self.question_id)
