@@ -28,6 +28,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from quiz.classroom.dashboard import DistributionBars
+from quiz.classroom.keep import class_bank, class_bank_id, keep_class_bank
 from quiz.classroom.models import (
     CODE_LENGTH,
     AnswerResponse,
@@ -39,7 +40,8 @@ from quiz.classroom.models import (
 from quiz.classroom.render import renderable_question, to_ids
 from quiz.classroom.text import printable
 from quiz.grading import GradeResult, Outcome
-from quiz.models import QUESTION_ADAPTER, Question
+from quiz.locations import user_banks_dir
+from quiz.models import QUESTION_ADAPTER, Bank, Question
 from quiz.ui.widgets.feedback import FeedbackPanel
 from quiz.ui.widgets.question_view import QuestionView
 
@@ -278,6 +280,7 @@ class StudentApp(App[None]):
         record: bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
         token_file: Path | None = None,
+        banks_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.api = ClassClient(url, transport)
@@ -290,6 +293,10 @@ class StudentApp(App[None]):
         self.db = db
         self.profile = profile or "default"
         self.record = record
+        #: Where the session's questions are kept as a bank at the end (None: the user's
+        #: bank folder), so the review cards of missed questions can be asked later.
+        self.banks_dir = banks_dir
+        self.kept_bank = False
         self.joined: JoinResponse | None = None
         self.state: StudentState | None = None
         self.public: PublicQuestion | None = None
@@ -481,6 +488,7 @@ class StudentApp(App[None]):
         elif state.phase == "ended":
             self.info(f"The session has ended. Your score: {state.score:g}.")
             await self.show_review(state)
+            self.keep_session(state)
 
     async def show_review(self, state: StudentState) -> None:
         """Self-paced with keys at the end: every question with its key, once it has ended."""
@@ -496,7 +504,6 @@ class StudentApp(App[None]):
                 continue
             await body.mount(Static(Text(full.prompt, style="bold")))
             await body.mount(FeedbackPanel(full, grade_result(item.result)))
-            self.remember_missed(full, item.result)
 
     async def reveal(self, q: PublicQuestion, state: StudentState) -> None:
         """Live: the right answer, your result and the class's distribution."""
@@ -514,6 +521,36 @@ class StudentApp(App[None]):
         if state.distribution:
             self.query_one("#dist", DistributionBars).show(state.distribution, reveal=True)
 
+    def keep_session(self, state: StudentState) -> None:
+        """Once the session has ended (keys may be had): keep its questions as a local bank
+        and (self-paced) make every miss a review card against it (off for `--no-store`)."""
+        if not self.record or self.kept_bank or not state.review or self.joined is None:
+            return
+        self.kept_bank = True
+        try:
+            bank = class_bank(
+                state.bank_id, state.session, state.title, (i.question for i in state.review)
+            )
+        except ValueError as exc:
+            self.notify(f"could not keep the session's questions: {exc}", severity="warning")
+            return
+        self.save_bank(bank)
+        if state.mode != "self-paced":
+            return  # live misses were recorded at each reveal
+        for item in state.review:
+            if item.result is not None:
+                self.remember_missed(QUESTION_ADAPTER.validate_python(item.question), item.result)
+
+    @work(thread=True, group="store")
+    def save_bank(self, bank: Bank) -> None:
+        """The bank file write, off the UI thread."""
+        try:
+            keep_class_bank(bank, self.banks_dir or user_banks_dir())
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify, f"could not keep the session's questions: {exc}", severity="warning"
+            )
+
     def remember_missed(self, question: Question, result: ResultView) -> None:
         """Record a missed question once as a review card (off for browser students)."""
         if not self.record or result.outcome == "correct" or question.id in self.recorded:
@@ -524,7 +561,10 @@ class StudentApp(App[None]):
         # The stored form (bank indices) when the server gave it; the ids sent mean nothing
         # outside this session.
         answer = result.answer if result.answer is not None else self.sent.get(question.id)
-        self.save_missed(self.joined.bank_id, question.id, answer, result)
+        # Against the bank kept at the end (`keep_session`), not the teacher's bank, which
+        # this student does not have.
+        bank_id = class_bank_id(self.joined.bank_id, self.joined.session)
+        self.save_missed(bank_id, question.id, answer, result)
 
     @work(thread=True, group="store")
     def save_missed(self, bank_id: str, qid: str, answer: Any, result: ResultView) -> None:

@@ -16,6 +16,15 @@ from quiz.classroom.state import ClassSession
 from tests.classroom.support import FakeClock, Harness, Served, make_bank
 
 
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No classroom test writes into the real user's data or bank folder (a student client
+    keeps a class session's questions as a bank in the user's bank folder)."""
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path / "user-data"))
+    monkeypatch.delenv("QUIZ_BANKS_DIR", raising=False)
+    monkeypatch.delenv("QUIZ_DB", raising=False)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
