@@ -27,6 +27,9 @@ from quiz.classroom.models import DistributionRow, TeacherState
 from quiz.classroom.report_view import ReportScreen
 from quiz.classroom.text import printable
 
+#: Question types whose answers are typed: the teacher may accept one the grader refused.
+TYPED_TYPES = frozenset({"short_answer", "cloze", "numeric"})
+
 #: Bars are never drawn longer than this, however wide the panel.
 MAX_BAR = 40
 
@@ -99,7 +102,8 @@ class DistributionBars(Widget):
 
 
 class StudentPicker(ModalScreen[int | None]):
-    """Ask which student (their # on the leaderboard) to remove or re-admit."""
+    """Ask for a number: which student (their # on the board) to remove or re-admit, or
+    which listed answer to accept. The question is plain text (it may quote students)."""
 
     DEFAULT_CSS = """
     StudentPicker { align: center middle; }
@@ -114,7 +118,7 @@ class StudentPicker(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         """The question and a number field."""
         with Vertical():
-            yield Label(self.question)
+            yield Label(Text(self.question))
             yield Input(placeholder="#", type="integer", id="pick")
 
     @on(Input.Submitted)
@@ -154,6 +158,12 @@ class DashboardApp(App[None]):
             "pick('readmit')",
             "Re-admit",
             tooltip="Let a student who lost their token join again as themselves",
+        ),
+        Binding(
+            "g",
+            "accept",
+            "Accept answer",
+            tooltip="Accept a typed answer the grader refused, for everyone who gave it",
         ),
         Binding("q", "quit", "Quit", tooltip="Quit the dashboard (resume with --resume)"),
     ]
@@ -317,7 +327,19 @@ class DashboardApp(App[None]):
             return self.report is not None and not isinstance(self.screen, ReportScreen)
         if action in ("open", "close", "reveal", "end", "pick"):
             return self.state is None or self.state.phase != "ended"
+        if action == "accept":
+            # Shown only where it means something: a revealed question with typed answers.
+            return bool(self.refused_answers())
         return True
+
+    def refused_answers(self) -> list[DistributionRow]:
+        """The typed answers of the revealed question that the grader did not count right."""
+        s = self.state
+        if s is None or s.phase != "revealed" or s.question is None:
+            return []
+        if s.question.get("type") not in TYPED_TYPES:
+            return []
+        return [r for r in s.distribution or [] if not r.correct]
 
     async def _control(self, action: str) -> None:
         async with self.client() as client:
@@ -352,6 +374,51 @@ class DashboardApp(App[None]):
             self.run_worker(self._student_action(action, roster[rank - 1].id), group="pick")
 
         self.push_screen(StudentPicker(f"Which student to {verb}? Their # on the board:"), chosen)
+
+    def action_accept(self) -> None:
+        """Ask which refused typed answer to accept (by its # in a list), then accept it for
+        every student who gave it: the server re-grades them."""
+        rows = self.refused_answers()
+        state = self.state
+        if not rows or state is None or state.question is None:
+            self.notify("No typed answer to accept here (reveal a typed question first).")
+            return
+        qid = str(state.question.get("id", ""))
+        listing = "\n".join(
+            f"  {n}. {printable(r.label)} ({r.count})" for n, r in enumerate(rows, 1)
+        )
+
+        def chosen(n: int | None) -> None:
+            if n is None:
+                return
+            if not 1 <= n <= len(rows):
+                self.notify(f"There is no answer #{n}.", severity="warning")
+                return
+            self.run_worker(self._accept(qid, rows[n - 1].label), group="accept")
+
+        self.push_screen(
+            StudentPicker(f"Accept which answer as right for everyone who gave it?\n{listing}"),
+            chosen,
+        )
+
+    async def _accept(self, question_id: str, label: str) -> None:
+        async with self.client() as client:
+            try:
+                resp = await client.post(
+                    "/api/teacher/accept", json={"question_id": question_id, "answer": label}
+                )
+            except httpx.HTTPError as exc:
+                self.notify(f"accept: {exc}", severity="error")
+                return
+        if resp.status_code != 200:
+            try:
+                message = json.loads(resp.text).get("message", resp.text)
+            except ValueError:
+                message = resp.text
+            self.notify(str(message), title="cannot accept", severity="warning", markup=False)
+            return
+        self.notify(f"Accepted {printable(label)!r} for everyone who gave it.", markup=False)
+        self.show(TeacherState.model_validate(resp.json()))
 
     async def _student_action(self, action: str, student_id: int) -> None:
         async with self.client() as client:

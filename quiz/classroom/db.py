@@ -20,7 +20,9 @@ from typing import Any
 from quiz import locations
 from quiz.store import write_transaction
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+# Version 3 adds the `accepted` table (created by `_SCHEMA`, which every open runs).
 
 #: Version 1 databases get these columns (version 2 creates them with the tables).
 _MIGRATE_1_TO_2 = (
@@ -84,6 +86,14 @@ CREATE TABLE IF NOT EXISTS answers (
     answered_at TEXT NOT NULL,
     PRIMARY KEY (session_id, student_id, question_id)
 );
+CREATE TABLE IF NOT EXISTS accepted (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    question_id TEXT NOT NULL,
+    answer_key TEXT NOT NULL,
+    label TEXT NOT NULL,
+    accepted_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, question_id, answer_key)
+);
 """
 
 
@@ -119,6 +129,18 @@ class AnswerRow:
     score: float
     elapsed_ms: int
     answered_at: datetime
+
+
+@dataclass
+class AcceptedRow:
+    """A typed answer the teacher accepted as right for everyone who gave it."""
+
+    question_id: str
+    #: The answer's normalised text (`quiz.grading.normalise_text`): what is compared.
+    key: str
+    #: The answer as the distribution showed it.
+    label: str
+    accepted_at: datetime
 
 
 @dataclass
@@ -165,6 +187,7 @@ class SessionRow:
     students: list[StudentRow] = field(default_factory=list)
     runs: list[RunRow] = field(default_factory=list)
     answers: list[AnswerRow] = field(default_factory=list)
+    accepted: list[AcceptedRow] = field(default_factory=list)
 
 
 class SessionNotFound(LookupError):
@@ -368,6 +391,32 @@ class ClassroomDB:
                 ),
             )
 
+    def accept_answer(
+        self, session_id: str, accepted: AcceptedRow, regraded: list[tuple[int, str, float]]
+    ) -> None:
+        """Store an answer the teacher accepted and the new grade of each student who gave
+        it, (student_id, outcome, score), in one transaction."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO accepted (session_id, question_id, answer_key, label, accepted_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    accepted.question_id,
+                    accepted.key,
+                    accepted.label,
+                    iso(accepted.accepted_at),
+                ),
+            )
+            c.executemany(
+                "UPDATE answers SET outcome = ?, score = ? "
+                "WHERE session_id = ? AND student_id = ? AND question_id = ?",
+                [
+                    (outcome, score, session_id, sid, accepted.question_id)
+                    for sid, outcome, score in regraded
+                ],
+            )
+
     # -- reads ----------------------------------------------------------------------------
 
     def resolve(self, ref: str) -> str:
@@ -465,4 +514,12 @@ class ClassroomDB:
             at = parse_dt(a[7])
             assert at is not None
             row.answers.append(AnswerRow(a[0], a[1], a[2], json.loads(a[3]), a[4], a[5], a[6], at))
+        for k in self.conn.execute(
+            "SELECT question_id, answer_key, label, accepted_at FROM accepted "
+            "WHERE session_id = ? ORDER BY accepted_at",
+            (session_id,),
+        ):
+            at = parse_dt(k[3])
+            assert at is not None
+            row.accepted.append(AcceptedRow(k[0], k[1], k[2], at))
         return row

@@ -139,6 +139,8 @@ class DistributionRow(ApiModel):
     label: str
     count: int
     correct: bool
+    #: A typed answer the grader refused and the teacher accepted for everyone.
+    accepted: bool = False
 
 
 class StudentState(ApiModel):
@@ -238,6 +240,14 @@ class ControlRequest(ApiModel):
     """Optional body of a teacher control; `index` opens a given question (live mode)."""
 
     index: int | None = None
+
+
+class AcceptRequest(ApiModel):
+    """The teacher accepts a typed answer as right for everyone who gave it: `answer` is a
+    label of the question's distribution (compared as normalised text)."""
+
+    question_id: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    answer: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 
 class StudentRequest(ApiModel):

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from quiz.classroom.analysis import Report, build_report
 from quiz.classroom.db import hash_token
 from quiz.classroom.models import (
+    AcceptRequest,
     AnswerRequest,
     AnswerResponse,
     ControlRequest,
@@ -556,6 +557,18 @@ def create_app(
     async def teacher_readmit(body: StudentRequest) -> TeacherState:
         """Let the next join with this student's name continue as them (lost token)."""
         session.readmit(body.student_id)
+        return session.teacher_state()
+
+    @app.post(
+        "/api/teacher/accept",
+        response_model=TeacherState,
+        responses=_REFUSALS,
+        dependencies=[Depends(teacher)],
+    )
+    async def teacher_accept(body: AcceptRequest) -> TeacherState:
+        """Accept a typed answer (a label of the distribution) as right for everyone who gave
+        it, once the question is revealed or the session has ended; students are re-graded."""
+        session.accept(body.question_id, body.answer)
         return session.teacher_state()
 
     @app.get(

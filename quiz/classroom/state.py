@@ -17,7 +17,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from quiz.classroom import analysis
-from quiz.classroom.db import AnswerRow, ClassroomDB, RunRow, SessionRow, StudentRow, hash_token
+from quiz.classroom.db import (
+    AcceptedRow,
+    AnswerRow,
+    ClassroomDB,
+    RunRow,
+    SessionRow,
+    StudentRow,
+    hash_token,
+)
 from quiz.classroom.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -183,6 +191,8 @@ class ClassSession:
     _by_student: dict[int, dict[str, Answer]] = field(default_factory=dict)
     _by_question: dict[str, list[Answer]] = field(default_factory=dict)
     _dist_cache: dict[int, list[DistributionRow]] = field(default_factory=dict)
+    #: Typed answers the teacher accepted: question id -> {accept key: label}.
+    accepted: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # -- creation -------------------------------------------------------------------------
 
@@ -272,10 +282,12 @@ class ClassSession:
             session._add_student(st)
         for r in row.runs:
             session.runs[r.idx] = Run(r.idx, r.opened_at, r.deadline, r.closed_at, r.revealed_at)
+        for k in row.accepted:
+            session.accepted.setdefault(k.question_id, {})[k.key] = k.label
         by_id = {q.id: q for q in session.questions}
         for a in row.answers:
             q = by_id[a.question_id]
-            result = grade(q, check_answer_shape(q, a.answer))
+            result = session._grade(q, check_answer_shape(q, a.answer))
             session._remember(
                 Answer(
                     a.student_id,
@@ -488,7 +500,9 @@ class ClassSession:
             state.public = self.view(idx).public
             state.correct_answer = self.key_text(q)
             state.answers_in = len(given)
-            state.distribution = analysis.distribution(q, [a.answer for a in given])
+            state.distribution = analysis.distribution(
+                q, [a.answer for a in given], self.accepted.get(q.id, {}).keys()
+            )
         else:
             state.answers_in = len(self.answers)
         return state
@@ -572,7 +586,7 @@ class ClassSession:
             raise Refused(422, "bad_answer", f"answer to {q.id!r}: {exc}") from None
         except (AnswerError, ValueError) as exc:
             raise Refused(422, "bad_answer", f"answer to {q.id!r}: {exc}") from None
-        result = grade(q, shaped)
+        result = self._grade(q, shaped)
         started = self._question_started(student, now)
         elapsed = max(0, int((now - started).total_seconds() * 1000))
         record = Answer(student.id, q.id, idx, shaped, result, elapsed, now)
@@ -679,6 +693,53 @@ class ClassSession:
         self.ended_at = now
         self._set_phase("ended", self.current, run)
 
+    def accept(self, question_id: str, label: str) -> int:
+        """The teacher accepts a typed answer (a label of the question's distribution) as
+        right: every student who gave it (same normalised text) is re-graded to right, now
+        and in the stored session. Only once the answers are out (revealed, or the session
+        ended), so it never tells anything early. Returns how many answers changed."""
+        q = self._question(question_id)
+        if not analysis.is_typed(q):
+            raise Refused(
+                422,
+                "not_typed",
+                "only typed answers (short answer, cloze, numeric) can be accepted",
+            )
+        idx = self.questions.index(q)
+        run = self.runs.get(idx)
+        revealed = self.mode == "live" and run is not None and run.revealed_at is not None
+        if not (revealed or self.phase == "ended"):
+            raise Refused(
+                409, "not_revealed", "reveal the question (or end the session) before accepting"
+            )
+        key = analysis.accept_key(label)
+        given = [
+            a for a in self._by_question.get(q.id, []) if analysis.answer_key(q, a.answer) == key
+        ]
+        if not given:
+            raise Refused(404, "no_such_answer", f"nobody answered {label!r} to {q.id!r}")
+        if key in self.accepted.get(q.id, {}):
+            raise Refused(409, "already_accepted", f"{label!r} is already accepted")
+        wrong = [a for a in given if a.result.score < 1.0]
+        if not wrong:
+            raise Refused(409, "already_right", f"{label!r} is already graded right")
+        now = self.clock()
+        new = {a.student_id: analysis.accepted_result(a.result) for a in wrong}
+        self.db.accept_answer(
+            self.id,
+            AcceptedRow(q.id, key, label, now),
+            [(sid, str(r.outcome), r.score) for sid, r in new.items()],
+        )
+        self.accepted.setdefault(q.id, {})[key] = label
+        for a in wrong:
+            st = self.students.get(a.student_id)
+            if st is not None:
+                st.score += new[a.student_id].score - a.result.score
+            a.result = new[a.student_id]
+        self._dist_cache.pop(idx, None)
+        self._changed(everyone=True)
+        return len(wrong)
+
     def tick(self) -> bool:
         """Close what has passed its deadline; True if anything changed."""
         if self.phase != "open":
@@ -690,6 +751,14 @@ class ClassSession:
         return True
 
     # -- internals ------------------------------------------------------------------------
+
+    def _grade(self, q: Question, answer: Any) -> GradeResult:
+        """The grader's verdict, or right when the teacher accepted this typed answer."""
+        result = grade(q, answer)
+        accepted = self.accepted.get(q.id)
+        if accepted and result.score < 1.0 and analysis.answer_key(q, answer) in accepted:
+            return analysis.accepted_result(result)
+        return result
 
     def _question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -765,7 +834,7 @@ class ClassSession:
         if idx not in self._dist_cache:
             q = self.questions[idx]
             self._dist_cache[idx] = analysis.distribution(
-                q, [a.answer for a in self.answers_for(idx)]
+                q, [a.answer for a in self.answers_for(idx)], self.accepted.get(q.id, {}).keys()
             )
         return self._dist_cache[idx]
 
