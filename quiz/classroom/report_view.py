@@ -105,7 +105,11 @@ class ReportScreen(Screen[None]):
             for row in q.distribution:
                 choices.add_row(
                     Text(q.id),
-                    Text("✓" if row.correct else "", style="green"),
+                    # An answer the teacher accepted says so: the grader refused it.
+                    Text(
+                        "✓ accepted by you" if row.accepted else ("✓" if row.correct else ""),
+                        style="green",
+                    ),
                     _cut(row.label),
                     Text(str(row.count), justify="right"),
                 )

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from quiz.classroom.analysis import build_report, report_csv, report_text
 from quiz.classroom.dashboard import DashboardApp
 from quiz.classroom.db import ClassroomDB
+from quiz.classroom.report_view import ReportScreen
 from quiz.classroom.server import ServerThread, create_app
 from quiz.classroom.state import ClassSession
 from quiz.cli import main
@@ -194,3 +195,11 @@ async def test_dashboard_key_accepts_a_refused_answer(served_typed: Served) -> N
         roster = {r.name: r.score for r in served.session.teacher_state().roster}
         assert roster == {"Ada": 1.0, "Cy": 1.0, "Bo": 0.0}
         await wait_for(pilot, lambda: [r.label for r in app.refused_answers()] == ["Rome"])
+        # The end report on the dashboard says which answer the teacher accepted.
+        await pilot.press("e", "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        table = app.screen.query_one("#report-choices", DataTable)
+        rows = {
+            str(table.get_row_at(i)[2]): str(table.get_row_at(i)[1]) for i in range(table.row_count)
+        }
+        assert rows == {"Paname": "✓ accepted by you", "PANAME": "✓ accepted by you", "Rome": ""}
