@@ -245,6 +245,21 @@ def test_another_applications_database_is_refused_not_migrated(tmp_path: Path) -
     assert _beside(other) == ["places.sqlite"]
 
 
+def test_another_applications_wal_database_gets_no_files_beside_it(tmp_path: Path) -> None:
+    other = tmp_path / "app.db"
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE things (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(NotOurFile, match="another application"):
+        Store.open(other)
+    # Opening a WAL file, even read-only, would leave app.db-wal and app.db-shm behind.
+    assert other.read_bytes() == before
+    assert _beside(other) == ["app.db"]
+
+
 def test_an_empty_sqlite_file_becomes_a_store(tmp_path: Path) -> None:
     empty = tmp_path / "empty.db"
     sqlite3.connect(empty).close()

@@ -19,6 +19,7 @@ from typing import Any
 
 from quiz import locations
 from quiz.store import write_transaction
+from quiz.store.safety import inspect_file
 
 SCHEMA_VERSION = 3
 
@@ -194,10 +195,27 @@ class SessionNotFound(LookupError):
     """No session with that id (or id prefix)."""
 
 
+#: The tables every classroom database has had since schema version 1: a file without
+#: them is another application's and is never opened for writing.
+CLASSROOM_TABLES = frozenset({"sessions", "students", "runs", "answers"})
+
+
 class ClassroomDB:
     """A connection to the classroom database; every write is its own transaction."""
 
     def __init__(self, path: Path) -> None:
+        """Open (or create) the classroom database at `path`.
+
+        A file that is not an SQLite database, or an SQLite database of another
+        application (the learner's `quiz.db` included), raises `NotOurFile` and is left
+        byte-for-byte untouched, nothing created beside it (as the learner store does).
+        """
+        inspect_file(
+            path,
+            tables=CLASSROOM_TABLES,
+            what="a quiz classroom database",
+            check="Check QUIZ_DATA_DIR (the classroom database is classroom.db there).",
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         # The server touches the db only from its event loop thread, but that thread is not

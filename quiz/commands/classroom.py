@@ -185,9 +185,13 @@ def _db_path(args: argparse.Namespace) -> Path:
 def _open_db(args: argparse.Namespace) -> ClassroomDB:
     from quiz.classroom.db import ClassroomDB
 
+    from quiz.store.safety import NotOurFile
+
     path = _db_path(args)
     try:
         return ClassroomDB(path)
+    except NotOurFile as exc:  # not ours: left untouched, and the message says so
+        raise CommandError(str(exc)) from None
     except Exception as exc:  # sqlite3.DatabaseError, permissions, a newer schema
         raise CommandError(f"cannot open the classroom database {path}: {exc}") from None
 

@@ -61,7 +61,10 @@ def folder_read_only(folder: Path) -> bool:
 
 
 def _read_only(
-    path: Path, isolation_level: Literal["DEFERRED"] | None = "DEFERRED"
+    path: Path,
+    isolation_level: Literal["DEFERRED"] | None = "DEFERRED",
+    *,
+    immutable: bool = False,
 ) -> sqlite3.Connection:
     """A read-only connection: it never writes the file nor creates one beside it.
 
@@ -70,7 +73,7 @@ def _read_only(
     closed it (SQLite folds the WAL into the file then).
     """
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    if folder_read_only(path.parent):
+    if immutable or folder_read_only(path.parent):
         uri += "&immutable=1"
     conn = sqlite3.connect(
         uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=isolation_level
@@ -86,12 +89,23 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def inspect_file(path: Path) -> FileCheck:
+#: What to tell a learner whose --db names the wrong file.
+_CHECK_DB = "Check --db or QUIZ_DB."
+
+
+def inspect_file(
+    path: Path,
+    *,
+    tables: frozenset[str] = OUR_TABLES,
+    what: str = "a quiz database",
+    check: str = _CHECK_DB,
+) -> FileCheck:
     """Check that `path` is absent, empty or a quiz database, without changing anything.
 
     Raises NotOurFile for a file that is not an SQLite database, an SQLite database of
     another application, or one whose schema cannot be read; StoreError when the path
-    cannot be read at all.
+    cannot be read at all. Other quiz databases (the classroom's) pass their own
+    `tables` (every one must be there), `what` the file is and where to `check` its path.
     """
     try:
         if not path.exists():
@@ -106,32 +120,38 @@ def inspect_file(path: Path) -> FileCheck:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if not header:
         raise NotOurFile(
-            f"{path} is not a quiz database (it is not an SQLite file); it was left "
-            "untouched. Check --db or QUIZ_DB."
+            f"{path} is not {what} (it is not an SQLite file); it was left untouched. {check}"
         )
+    # Opening a WAL-mode file, even read-only, makes -wal and -shm files beside it; with no
+    # journal beside it, everything is in the file itself and is read as it is on disk, so
+    # looking at another application's file leaves its folder as it was.
+    journal = any(Path(f"{path}{end}").exists() for end in ("-wal", "-journal"))
     try:
-        conn = _read_only(path)
+        conn = _read_only(path, immutable=not journal)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the database {path}: {exc}") from exc
     try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        found = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.OperationalError as exc:
         raise StoreError(f"cannot read the database {path}: {exc}") from exc
     except sqlite3.DatabaseError as exc:
+        restore = (
+            "If it is your quiz database, `quiz restore BACKUP --db "
+            f"{path}` brings back a backup (see `quiz backup --list`)."
+        )
         raise NotOurFile(
             f"{path} is an SQLite file whose contents cannot be read ({exc}); it was left "
-            "untouched. If it is your quiz database, `quiz restore BACKUP --db "
-            f"{path}` brings back a backup (see `quiz backup --list`)."
+            f"untouched. {restore if check == _CHECK_DB else check}"
         ) from exc
     finally:
         conn.close()
-    if not tables and not version:
+    if not found and not version:
         return FileCheck(exists=True, version=0)  # an empty database: ours to fill
-    if not tables >= OUR_TABLES:
+    if not found >= tables:
         raise NotOurFile(
-            f"{path} is an SQLite database of another application (no quiz tables); it was "
-            "left untouched. Check --db or QUIZ_DB."
+            f"{path} is an SQLite database of another application (not {what}); it was "
+            f"left untouched. {check}"
         )
     return FileCheck(exists=True, version=version)
 
