@@ -184,7 +184,6 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 def _open_db(args: argparse.Namespace) -> ClassroomDB:
     from quiz.classroom.db import ClassroomDB
-
     from quiz.store.safety import NotOurFile
 
     path = _db_path(args)
