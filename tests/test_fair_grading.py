@@ -346,7 +346,9 @@ def run_grade(capsys: Any, *argv: str) -> tuple[int, str, str]:
 
 
 def test_grade_command_json(capsys: Any) -> None:
-    code, out, _ = run_grade(capsys, "msc-therapy", "msc-shared-tolerance", "self", "tolerance", "--json")
+    code, out, _ = run_grade(
+        capsys, "msc-therapy", "msc-shared-tolerance", "self", "tolerance", "--json"
+    )
     assert code == 0
     report = json.loads(out)
     assert set(report) == {"outcome", "score", "note", "correct_answer"}
