@@ -169,7 +169,9 @@ def make_store(db: Path, banks: list[tuple[str, list[str]]], per_card: int, now:
                         )
                     attempt_id += 1
                     roll = rng.random()
-                    outcome = "correct" if roll < 0.78 else "partial" if roll < 0.83 else "incorrect"
+                    outcome = (
+                        "correct" if roll < 0.78 else "partial" if roll < 0.83 else "incorrect"
+                    )
                     score = 1.0 if outcome == "correct" else 0.5 if outcome == "partial" else 0.0
                     attempt_rows.append(
                         (attempt_id, sid, pid, bank_id, qid, "true", outcome, score, 4200, t)
@@ -249,30 +251,28 @@ def measure(db: Path, banks_dir: Path, empty_db: Path, runs: int) -> dict[str, l
     env = dict(os.environ, QUIZ_BANKS_DIR=str(banks_dir))
     for _ in range(runs):
         for label, path in (("", db), ("empty: ", empty_db)):
-            add(f"{label}open", _time(lambda p=path: Store.open(p).close()))  # type: ignore[misc]
+
+            def open_close(p: Path = path) -> None:
+                Store.open(p).close()
+
+            add(f"{label}open", _time(open_close))
             with Store.open(path) as store:
                 service = StudyService(store, PROFILE, banks=banks)
+
+                def review_queue(s: StudyService = service) -> None:
+                    s.store.due_cards(s.profile, existing=s.info.existing)
+                    s.store.daily_limits(s.profile)
+
                 add(f"{label}Home summaries", _time(service.bank_summaries))
-                add(
-                    f"{label}review queue",
-                    _time(
-                        lambda s=service: (
-                            s.store.due_cards(s.profile, existing=s.info.existing),
-                            s.store.daily_limits(s.profile),
-                        )
-                    ),
-                )
+                add(f"{label}review queue", _time(review_queue))
                 add(f"{label}Stats", _time(service.stats))
             cmd = [sys.executable, "-m", "quiz", "stats", "--json", "--db", str(path)]
             cmd += ["--profile", PROFILE] if path == db else []
-            add(
-                f"{label}quiz stats --json",
-                _time(
-                    lambda cmd=cmd: subprocess.run(  # type: ignore[misc]
-                        cmd, env=env, check=True, capture_output=True
-                    )
-                ),
-            )
+
+            def stats_json(cmd: list[str] = cmd) -> None:
+                subprocess.run(cmd, env=env, check=True, capture_output=True)
+
+            add(f"{label}quiz stats --json", _time(stats_json))
     return results
 
 

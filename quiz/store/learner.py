@@ -70,7 +70,7 @@ from quiz.store.records import (
     SessionState,
     SetAsideCard,
 )
-from quiz.store.schema import connect_checked, set_aside, user_version
+from quiz.store.schema import connect_checked, rebuild_aggregates, set_aside, user_version
 
 if TYPE_CHECKING:
     from quiz.store.statistics import BankSummary, StatsReport
@@ -145,6 +145,15 @@ class Store:
     def schema_version(self) -> int:
         """The schema version of the open database."""
         return user_version(self.conn)
+
+    def rebuild_aggregates(self) -> None:
+        """Derive the aggregates Home and Stats read from the whole history again.
+
+        The triggers keep them right on every write; this is for history written around
+        them (a bulk load) and for `quiz doctor`.
+        """
+        with self._tx() as c:
+            rebuild_aggregates(c)
 
     def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
         return write_transaction(self.conn)

@@ -12,6 +12,13 @@ refused (StoreError), never modified.
 - v3: profile `last_used_ms` (the app reopens on the profile last used), and the
   per-question attempts index covers outcome and score (mastery reads each question's
   last outcome from it).
+- v4: aggregates kept by triggers in the same transaction as every write (so undo, a
+  deleted profile or a hand edit keep them right) and rebuilt from the history by the
+  migration: `question_stats` (attempts, right, score and last outcome per question),
+  `bank_stats` (per bank: the same summed, plus seen, stable and leech cards and a
+  counter bumped whenever a question is first or last known), `day_stats` (reviews per
+  local day) and `bank_last` (each bank's last finished scored session). Home and Stats
+  read these few hundred rows instead of the whole history. A partial index lists leeches.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from quiz.store.common import BUSY_TIMEOUT_MS, StoreError
+from quiz.store.common import BUSY_TIMEOUT_MS, UNSCORED_MODES, StoreError
 
 _V1 = (
     """CREATE TABLE profiles (
@@ -119,6 +126,192 @@ _V3 = (
 )
 
 
+def _day(row: str) -> str:
+    return f"date({row}.reviewed_ms / 1000, 'unixepoch', 'localtime')"
+
+
+_UNSCORED = ", ".join(f"'{m}'" for m in UNSCORED_MODES)
+
+#: Derive every aggregate from the history (the v4 migration, and `Store.rebuild_aggregates`).
+_REBUILD = (
+    "DELETE FROM question_stats",
+    "DELETE FROM bank_stats",
+    "DELETE FROM day_stats",
+    "DELETE FROM bank_last",
+    """INSERT INTO question_stats
+        (profile_id, bank_id, question_id, attempts, correct, score, last_id, last_correct)
+       SELECT profile_id, bank_id, question_id, count(*), sum(outcome = 'correct'),
+              sum(score), max(id), 0
+         FROM attempts GROUP BY profile_id, bank_id, question_id""",
+    """UPDATE question_stats SET last_correct = 1 WHERE last_id IN
+       (SELECT id FROM attempts WHERE outcome = 'correct')""",
+    # Those inserts and this update went through the question_stats triggers, which
+    # summed them into bank_stats; the cards part follows.
+    """INSERT INTO bank_stats (profile_id, bank_id, seen, stable, leeches)
+       SELECT profile_id, bank_id, sum(reps > 0),
+              sum(state = 2 AND coalesce(stability, 0) >= 21), sum(leech != 0)
+         FROM cards WHERE true GROUP BY profile_id, bank_id
+       ON CONFLICT DO UPDATE SET seen = excluded.seen, stable = excluded.stable,
+          leeches = excluded.leeches""",
+    f"""INSERT INTO day_stats (profile_id, day, reviews)
+       SELECT profile_id, {_day("reviews")} AS d, count(*) FROM reviews
+        GROUP BY profile_id, d""",
+    f"""INSERT INTO bank_last (profile_id, bank_id, session_id, score)
+       SELECT s.profile_id, a.bank_id, s.id, avg(a.score) FROM attempts a
+         JOIN sessions s ON s.id = a.session_id
+        WHERE s.finished_ms IS NOT NULL AND s.abandoned = 0 AND s.mode NOT IN ({_UNSCORED})
+          AND coalesce(json_extract(s.scope, '$.retry'), 0) = 0
+        GROUP BY s.profile_id, a.bank_id, s.id
+       ON CONFLICT DO UPDATE SET session_id = excluded.session_id, score = excluded.score
+        WHERE excluded.session_id >= bank_last.session_id""",
+)
+
+_V4 = (
+    """CREATE TABLE question_stats (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        bank_id TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        correct INTEGER NOT NULL DEFAULT 0,
+        score REAL NOT NULL DEFAULT 0,
+        last_id INTEGER NOT NULL DEFAULT 0,
+        last_correct INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (profile_id, bank_id, question_id)
+    ) WITHOUT ROWID""",
+    # The weakest questions come first in this index: Stats reads a handful of rows.
+    """CREATE INDEX question_stats_weak
+       ON question_stats(profile_id, CAST(correct AS REAL) / attempts) WHERE attempts >= 2""",
+    """CREATE TABLE bank_stats (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        bank_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        correct INTEGER NOT NULL DEFAULT 0,
+        right_last INTEGER NOT NULL DEFAULT 0,
+        seen INTEGER NOT NULL DEFAULT 0,
+        stable INTEGER NOT NULL DEFAULT 0,
+        leeches INTEGER NOT NULL DEFAULT 0,
+        ids_version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (profile_id, bank_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE day_stats (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        reviews INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (profile_id, day)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE bank_last (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        bank_id TEXT NOT NULL,
+        session_id INTEGER NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (profile_id, bank_id)
+    ) WITHOUT ROWID""",
+    """CREATE INDEX cards_leech ON cards(profile_id, bank_id, question_id, lapses, suspended)
+       WHERE leech = 1""",
+    # -- attempts -> question_stats
+    """CREATE TRIGGER attempts_stats_insert AFTER INSERT ON attempts BEGIN
+        INSERT INTO question_stats (profile_id, bank_id, question_id)
+            VALUES (NEW.profile_id, NEW.bank_id, NEW.question_id) ON CONFLICT DO NOTHING;
+        UPDATE question_stats SET attempts = attempts + 1,
+            correct = correct + (NEW.outcome = 'correct'), score = score + NEW.score,
+            last_correct = CASE WHEN NEW.id > last_id THEN NEW.outcome = 'correct'
+                ELSE last_correct END,
+            last_id = max(last_id, NEW.id)
+         WHERE profile_id = NEW.profile_id AND bank_id = NEW.bank_id
+           AND question_id = NEW.question_id;
+    END""",
+    """CREATE TRIGGER attempts_stats_delete AFTER DELETE ON attempts BEGIN
+        UPDATE question_stats SET attempts = attempts - 1,
+            correct = correct - (OLD.outcome = 'correct'), score = score - OLD.score
+         WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id
+           AND question_id = OLD.question_id;
+        UPDATE question_stats SET
+            last_id = coalesce((SELECT max(id) FROM attempts WHERE profile_id = OLD.profile_id
+                AND bank_id = OLD.bank_id AND question_id = OLD.question_id), 0),
+            last_correct = coalesce((SELECT outcome = 'correct' FROM attempts
+                WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id
+                  AND question_id = OLD.question_id ORDER BY id DESC LIMIT 1), 0)
+         WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id
+           AND question_id = OLD.question_id AND last_id = OLD.id;
+        DELETE FROM question_stats WHERE profile_id = OLD.profile_id
+           AND bank_id = OLD.bank_id AND question_id = OLD.question_id AND attempts <= 0;
+    END""",
+    # -- question_stats -> bank_stats
+    """CREATE TRIGGER question_stats_insert AFTER INSERT ON question_stats BEGIN
+        INSERT INTO bank_stats (profile_id, bank_id) VALUES (NEW.profile_id, NEW.bank_id)
+            ON CONFLICT DO NOTHING;
+        UPDATE bank_stats SET attempts = attempts + NEW.attempts,
+            correct = correct + NEW.correct, right_last = right_last + NEW.last_correct,
+            ids_version = ids_version + 1
+         WHERE profile_id = NEW.profile_id AND bank_id = NEW.bank_id;
+    END""",
+    """CREATE TRIGGER question_stats_update AFTER UPDATE ON question_stats BEGIN
+        UPDATE bank_stats SET attempts = attempts - OLD.attempts,
+            correct = correct - OLD.correct, right_last = right_last - OLD.last_correct
+         WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id;
+        UPDATE bank_stats SET attempts = attempts + NEW.attempts,
+            correct = correct + NEW.correct, right_last = right_last + NEW.last_correct
+         WHERE profile_id = NEW.profile_id AND bank_id = NEW.bank_id;
+    END""",
+    """CREATE TRIGGER question_stats_delete AFTER DELETE ON question_stats BEGIN
+        UPDATE bank_stats SET attempts = attempts - OLD.attempts,
+            correct = correct - OLD.correct, right_last = right_last - OLD.last_correct,
+            ids_version = ids_version + 1
+         WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id;
+    END""",
+    # -- cards -> bank_stats
+    """CREATE TRIGGER cards_stats_insert AFTER INSERT ON cards BEGIN
+        INSERT INTO bank_stats (profile_id, bank_id) VALUES (NEW.profile_id, NEW.bank_id)
+            ON CONFLICT DO NOTHING;
+        UPDATE bank_stats SET seen = seen + (NEW.reps > 0),
+            stable = stable + (NEW.state = 2 AND coalesce(NEW.stability, 0) >= 21),
+            leeches = leeches + (NEW.leech != 0), ids_version = ids_version + 1
+         WHERE profile_id = NEW.profile_id AND bank_id = NEW.bank_id;
+    END""",
+    """CREATE TRIGGER cards_stats_update
+       AFTER UPDATE OF reps, state, stability, leech, bank_id ON cards BEGIN
+        UPDATE bank_stats SET seen = seen - (OLD.reps > 0),
+            stable = stable - (OLD.state = 2 AND coalesce(OLD.stability, 0) >= 21),
+            leeches = leeches - (OLD.leech != 0)
+         WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id;
+        UPDATE bank_stats SET seen = seen + (NEW.reps > 0),
+            stable = stable + (NEW.state = 2 AND coalesce(NEW.stability, 0) >= 21),
+            leeches = leeches + (NEW.leech != 0)
+         WHERE profile_id = NEW.profile_id AND bank_id = NEW.bank_id;
+    END""",
+    """CREATE TRIGGER cards_stats_delete AFTER DELETE ON cards BEGIN
+        UPDATE bank_stats SET seen = seen - (OLD.reps > 0),
+            stable = stable - (OLD.state = 2 AND coalesce(OLD.stability, 0) >= 21),
+            leeches = leeches - (OLD.leech != 0), ids_version = ids_version + 1
+         WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id;
+    END""",
+    # -- reviews -> day_stats (the machine's local day, as the streak and heatmap count)
+    f"""CREATE TRIGGER reviews_day_insert AFTER INSERT ON reviews BEGIN
+        INSERT INTO day_stats (profile_id, day, reviews)
+            VALUES (NEW.profile_id, {_day("NEW")}, 1)
+            ON CONFLICT DO UPDATE SET reviews = reviews + 1;
+    END""",
+    f"""CREATE TRIGGER reviews_day_delete AFTER DELETE ON reviews BEGIN
+        UPDATE day_stats SET reviews = reviews - 1
+         WHERE profile_id = OLD.profile_id AND day = {_day("OLD")};
+        DELETE FROM day_stats WHERE profile_id = OLD.profile_id AND day = {_day("OLD")}
+           AND reviews <= 0;
+    END""",
+    # -- a finished, scored session -> its banks' last score
+    f"""CREATE TRIGGER sessions_last_score AFTER UPDATE OF finished_ms, abandoned ON sessions
+       WHEN NEW.finished_ms IS NOT NULL AND NEW.abandoned = 0
+        AND NEW.mode NOT IN ({_UNSCORED})
+        AND coalesce(json_extract(NEW.scope, '$.retry'), 0) = 0 BEGIN
+        INSERT INTO bank_last (profile_id, bank_id, session_id, score)
+            SELECT NEW.profile_id, bank_id, NEW.id, avg(score) FROM attempts
+             WHERE session_id = NEW.id GROUP BY bank_id
+            ON CONFLICT DO UPDATE SET session_id = excluded.session_id, score = excluded.score
+             WHERE excluded.session_id >= bank_last.session_id;
+    END""",
+    *_REBUILD,
+)
+
+
 def _script(statements: Sequence[str]) -> Callable[[sqlite3.Connection], None]:
     def run(conn: sqlite3.Connection) -> None:
         for statement in statements:
@@ -132,8 +325,15 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V1),
     _script(_V2),
     _script(_V3),
+    _script(_V4),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def rebuild_aggregates(conn: sqlite3.Connection) -> None:
+    """Derive every aggregate table from the history again (inside the caller's transaction)."""
+    for statement in _REBUILD:
+        conn.execute(statement)
 
 
 def user_version(conn: sqlite3.Connection) -> int:
