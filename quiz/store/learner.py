@@ -49,6 +49,7 @@ from quiz.scheduler import (
     review,
 )
 from quiz.store.common import (
+    BUSY_TIMEOUT_MS,
     QuestionKey,
     StoreError,
     UnknownProfile,
@@ -126,6 +127,24 @@ class Store:
             except sqlite3.DatabaseError as exc2:
                 raise StoreError(f"cannot create a new database {db_path}: {exc2}") from exc2
         return cls(conn, db_path, notice)
+
+    @classmethod
+    def open_reader(cls, path: Path) -> Store:
+        """A second connection to a store already opened (checked and migrated) with `open`.
+
+        For history reads off the UI thread: it may be used from any thread, one at a time
+        (the caller holds a lock), and refuses writes (`query_only`). WAL lets it read
+        while the first connection writes.
+        """
+        try:
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the database {path}: {exc}") from exc
+        return cls(conn, path)
 
     def close(self) -> None:
         """Close the connection (everything is already committed)."""

@@ -137,6 +137,19 @@ class CatalogInfo:
             per_bank.setdefault(b, set()).add(q)
         return {b: frozenset(qs) for b, qs in per_bank.items()}
 
+    @cached_property
+    def tag_counts(self) -> Counter[str]:
+        """How many questions carry each tag (bank tags included; do not modify)."""
+        return Counter(tag for tags in self.tags.values() for tag in tags)
+
+    @cached_property
+    def bank_tags(self) -> dict[str, frozenset[str]]:
+        """Every tag of each bank or of one of its questions (do not modify)."""
+        per_bank: dict[str, set[str]] = {}
+        for (b, _q), tags in self.tags.items():
+            per_bank.setdefault(b, set()).update(tags)
+        return {b: frozenset(t) for b, t in per_bank.items()}
+
     @classmethod
     def from_banks(cls, banks: Iterable[Bank]) -> CatalogInfo:
         """Tags (bank tags + question tags, deduplicated) and titles from loaded banks."""

@@ -484,7 +484,7 @@ class QuizApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.data is not None:
-            self.data.store.close()
+            self.data.service.close()
 
 
 def create_app(

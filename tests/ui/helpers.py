@@ -33,6 +33,9 @@ async def ready(pilot: Pilot[None]) -> None:
     notes = [n.message for n in app._notifications]
     assert app.data is not None, f"the app did not load: {notes}"
     await pilot.pause()
+    # Home's and Stats' numbers are read in thread workers started once the data is in.
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def study_screen(app: QuizApp) -> StudyScreen:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -11,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
@@ -20,6 +22,7 @@ from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.store import BankSummary, SessionState
+    from quiz.study import HomeNumbers, StudyService
     from quiz.ui.app import QuizApp
 
 REVIEW_KEY = "::review"
@@ -63,6 +66,15 @@ class BankTable(DataTable[Text]):
     ]
 
 
+class NumbersRead(Message):
+    """Home's numbers, read from the store in a thread worker."""
+
+    def __init__(self, numbers: HomeNumbers, generation: int) -> None:
+        super().__init__()
+        self.numbers = numbers
+        self.generation = generation
+
+
 class HomeScreen(Screen[None]):
     """Pick what to study."""
 
@@ -100,6 +112,10 @@ class HomeScreen(Screen[None]):
         #: Unfinished sessions shown as rows, by row key.
         self._unfinished: dict[str, SessionState] = {}
         self._summaries: dict[str, BankSummary] = {}
+        #: Home's numbers as last read (None until the first read arrives).
+        self._numbers: HomeNumbers | None = None
+        #: Bumped per read asked for; an older read arriving late is dropped.
+        self._generation = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -131,7 +147,8 @@ class HomeScreen(Screen[None]):
             self.refresh_rows()
 
     def watch_tag_filter(self) -> None:
-        self.refresh_rows()
+        # The tag filter filters what is already loaded: no store read per keystroke.
+        self._render_rows()
 
     @on(Input.Changed, "#tag-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -142,7 +159,36 @@ class HomeScreen(Screen[None]):
         self.query_one("#banks", DataTable).focus()
 
     def refresh_rows(self) -> None:
-        """Rebuild the table from the catalog and the learner's store."""
+        """Show the banks now, and read the learner's numbers for them off the UI thread."""
+        data = self.app.data
+        if data is None:
+            return
+        self._render_rows()
+        self._generation += 1
+        self.run_worker(
+            partial(self._read_numbers, data.service, self._generation),
+            thread=True,
+            exclusive=True,
+            group="home-numbers",
+            name="home-numbers",
+            exit_on_error=False,
+        )
+
+    def _read_numbers(self, service: StudyService, generation: int) -> None:
+        """Thread worker: the history queries; the result comes back as a message."""
+        self.post_message(NumbersRead(service.read_home(), generation))
+
+    def on_numbers_read(self, message: NumbersRead) -> None:
+        data = self.app.data
+        if message.generation != self._generation or data is None:
+            return  # a newer read is on its way
+        if message.numbers.profile != data.service.profile:
+            return
+        self._numbers = message.numbers
+        self._render_rows()
+
+    def _render_rows(self) -> None:
+        """Rebuild the table from the catalog and the numbers last read (no store access)."""
         data = self.app.data
         if data is None:
             return
@@ -159,14 +205,23 @@ class HomeScreen(Screen[None]):
         for column in table.columns.values():
             column.content_width = column.label.cell_len
         rows: list[tuple[str, str | None, list[Text], str]] = []  # title, style, cells, key
-        service = data.service
-        summaries = service.bank_summaries()
+        numbers = self._numbers
+        if numbers is not None and numbers.profile != data.service.profile:
+            numbers = None  # another profile's numbers: wait for this one's
+        pending = Text("…", style="dim")
+        summaries = numbers.summaries if numbers is not None else {}
         self._summaries = summaries
         total_due = sum(s.due for s in summaries.values())
         self.query_one("#due-summary", Static).update(
             Text.assemble(("Due now: ", "bold"), (str(total_due), "bold"))
+            if numbers is not None
+            else Text.assemble(("Due now: ", "bold"), pending)
         )
-        due_cell = Text(str(total_due), style="bold" if total_due else "dim")
+        due_cell = (
+            Text(str(total_due), style="bold" if total_due else "dim")
+            if numbers is not None
+            else pending
+        )
         rows.append(
             (
                 "★ Review due (all banks)",
@@ -176,7 +231,7 @@ class HomeScreen(Screen[None]):
             )
         )
         self._unfinished = {}
-        for state in service.unfinished():
+        for state in numbers.unfinished if numbers is not None else []:
             key = f"{RESUME_PREFIX}{state.id}"
             self._unfinished[key] = state
             title = state.scope.get("title") or state.mode
@@ -185,14 +240,10 @@ class HomeScreen(Screen[None]):
                 (f"↻ Resume: {title}", "italic", [progress, Text(""), Text(""), Text("")], key)
             )
         tag = self.tag_filter
+        info = data.service.info
         if tag:
-            n = sum(
-                1
-                for lb in data.catalog.banks
-                for q in lb.bank.questions
-                if tag in q.tags or tag in lb.bank.tags
-            )
             blank = [Text(""), Text(""), Text("")]
+            n = info.tag_counts.get(tag, 0)
             rows.append(
                 (f"# All questions tagged {tag}", "italic", [Text(str(n)), *blank], TAG_KEY)
             )
@@ -202,16 +253,19 @@ class HomeScreen(Screen[None]):
             if bank.id in seen:
                 continue
             seen.add(bank.id)
-            if tag and tag not in bank.tags and not any(tag in q.tags for q in bank.questions):
+            if tag and tag not in info.bank_tags.get(bank.id, ()):
                 continue
             s = summaries.get(bank.id)
-            cells = [
-                Text(str(len(bank.questions))),
-                Text(str(s.due if s else 0)),
-                _percent(s.last_score if s else None),
-                # Nothing answered yet: no mastery to speak of (a dash, not 0%).
-                _percent(s.mastery if s and s.attempts else None),
-            ]
+            if numbers is None:
+                cells = [Text(str(len(bank.questions))), pending, pending, pending]
+            else:
+                cells = [
+                    Text(str(len(bank.questions))),
+                    Text(str(s.due if s else 0)),
+                    _percent(s.last_score if s else None),
+                    # Nothing answered yet: no mastery to speak of (a dash, not 0%).
+                    _percent(s.mastery if s and s.attempts else None),
+                ]
             rows.append((bank.title, None, cells, bank.id))
         if not tag:
             for path, problems in data.catalog.invalid:
@@ -244,7 +298,7 @@ class HomeScreen(Screen[None]):
     def on_resize(self) -> None:
         # Titles are clipped to the width they were laid out for: redo them when it changes.
         if self.app.data is not None and self.size.width != self._rows_width:
-            self.refresh_rows()
+            self._render_rows()
 
     def _selected_key(self) -> str | None:
         table = self.query_one("#banks", DataTable)
