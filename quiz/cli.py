@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.banks_list",
     "quiz.commands.new",
     "quiz.commands.classroom",
+    "quiz.commands.doctor",
 )
 
 

@@ -48,6 +48,7 @@ from quiz.scheduler import (
     rating_for,
     review,
 )
+from quiz.store import shutdown
 from quiz.store.common import (
     BUSY_TIMEOUT_MS,
     QuestionKey,
@@ -93,6 +94,8 @@ class Store:
         self.notice = notice
         self._profile_ids: dict[str, int] = {}
         self._settings: dict[str, Settings] = {}
+        #: This process's open marker (`quiz.store.shutdown`), removed by `close`.
+        self._marker: Path | None = None
 
     # -- opening --------------------------------------------------------------------
 
@@ -100,7 +103,9 @@ class Store:
     def open(cls, path: str | Path | None = None, *, now: datetime | None = None) -> Store:
         """Open (creating and migrating as needed) the database at `path`.
 
-        A file that is not a database or fails `PRAGMA quick_check` is renamed to
+        After an unclean shutdown (a process that had it open ended without closing it)
+        the whole file is checked first. A file that is not a database or fails
+        `PRAGMA quick_check` is renamed to
         `<name>.corrupt-<YYYYmmddTHHMMSS>` and a fresh database is created; `notice` then
         says so. Raises StoreError when the file cannot be opened at all or was written
         by a newer quiz.
@@ -111,8 +116,10 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot create the folder for {db_path}: {exc}") from exc
         notice: str | None = None
+        # The whole-file check only after a process ended without closing the store.
+        check = shutdown.unclean(db_path)
         try:
-            conn = connect_checked(db_path)
+            conn = connect_checked(db_path, check=check)
         except sqlite3.OperationalError as exc:
             # Locked, unreadable, a directory...: not damage; never move such a file away.
             raise StoreError(f"cannot open the database {db_path}: {exc}") from exc
@@ -126,7 +133,11 @@ class Store:
                 conn = connect_checked(db_path)
             except sqlite3.DatabaseError as exc2:
                 raise StoreError(f"cannot create a new database {db_path}: {exc2}") from exc2
-        return cls(conn, db_path, notice)
+        if check or notice:
+            shutdown.clear_stale(db_path)
+        store = cls(conn, db_path, notice)
+        store._marker = shutdown.mark_open(db_path)
+        return store
 
     @classmethod
     def open_reader(cls, path: Path) -> Store:
@@ -147,8 +158,10 @@ class Store:
         return cls(conn, path)
 
     def close(self) -> None:
-        """Close the connection (everything is already committed)."""
+        """Close the connection (everything is already committed): a clean shutdown."""
         self.conn.close()
+        shutdown.mark_closed(self._marker)
+        self._marker = None
 
     def __enter__(self) -> Store:
         return self

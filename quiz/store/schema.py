@@ -372,8 +372,12 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
             raise
 
 
-def connect_checked(path: Path) -> sqlite3.Connection:
-    """Connect with the store's pragmas, check integrity and migrate; raises on damage."""
+def connect_checked(path: Path, *, check: bool = True) -> sqlite3.Connection:
+    """Connect with the store's pragmas, check integrity and migrate; raises on damage.
+
+    The integrity check reads the whole file: `check=False` skips it (the store was
+    closed cleanly last time, see `quiz.store.shutdown`).
+    """
     conn = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
     )
@@ -383,9 +387,10 @@ def connect_checked(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        result = [row[0] for row in conn.execute("PRAGMA quick_check")]
-        if result != ["ok"]:
-            raise sqlite3.DatabaseError(f"integrity check failed: {'; '.join(result[:3])}")
+        if check:
+            result = [row[0] for row in conn.execute("PRAGMA quick_check")]
+            if result != ["ok"]:
+                raise sqlite3.DatabaseError(f"integrity check failed: {'; '.join(result[:3])}")
         migrate(conn)
     except BaseException:
         conn.close()
