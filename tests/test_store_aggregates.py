@@ -205,6 +205,33 @@ def test_stats_days_streak_and_totals_match_the_review_log(store: Store) -> None
     )
     days = sorted(date.fromisoformat(d) for d in per_day)
     assert report.streak.longest >= 1 and report.streak.longest <= len(days)
+    # True retention: the first review of the day of each card in Review, from the log.
+    young, mature = [0, 0], [0, 0]
+    for rating, interval in store.conn.execute(
+        "SELECT rating, interval_days FROM reviews WHERE id IN (SELECT min(id) FROM reviews"
+        " WHERE state_before = 2 AND date(reviewed_ms / 1000, 'unixepoch', 'localtime') >= ?"
+        " GROUP BY card_id, date(reviewed_ms / 1000, 'unixepoch', 'localtime'))",
+        ((NOW.astimezone().date() - timedelta(days=29)).isoformat(),),
+    ):
+        part = mature if (interval or 0) >= MATURE_DAYS else young
+        part[0] += rating != 1
+        part[1] += 1
+    assert young[1] + mature[1] > 0
+    shown = report.retention
+    assert [shown.young.passed, shown.young.total] == young
+    assert [shown.mature.passed, shown.mature.total] == mature
+    # Tags: every answer to a question carrying the tag.
+    per_question = {
+        (b, q): (n, ok)
+        for b, q, n, ok in store.conn.execute(
+            "SELECT bank_id, question_id, count(*), sum(outcome = 'correct') FROM attempts"
+            " GROUP BY bank_id, question_id"
+        )
+    }
+    for t in report.tags:
+        keys = [k for k, tags in catalog.tags.items() if t.tag in tags]
+        assert t.questions == len(keys)
+        assert t.attempts == sum(per_question.get(k, (0, 0))[0] for k in keys)
     leeches = {
         (b, q)
         for b, q in store.conn.execute(
@@ -273,3 +300,38 @@ def test_an_older_store_gets_its_aggregates_from_its_history(tmp_path: Path) -> 
         # And they keep up with new answers.
         s.record_attempt(None, P, "beta", "b5", answer=None, outcome="correct", score=1.0, now=NOW)
         assert shown_banks(s, catalog, NOW) == reference_banks(s, catalog, NOW)
+
+
+def test_undoing_the_first_review_of_the_day_makes_the_next_one_count(store: Store) -> None:
+    def answer(sid: int | None, outcome: str, when: datetime) -> None:
+        store.record_attempt(
+            sid,
+            P,
+            "alpha",
+            "a0",
+            answer=None,
+            outcome=outcome,
+            score=float(outcome == "correct"),
+            now=when,
+        )
+
+    when = NOW - timedelta(days=60)
+    for _ in range(6):  # graduate the card to Review
+        answer(None, "correct", when)
+        card = store.card(P, "alpha", "a0")
+        assert card is not None
+        when = card.card.due
+        if card.card.state == State.Review and when < NOW - timedelta(hours=3):
+            break
+    morning = NOW - timedelta(hours=2)
+    first = store.start_session(P, "quiz", [], now=morning)
+    answer(first, "correct", morning)  # first review of the day: passed
+    answer(None, "incorrect", morning + timedelta(minutes=5))  # still in Review: a lapse
+    catalog = catalog_without()
+    today = store.stats_report(P, catalog, now=NOW, heatmap_days=1).retention
+    assert (today.all.passed, today.all.total) == (1, 1)
+    store.undo_last_attempt(first)
+    today = store.stats_report(P, catalog, now=NOW, heatmap_days=1).retention
+    # The lapse is the first review of the day now.
+    assert (today.all.passed, today.all.total) == (0, 1)
+    store.close()

@@ -130,6 +130,38 @@ def _day(row: str) -> str:
     return f"date({row}.reviewed_ms / 1000, 'unixepoch', 'localtime')"
 
 
+def _same_day(row: str, order: str) -> str:
+    """Reviews of `row`'s card in the Review state, on its local day, before/after it."""
+    return (
+        f"SELECT 1 FROM reviews e WHERE e.card_id = {row}.card_id AND e.id {order} {row}.id"
+        f" AND e.state_before = 2 AND {_day('e')} = {_day(row)}"
+    )
+
+
+#: The review that becomes the first of its day when OLD (the first) is deleted.
+_NEXT = (
+    "(SELECT e.rating AS rating, e.interval_days AS interval_days FROM reviews e"
+    " WHERE e.card_id = OLD.card_id AND e.id > OLD.id AND e.state_before = 2"
+    f" AND {_day('e')} = {_day('OLD')} ORDER BY e.id LIMIT 1)"
+)
+
+
+def _retention(row: str, sign: str) -> str:
+    """SET clause adding (+) or taking away (-) `row`'s part of the day's true retention."""
+    if row.startswith("("):
+        rating = f"(SELECT rating FROM {row})"
+        mature = f"(SELECT coalesce(interval_days, 0) >= 21 FROM {row})"
+    else:
+        rating = f"{row}.rating"
+        mature = f"(coalesce({row}.interval_days, 0) >= 21)"
+    return (
+        f"young_total = young_total {sign} (NOT {mature}),"
+        f" young_passed = young_passed {sign} (NOT {mature} AND {rating} != 1),"
+        f" mature_total = mature_total {sign} ({mature}),"
+        f" mature_passed = mature_passed {sign} ({mature} AND {rating} != 1)"
+    )
+
+
 _UNSCORED = ", ".join(f"'{m}'" for m in UNSCORED_MODES)
 
 #: Derive every aggregate from the history (the v4 migration, and `Store.rebuild_aggregates`).
@@ -156,6 +188,17 @@ _REBUILD = (
     f"""INSERT INTO day_stats (profile_id, day, reviews)
        SELECT profile_id, {_day("reviews")} AS d, count(*) FROM reviews
         GROUP BY profile_id, d""",
+    f"""UPDATE day_stats SET young_total = f.yt, young_passed = f.yp,
+              mature_total = f.mt, mature_passed = f.mp
+       FROM (SELECT profile_id, {_day("reviews")} AS d,
+                    sum(coalesce(interval_days, 0) < 21) AS yt,
+                    sum(coalesce(interval_days, 0) < 21 AND rating != 1) AS yp,
+                    sum(coalesce(interval_days, 0) >= 21) AS mt,
+                    sum(coalesce(interval_days, 0) >= 21 AND rating != 1) AS mp
+               FROM reviews WHERE id IN (SELECT min(id) FROM reviews WHERE state_before = 2
+                                         GROUP BY card_id, {_day("reviews")})
+              GROUP BY profile_id, d) AS f
+       WHERE day_stats.profile_id = f.profile_id AND day_stats.day = f.d""",
     f"""INSERT INTO bank_last (profile_id, bank_id, session_id, score)
        SELECT s.profile_id, a.bank_id, s.id, avg(a.score) FROM attempts a
          JOIN sessions s ON s.id = a.session_id
@@ -191,12 +234,18 @@ _V4 = (
         stable INTEGER NOT NULL DEFAULT 0,
         leeches INTEGER NOT NULL DEFAULT 0,
         ids_version INTEGER NOT NULL DEFAULT 0,
+        changes INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (profile_id, bank_id)
     ) WITHOUT ROWID""",
     """CREATE TABLE day_stats (
         profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
         day TEXT NOT NULL,
         reviews INTEGER NOT NULL DEFAULT 0,
+        -- True retention: the first review of the day of each card in the Review state.
+        young_total INTEGER NOT NULL DEFAULT 0,
+        young_passed INTEGER NOT NULL DEFAULT 0,
+        mature_total INTEGER NOT NULL DEFAULT 0,
+        mature_passed INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (profile_id, day)
     ) WITHOUT ROWID""",
     """CREATE TABLE bank_last (
@@ -242,7 +291,7 @@ _V4 = (
             ON CONFLICT DO NOTHING;
         UPDATE bank_stats SET attempts = attempts + NEW.attempts,
             correct = correct + NEW.correct, right_last = right_last + NEW.last_correct,
-            ids_version = ids_version + 1
+            ids_version = ids_version + 1, changes = changes + 1
          WHERE profile_id = NEW.profile_id AND bank_id = NEW.bank_id;
     END""",
     """CREATE TRIGGER question_stats_update AFTER UPDATE ON question_stats BEGIN
@@ -250,13 +299,14 @@ _V4 = (
             correct = correct - OLD.correct, right_last = right_last - OLD.last_correct
          WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id;
         UPDATE bank_stats SET attempts = attempts + NEW.attempts,
-            correct = correct + NEW.correct, right_last = right_last + NEW.last_correct
+            correct = correct + NEW.correct, right_last = right_last + NEW.last_correct,
+            changes = changes + 1
          WHERE profile_id = NEW.profile_id AND bank_id = NEW.bank_id;
     END""",
     """CREATE TRIGGER question_stats_delete AFTER DELETE ON question_stats BEGIN
         UPDATE bank_stats SET attempts = attempts - OLD.attempts,
             correct = correct - OLD.correct, right_last = right_last - OLD.last_correct,
-            ids_version = ids_version + 1
+            ids_version = ids_version + 1, changes = changes + 1
          WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id;
     END""",
     # -- cards -> bank_stats
@@ -290,10 +340,21 @@ _V4 = (
         INSERT INTO day_stats (profile_id, day, reviews)
             VALUES (NEW.profile_id, {_day("NEW")}, 1)
             ON CONFLICT DO UPDATE SET reviews = reviews + 1;
+        UPDATE day_stats SET {_retention("NEW", "+")}
+         WHERE profile_id = NEW.profile_id AND day = {_day("NEW")}
+           AND NEW.state_before = 2 AND NOT EXISTS ({_same_day("NEW", "<")});
     END""",
     f"""CREATE TRIGGER reviews_day_delete AFTER DELETE ON reviews BEGIN
         UPDATE day_stats SET reviews = reviews - 1
          WHERE profile_id = OLD.profile_id AND day = {_day("OLD")};
+        -- The first of its day gone: the next one of that card that day is the first now.
+        UPDATE day_stats SET {_retention("OLD", "-")}
+         WHERE profile_id = OLD.profile_id AND day = {_day("OLD")}
+           AND OLD.state_before = 2 AND NOT EXISTS ({_same_day("OLD", "<")});
+        UPDATE day_stats SET {_retention(_NEXT, "+")}
+         WHERE profile_id = OLD.profile_id AND day = {_day("OLD")}
+           AND OLD.state_before = 2 AND NOT EXISTS ({_same_day("OLD", "<")})
+           AND EXISTS ({_same_day("OLD", ">")});
         DELETE FROM day_stats WHERE profile_id = OLD.profile_id AND day = {_day("OLD")}
            AND reviews <= 0;
     END""",

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from quiz.scheduler import Rating, State
+from quiz.scheduler import State
 from quiz.store.common import (
-    LOCAL_DAY,
     MATURE_DAYS,
     QuestionKey,
     from_ms,
@@ -220,37 +219,53 @@ class _Extra:
     due: int
 
 
-_CacheKey = tuple[int, str]
-_CacheValue = tuple[int, frozenset[str], frozenset[str]]
+#: Per store file, profile and bank: (ids_version, the catalog's ids, the extra ids).
+#: Shared by every connection of this process to that file (Home's reader, commands).
+_EXTRAS: dict[tuple[str, int, str], tuple[int, frozenset[str], frozenset[str]]] = {}
+#: Separates question ids in one `group_concat` (ids are slugs: never a control character).
+_SEP = "\x1f"
 
 
-def _extras_cache(store: Store) -> dict[_CacheKey, _CacheValue]:
-    cache: dict[_CacheKey, _CacheValue] | None = getattr(store, "_extras_cache", None)
-    if cache is None:
-        cache = {}
-        store._extras_cache = cache  # type: ignore[attr-defined]
-    return cache
+def _stored_ids(store: Store, pid: int, bank_ids: set[str]) -> dict[str, set[str]]:
+    """The question ids the store knows (answered or with a card) per bank.
+
+    One string per bank and table, joined in SQLite: far cheaper than a row per question.
+    """
+    out: dict[str, set[str]] = {}
+    for table in ("question_stats", "cards"):
+        for b, joined in store.conn.execute(
+            f"SELECT bank_id, group_concat(question_id, char(31)) FROM {table}"
+            " WHERE profile_id = ? GROUP BY bank_id",
+            (pid,),
+        ):
+            if b in bank_ids and joined:
+                out.setdefault(b, set()).update(joined.split(_SEP))
+    return out
 
 
-def _extra_ids(
-    store: Store, pid: int, bank_id: str, version: int, known: frozenset[str]
-) -> frozenset[str]:
-    """The bank's questions the store knows and the catalog does not (cached)."""
-    cache = _extras_cache(store)
-    hit = cache.get((pid, bank_id))
-    if hit is not None and hit[0] == version and hit[1] is known:
-        return hit[2]
-    ids = {
-        q
-        for (q,) in store.conn.execute(
-            "SELECT question_id FROM question_stats WHERE profile_id = ? AND bank_id = ?"
-            " UNION SELECT question_id FROM cards WHERE profile_id = ? AND bank_id = ?",
-            (pid, bank_id, pid, bank_id),
-        )
-    }
-    extras = frozenset(ids - known)
-    cache[(pid, bank_id)] = (version, known, extras)
-    return extras
+def _extras(
+    store: Store, pid: int, rows: dict[str, _BankRow], per_bank: dict[str, frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """Per catalog bank with history: its questions the store knows and the catalog does
+    not (cached until the bank's ids_version or the catalog changes)."""
+    key = str(store.path)
+    out: dict[str, frozenset[str]] = {}
+    stale: set[str] = set()
+    for b, known in per_bank.items():
+        row = rows.get(b)
+        if row is None:
+            continue
+        hit = _EXTRAS.get((key, pid, b))
+        if hit is not None and hit[0] == row.version and hit[1] is known:
+            out[b] = hit[2]
+        else:
+            stale.add(b)
+    if stale:
+        for b, ids in _stored_ids(store, pid, stale).items():
+            extras = frozenset(ids - per_bank[b])
+            _EXTRAS[(key, pid, b)] = (rows[b].version, per_bank[b], extras)
+            out[b] = extras
+    return out
 
 
 def _extra(store: Store, pid: int, bank_id: str, question_id: str, now_ms: int) -> _Extra:
@@ -326,6 +341,7 @@ def bank_summaries(
     rows = _bank_rows(store, pid)
     last = last_scores(store, pid)
     due = _due_per_bank(store, pid, now_ms)
+    extras = _extras(store, pid, rows, per_bank)
     out: dict[str, BankSummary] = {}
     empty = _BankRow(0, 0, 0, 0, 0, 0, 0)
     for b in sorted(set(per_bank) | {b for b, r in rows.items() if r.attempts}):
@@ -339,7 +355,7 @@ def bank_summaries(
             right_last, seen, stable = row.right_last, row.seen, row.stable
             leeches, bank_due = row.leeches, due.get(b, 0)
             if b in rows:
-                for q in _extra_ids(store, pid, b, row.version, known):
+                for q in extras.get(b, ()):
                     x = _extra(store, pid, b, q, now_ms)
                     right_last -= x.right_last
                     seen -= x.seen
@@ -403,7 +419,6 @@ def _forecast(
     store: Store, pid: int, moment: datetime, catalog: CatalogInfo, days: int = 30
 ) -> tuple[ForecastDay, ...]:
     today = local_date(moment)
-    now_ms = ms(moment)
     end_ms = local_midnight_ms(today + timedelta(days=days))
     per_bank = catalog.questions_by_bank
     per_day: Counter[date] = Counter()
@@ -417,12 +432,8 @@ def _forecast(
         if b in per_bank:
             # Overdue cards are due today.
             per_day[max(today, date.fromisoformat(day))] += int(n)
-    rows = _bank_rows(store, pid)
-    for b, known in per_bank.items():
-        row = rows.get(b)
-        if row is None:
-            continue
-        for q in _extra_ids(store, pid, b, row.version, known):
+    for b, extra in _extras(store, pid, _bank_rows(store, pid), per_bank).items():
+        for q in extra:
             card = store.conn.execute(
                 "SELECT due_ms FROM cards WHERE profile_id = ? AND bank_id = ?"
                 " AND question_id = ? AND suspended = 0 AND reps > 0 AND due_ms < ?",
@@ -430,35 +441,71 @@ def _forecast(
             ).fetchone()
             if card is not None:
                 per_day[max(today, local_date(from_ms(card[0])))] -= 1
-    del now_ms
     return tuple(
         ForecastDay(date=(today + timedelta(days=i)).isoformat(), due=per_day[today + timedelta(i)])
         for i in range(days)
     )
 
 
-def _retention(store: Store, pid: int, since_ms: int, days: int) -> Retention:
-    young = [0, 0]
-    mature = [0, 0]
-    for rating, interval in store.conn.execute(
-        "SELECT rating, interval_days FROM reviews WHERE id IN ("
-        f" SELECT min(id) FROM reviews WHERE profile_id = ? AND reviewed_ms >= ?"
-        f" AND state_before = 2 GROUP BY card_id, {LOCAL_DAY})",
-        (pid, since_ms),
-    ):
-        bucket = mature if (interval or 0) >= MATURE_DAYS else young
-        bucket[0] += rating != Rating.Again
-        bucket[1] += 1
+def _retention(store: Store, pid: int, since: date, days: int) -> Retention:
+    young_passed, young_total, mature_passed, mature_total = (
+        int(v)
+        for v in store.conn.execute(
+            "SELECT coalesce(sum(young_passed), 0), coalesce(sum(young_total), 0),"
+            " coalesce(sum(mature_passed), 0), coalesce(sum(mature_total), 0)"
+            " FROM day_stats WHERE profile_id = ? AND day >= ?",
+            (pid, since.isoformat()),
+        ).fetchone()
+    )
 
     def part(passed: int, total: int) -> RetentionPart:
         return RetentionPart(passed=passed, total=total, rate=ratio(passed, total))
 
     return Retention(
         days=days,
-        young=part(*young),
-        mature=part(*mature),
-        all=part(young[0] + mature[0], young[1] + mature[1]),
+        young=part(young_passed, young_total),
+        mature=part(mature_passed, mature_total),
+        all=part(young_passed + mature_passed, young_total + mature_total),
     )
+
+
+#: Per store file, profile and bank: (the bank's `changes`, the catalog's tags, and per
+#: tag of its questions the attempts and right answers).
+_TAGS: dict[tuple[str, int, str], tuple[int, object, dict[str, tuple[int, int]]]] = {}
+
+
+def _tag_history(store: Store, pid: int, catalog: CatalogInfo) -> tuple[Counter[str], Counter[str]]:
+    """Attempts and right answers per tag, re-read only for the banks answered since."""
+    attempts: Counter[str] = Counter()
+    correct: Counter[str] = Counter()
+    changes = {
+        b: int(n)
+        for b, n in store.conn.execute(
+            "SELECT bank_id, changes FROM bank_stats WHERE profile_id = ?", (pid,)
+        )
+    }
+    key = str(store.path)
+    for b in catalog.questions_by_bank:
+        if b not in changes:
+            continue
+        hit = _TAGS.get((key, pid, b))
+        if hit is None or hit[0] != changes[b] or hit[1] is not catalog.tags:
+            per_tag: dict[str, list[int]] = {}
+            for q, n, ok in store.conn.execute(
+                "SELECT question_id, attempts, correct FROM question_stats"
+                " WHERE profile_id = ? AND bank_id = ?",
+                (pid, b),
+            ):
+                for tag in catalog.tags.get((b, q), ()):
+                    counts = per_tag.setdefault(tag, [0, 0])
+                    counts[0] += n
+                    counts[1] += ok
+            hit = (changes[b], catalog.tags, {t: (v[0], v[1]) for t, v in per_tag.items()})
+            _TAGS[(key, pid, b)] = hit
+        for tag, (n, ok) in hit[2].items():
+            attempts[tag] += n
+            correct[tag] += ok
+    return attempts, correct
 
 
 def _weakest(
@@ -520,22 +567,8 @@ def stats_report(
     existing = catalog.existing
     summaries = bank_summaries(store, profile, catalog, moment)
 
-    tag_questions: Counter[str] = Counter()
-    tag_attempts: Counter[str] = Counter()
-    tag_correct: Counter[str] = Counter()
-    for tags in catalog.tags.values():
-        for tag in tags:
-            tag_questions[tag] += 1
-    if tag_questions:
-        # Per question, so only the tagged ones' history is read.
-        for b, q, n, ok in store.conn.execute(
-            "SELECT bank_id, question_id, attempts, correct FROM question_stats"
-            " WHERE profile_id = ?",
-            (pid,),
-        ):
-            for tag in catalog.tags.get((b, q), ()):
-                tag_attempts[tag] += n
-                tag_correct[tag] += ok
+    tag_questions = catalog.tag_counts
+    tag_attempts, tag_correct = _tag_history(store, pid, catalog)
 
     total_attempts = total_correct = 0
     for n, ok in store.conn.execute(
@@ -578,10 +611,7 @@ def stats_report(
         heatmap=_heatmap(per_day, today, heatmap_days),
         forecast=_forecast(store, pid, moment, catalog),
         retention=_retention(
-            store,
-            pid,
-            local_midnight_ms(today - timedelta(days=retention_days - 1)),
-            retention_days,
+            store, pid, today - timedelta(days=retention_days - 1), retention_days
         ),
         weakest=_weakest(store, pid, existing, top),
         leeches=tuple(
