@@ -149,8 +149,18 @@ def main() -> None:
         sessions = {name: f"qkey-{tag}-{name}" for name in commands}
         for name, command in commands.items():
             subprocess.run(
-                ["tmux", "new-session", "-d", "-s", sessions[name], "-x", "80", "-y", "24"]
-                + [command],
+                [
+                    "tmux",
+                    "new-session",
+                    "-d",
+                    "-s",
+                    sessions[name],
+                    "-x",
+                    "80",
+                    "-y",
+                    "24",
+                    command,
+                ],
                 check=True,
             )
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}

@@ -80,9 +80,10 @@ def run_once(
     line = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     shell = f"exec env {line} {shlex.join(command)}"
     start = time.perf_counter()
+    argv = ["tmux", "new-session", "-d", "-P", "-F", "#{pane_pid}", "-s", session]
+    argv += ["-x", "80", "-y", "24", shell]
     out = subprocess.run(
-        ["tmux", "new-session", "-d", "-P", "-F", "#{pane_pid}", "-s", session]
-        + ["-x", "80", "-y", "24", shell],
+        argv,
         capture_output=True,
         text=True,
         check=True,
@@ -110,7 +111,8 @@ def run_once(
 
 
 def _spread(values: list[float], scale: float = 1000) -> str:
-    return f"{statistics.median(values) * scale:7.0f} ({min(values) * scale:.0f}..{max(values) * scale:.0f})"
+    med, low, high = (v * scale for v in (statistics.median(values), min(values), max(values)))
+    return f"{med:7.0f} ({low:.0f}..{high:.0f})"
 
 
 def main() -> None:

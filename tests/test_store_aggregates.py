@@ -217,9 +217,9 @@ def test_stats_days_streak_and_totals_match_the_review_log(store: Store) -> None
         part[0] += rating != 1
         part[1] += 1
     assert young[1] + mature[1] > 0
-    shown = report.retention
-    assert [shown.young.passed, shown.young.total] == young
-    assert [shown.mature.passed, shown.mature.total] == mature
+    retention = report.retention
+    assert [retention.young.passed, retention.young.total] == young
+    assert [retention.mature.passed, retention.mature.total] == mature
     # Tags: every answer to a question carrying the tag.
     per_question = {
         (b, q): (n, ok)
