@@ -16,9 +16,10 @@ Without --make it builds (once, cached in --dir) a store for each of --sizes and
 for each size, alternately with the same banks over an empty store (the baseline):
 
 - open: `Store.open` of the file (warm page cache) and close;
-- Home: `StudyService.bank_summaries()` (the numbers of the bank list);
+- Home: `StudyService.bank_summaries()` (the numbers of the bank list), first in a
+  fresh service (as at start) and again (as after each quiz);
 - review queue: `StudyService.start_review()`'s store reads (due cards + daily limits);
-- Stats: `StudyService.stats()` (everything the Stats screen shows);
+- Stats: `StudyService.stats()` (everything the Stats screen shows), first and again;
 - `quiz stats --json` as a subprocess (Python start, bank loading, the report).
 
 It prints the median and spread (min..max) of --runs runs and the growth per 10x cards.
@@ -263,9 +264,13 @@ def measure(db: Path, banks_dir: Path, empty_db: Path, runs: int) -> dict[str, l
                     s.store.due_cards(s.profile, existing=s.info.existing)
                     s.store.daily_limits(s.profile)
 
-                add(f"{label}Home summaries", _time(service.bank_summaries))
+                # First in this process (caches of what the catalog lacks empty), then
+                # again, as Home reads after each quiz and Stats on each visit.
+                add(f"{label}Home summaries, first", _time(service.bank_summaries))
+                add(f"{label}Home summaries, again", _time(service.bank_summaries))
                 add(f"{label}review queue", _time(review_queue))
-                add(f"{label}Stats", _time(service.stats))
+                add(f"{label}Stats, first", _time(service.stats))
+                add(f"{label}Stats, again", _time(service.stats))
             cmd = [sys.executable, "-m", "quiz", "stats", "--json", "--db", str(path)]
             cmd += ["--profile", PROFILE] if path == db else []
 
