@@ -14,6 +14,9 @@ N." on screen (answer -> feedback), then Enter -> the next prompt on screen (Ent
 The pane is polled with `tmux capture-pane` every 2 ms; the key is sent with `tmux
 send-keys`. Median and min..max, and each median as a ratio of the bare app's.
 
+With --also CHECKOUT, quiz from that checkout (e.g. an export of main) runs as a third
+program, "also", alternately with the others: a before/after under the same load.
+
 Goal (issue 14): answer -> feedback <= 2x the bare app's key -> same text.
 
 Not covered: question types other than true/false (a matching or ordering question
@@ -119,6 +122,9 @@ def main() -> None:
     """Time both programs alternately and print the medians and ratios."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--also", type=Path, metavar="CHECKOUT", help="time quiz from another checkout too"
+    )
     args = parser.parse_args()
     rounds = min(args.rounds, QUESTIONS - 2)
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,6 +152,15 @@ def main() -> None:
             "quiz": f"exec env {env} {shlex.quote(sys.executable)} -m quiz --db {db}"
             " study bench --seed 1",
         }
+        if args.also is not None:
+            other = (
+                f"PYTHONPATH={shlex.quote(str(args.also))} QUIZ_BANKS_DIR={shlex.quote(str(banks))}"
+            )
+            db2 = shlex.quote(str(Path(tmp) / "also.db"))
+            commands["also"] = (
+                f"exec env {other} {shlex.quote(sys.executable)} -m quiz --db {db2}"
+                " study bench --seed 1"
+            )
         sessions = {name: f"qkey-{tag}-{name}" for name in commands}
         for name, command in commands.items():
             subprocess.run(

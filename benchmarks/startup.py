@@ -13,6 +13,9 @@ It also reports, for empty and big, when Home's numbers replaced the "…" place
 and every program's peak RSS (VmHWM of the pane's process, read when the text showed).
 Runs alternate between the programs so that noise is shared; medians and min..max.
 
+With --also CHECKOUT (e.g. an export of main), quiz from that checkout runs too ("also",
+and "big-also" with --big-db), alternately: a before/after under the same load.
+
 Goals (issue 14): empty <= 1.3x bare (time and RSS); big <= 1.1x empty.
 
 Not covered: terminals other than tmux; the time tmux itself takes to start a pane (the
@@ -120,6 +123,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--big-db", type=Path, help="a store made by store_scale.py --make")
+    parser.add_argument(
+        "--also", type=Path, metavar="CHECKOUT", help="time quiz from another checkout too"
+    )
+    parser.add_argument("--also-big-db", type=Path, help="the big store for --also")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is needed")
@@ -139,6 +146,13 @@ def main() -> None:
                 "Due now: ",
             ),
         }
+        if args.also is not None:
+            programs["also"] = (
+                [sys.executable, "-m", "quiz", "--db", str(Path(tmp) / "also.db")],
+                {**base, "PYTHONPATH": str(args.also)},
+                title,
+                "Due now: ",
+            )
         if args.big_db is not None:
             # A copy: the app may write (profile used last), and the original stays as made.
             big = Path(tmp) / "big.db"

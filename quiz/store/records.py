@@ -143,12 +143,12 @@ class CatalogInfo:
         return Counter(tag for tags in self.tags.values() for tag in tags)
 
     @cached_property
-    def bank_tags(self) -> dict[str, frozenset[str]]:
-        """Every tag of each bank or of one of its questions (do not modify)."""
-        per_bank: dict[str, set[str]] = {}
+    def bank_tag_counts(self) -> dict[str, Counter[str]]:
+        """Per bank, how many of its questions carry each tag (do not modify)."""
+        per_bank: dict[str, Counter[str]] = {}
         for (b, _q), tags in self.tags.items():
-            per_bank.setdefault(b, set()).update(tags)
-        return {b: frozenset(t) for b, t in per_bank.items()}
+            per_bank.setdefault(b, Counter()).update(tags)
+        return per_bank
 
     @classmethod
     def from_banks(cls, banks: Iterable[Bank]) -> CatalogInfo:

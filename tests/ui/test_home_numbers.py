@@ -104,3 +104,87 @@ async def test_stats_screen_fills_in_from_a_worker(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Attempts 0" in str(totals.render())
+
+
+async def test_home_lists_the_banks_from_the_index_before_they_are_loaded(
+    make_app: Callable[..., QuizApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A first run loads the banks and leaves the index for the next start.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+    release = threading.Event()
+    original = QuizApp._load
+
+    def held_load(self: QuizApp) -> object:
+        release.wait(10)
+        return original(self)
+
+    monkeypatch.setattr(QuizApp, "_load", held_load)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.data is None
+        rows = _rows(app)
+        bank = next(r for r in rows if r[0].startswith("Every question type"))
+        assert bank[1] == "9" and bank[2:] == ["…", "…", "…"]
+        assert any(r[0].startswith("⚠ broken.toml") for r in rows)
+        # Enter before the load: told to wait, nothing starts.
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert any("Still loading" in n.message for n in app._notifications)
+        release.set()
+        await ready(pilot)
+        bank = next(r for r in _rows(app) if r[0].startswith("Every question type"))
+        assert bank[2] == "0"
+
+
+def test_home_lists_the_banks_before_pydantic_is_imported(bank_dir: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        from quiz.ui.app import QuizApp, create_app
+
+        first = sys.argv[1] == "first"
+        if not first:
+            QuizApp._start_load = lambda self: None  # only what the index gives
+        app = create_app(sys.argv[2], "t", bank_paths=[Path(sys.argv[3])])
+
+        async def pilot(p):
+            for _ in range(400):
+                table = app.screen.query("#banks")
+                if first and app.data is not None and app.data.catalog.banks:
+                    await app.workers.wait_for_complete()
+                    break
+                if not first and table and table.first().row_count > 1:
+                    break
+                await p.pause(0.02)
+            rows = app.screen.query_one("#banks").row_count
+            print(rows, "pydantic" in sys.modules, flush=True)
+            app.exit()
+
+        app.run(headless=True, size=(80, 24), auto_pilot=pilot)
+        """
+    )
+    root = Path(__file__).resolve().parent.parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "QUIZ_CACHE_DIR": str(tmp_path / "cache")}
+    db = str(tmp_path / "q.db")
+    outputs = []
+    for which in ("first", "again"):
+        out = subprocess.run(
+            [sys.executable, "-c", code, which, db, str(bank_dir)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        outputs.append(out.stdout.split())
+    # Review due, the bank and the invalid file; the second start never loaded pydantic.
+    assert outputs == [["3", "True"], ["3", "False"]]
