@@ -163,21 +163,10 @@ def main() -> None:
             )
         sessions = {name: f"qkey-{tag}-{name}" for name in commands}
         for name, command in commands.items():
-            subprocess.run(
-                [
-                    "tmux",
-                    "new-session",
-                    "-d",
-                    "-s",
-                    sessions[name],
-                    "-x",
-                    "80",
-                    "-y",
-                    "24",
-                    command,
-                ],
-                check=True,
-            )
+            # Started in the checkout it runs (`python -m` puts that folder first on sys.path).
+            where = str(args.also) if name == "also" else str(ROOT)
+            argv = ["tmux", "new-session", "-d", "-s", sessions[name], "-c", where]
+            subprocess.run([*argv, "-x", "80", "-y", "24", command], check=True)
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         try:
             for name in commands:  # the first question builds the screen: not timed

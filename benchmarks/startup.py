@@ -29,6 +29,7 @@ polling granularity (2 ms plus one capture-pane call, the same for every program
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shlex
 import shutil
@@ -51,6 +52,9 @@ class Bare(App[None]):
 
 Bare().run()
 """
+
+
+_RUNS = itertools.count()
 
 
 def _pane(session: str) -> str:
@@ -79,11 +83,14 @@ def run_once(
     name: str, command: list[str], env: dict[str, str], wait_for: str, then: str | None
 ) -> tuple[float, float | None, float]:
     """(seconds to `wait_for` on screen, seconds to `then` gone or None, peak RSS MiB)."""
-    session = f"qbench-{os.getpid()}-{name}"
+    # A fresh name per run: a session just killed may still answer to its old name.
+    session = f"qbench-{os.getpid()}-{name}-{next(_RUNS)}"
     line = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     shell = f"exec env {line} {shlex.join(command)}"
     start = time.perf_counter()
+    # Started in the checkout it runs (`python -m` puts the working folder first on sys.path).
     argv = ["tmux", "new-session", "-d", "-P", "-F", "#{pane_pid}", "-s", session]
+    argv += ["-c", env.get("PYTHONPATH", str(ROOT))]
     argv += ["-x", "80", "-y", "24", shell]
     out = subprocess.run(
         argv,
@@ -135,6 +142,8 @@ def main() -> None:
         base = {
             "PYTHONPATH": str(ROOT),
             "QUIZ_BANKS_DIR": str(Path(tmp) / "no-user-banks"),
+            # The bank index: written by the first (untimed) run, used by the timed ones.
+            "QUIZ_CACHE_DIR": str(Path(tmp) / "cache"),
             "TERM": "xterm-256color",
         }
         programs: dict[str, tuple[list[str], dict[str, str], str, str | None]] = {
@@ -163,6 +172,16 @@ def main() -> None:
                 title,
                 "Due now: ",
             )
+            if args.also is not None:
+                # The other checkout may not read this schema: it gets its own store.
+                big2 = Path(tmp) / "big-also.db"
+                shutil.copyfile(args.also_big_db or args.big_db, big2)
+                programs["big-also"] = (
+                    [sys.executable, "-m", "quiz", "--db", str(big2)],
+                    {**base, "PYTHONPATH": str(args.also)},
+                    title,
+                    "Due now: ",
+                )
         results: dict[str, list[tuple[float, float | None, float]]] = {p: [] for p in programs}
         for name, spec in programs.items():  # warm the disk cache and bytecode
             run_once(name, *spec)
