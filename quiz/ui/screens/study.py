@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from quiz.session import QueueItem
     from quiz.study import Recorded, StudyService
     from quiz.ui.app import QuizApp
-    from quiz.ui.widgets.feedback import FeedbackPanel
 
 
 class FlashcardCard(Widget, can_focus=True):
@@ -116,8 +115,6 @@ class StudyScreen(Screen[None]):
         self._next: tuple[QueueItem, Vertical, AwaitMount] | None = None
         #: The slot on screen: the question (or card) and, once answered, its feedback.
         self._slot: Vertical | None = None
-        #: The feedback panel of the slot on screen, mounted hidden (see _prepare_feedback).
-        self._prepared: tuple[Vertical, FeedbackPanel, AwaitMount] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -274,26 +271,6 @@ class StudyScreen(Screen[None]):
         if self.flashcards:
             # No feedback between cards: build the next one while this one is studied.
             self.call_after_refresh(self._prebuild_next)
-        else:
-            self.call_after_refresh(self._prepare_feedback)
-
-    def _prepare_feedback(self) -> None:
-        """Mount the question's feedback panel, hidden, while the learner thinks.
-
-        The explanation and source do not depend on the answer: built now, the answer only
-        fills in the verdict and shows the panel (no widget is mounted after the key).
-        """
-        from quiz.ui.widgets.feedback import FeedbackPanel
-
-        slot, item = self._slot, self.session.current
-        if slot is None or item is None or self.session.answered or not self.is_attached:
-            return
-        if self._prepared is not None and self._prepared[0] is slot:
-            return
-        q = item.question
-        panel = FeedbackPanel(q, section=self._section(item.bank_id, q.source_quote), id="feedback")
-        panel.display = False
-        self._prepared = (slot, panel, slot.mount(panel))
 
     def _section(self, bank_id: str, quote: str | None) -> str | None:
         data = self.app.data
@@ -319,21 +296,14 @@ class StudyScreen(Screen[None]):
             view.locked = True  # type: ignore[attr-defined]
             view.show_result(record.result)  # type: ignore[attr-defined]
         q = record.item.question
-        prepared, self._prepared = self._prepared, None
+        panel = FeedbackPanel(
+            q,
+            record.result,
+            section=self._section(record.item.bank_id, q.source_quote),
+            id="feedback",
+        )
         with self.app.batch_update():
-            if prepared is not None and prepared[0] is slot:
-                panel = prepared[1]
-                await prepared[2]
-                panel.show_result(record.result)
-                panel.display = True
-            else:
-                panel = FeedbackPanel(
-                    q,
-                    record.result,
-                    section=self._section(record.item.bank_id, q.source_quote),
-                    id="feedback",
-                )
-                await slot.mount(panel)
+            await slot.mount(panel)
             # Focus leaves the locked input so Enter/n reach this screen; the panel scrolls.
             panel.focus()
             self._update_status()

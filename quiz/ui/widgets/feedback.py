@@ -52,25 +52,25 @@ class FeedbackPanel(VerticalScroll):
     """
 
     def __init__(
-        self,
-        question: Question,
-        result: GradeResult | None = None,
-        *,
-        section: str | None = None,
-        **kw: Any,
+        self, question: Question, result: GradeResult, *, section: str | None = None, **kw: Any
     ) -> None:
         super().__init__(**kw)
         self.question = question
         self.result = result
         self.section = section
+        self.add_class(f"-{outcome_of(result)}")
 
     def compose(self) -> ComposeResult:
-        """One Static per part. Without a result yet (prepared while the learner thinks)
-        the answer's parts are empty and hidden; `show_result` fills them in."""
-        for classes in ("verdict", "answer", "choice-feedback", "note"):
-            part = Static("", classes=classes, markup=False)
-            part.display = False
-            yield part
+        """One Static per part; parts that are empty are left out."""
+        result = self.result
+        yield Static(verdict(result), classes="verdict", markup=False)
+        if result.correct_answer:
+            label = "Answer: " if self.question.type == "flashcard" else "Right answer: "
+            yield Static(Content.assemble((label, "bold"), result.correct_answer), classes="answer")
+        for line in result.feedback:
+            yield Static(Content.assemble(("› ", "bold"), line), classes="choice-feedback")
+        if result.note:
+            yield Static(Content(result.note), classes="note")
         yield Static(
             Content.assemble(("Why: ", "bold"), self.question.explanation), classes="explanation"
         )
@@ -78,29 +78,3 @@ class FeedbackPanel(VerticalScroll):
             where = f"Source, section “{self.section}”:" if self.section else "Source:"
             quote = f"“{self.question.source_quote}”"
             yield Static(Content.assemble((where, "bold"), "\n", quote), classes="source")
-
-    def on_mount(self) -> None:
-        if self.result is not None:
-            self.show_result(self.result)
-
-    def show_result(self, result: GradeResult) -> None:
-        """Fill in the parts that depend on the answer (no widget is mounted here)."""
-        self.result = result
-        for outcome in ("correct", "partial", "incorrect"):
-            self.remove_class(f"-{outcome}")
-        self.add_class(f"-{outcome_of(result)}")
-        self._part("verdict", Content(verdict(result)))
-        if result.correct_answer:
-            label = "Answer: " if self.question.type == "flashcard" else "Right answer: "
-            self._part("answer", Content.assemble((label, "bold"), result.correct_answer))
-        else:
-            self._part("answer", None)
-        lines = [Content.assemble(("› ", "bold"), line) for line in result.feedback]
-        self._part("choice-feedback", Content("\n").join(lines) if lines else None)
-        self._part("note", Content(result.note) if result.note else None)
-
-    def _part(self, name: str, content: Content | None) -> None:
-        part = self.query_one(f".{name}", Static)
-        part.display = content is not None
-        if content is not None:
-            part.update(content)
