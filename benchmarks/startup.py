@@ -134,6 +134,9 @@ def main() -> None:
         "--also", type=Path, metavar="CHECKOUT", help="time quiz from another checkout too"
     )
     parser.add_argument("--also-big-db", type=Path, help="the big store for --also")
+    parser.add_argument(
+        "--banks", type=Path, metavar="DIR", help="user banks besides the shipped ones"
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is needed")
@@ -141,7 +144,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = {
             "PYTHONPATH": str(ROOT),
-            "QUIZ_BANKS_DIR": str(Path(tmp) / "no-user-banks"),
+            "QUIZ_BANKS_DIR": str(args.banks or Path(tmp) / "no-user-banks"),
             # The bank index: written by the first (untimed) run, used by the timed ones.
             "QUIZ_CACHE_DIR": str(Path(tmp) / "cache"),
             "TERM": "xterm-256color",
