@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,54 @@ def test_doctor_on_a_missing_database_is_an_error(
     assert main(["doctor", "--db", str(tmp_path / "none.db")]) == 1
     assert "no database" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_process_that_exits_without_closing_leaves_nothing_to_check(
+    tmp_path: Path, checks: list[bool]
+) -> None:
+    db = tmp_path / "quiz.db"
+    code = (
+        "import sys; from quiz.store import Store; s = Store.open(sys.argv[1]);"
+        " s.record_attempt(None, 'kid', 'b', 'q1', answer=1, outcome='correct', score=1.0);"
+        " raise SystemExit(3)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(db)],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        check=False,
+    )
+    assert done.returncode == 3
+    with Store.open(db) as s:
+        assert s.card("kid", "b", "q1") is not None
+    assert checks == [False]
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_closing_the_terminal_is_a_clean_shutdown(tmp_path: Path, checks: list[bool]) -> None:
+    db = tmp_path / "quiz.db"
+    session = f"quiz-hup-{os.getpid()}"
+    env = f"PYTHONPATH={ROOT} QUIZ_BANKS_DIR={tmp_path / 'none'} QUIZ_CACHE_DIR={tmp_path}"
+    command = f"exec env {env} {sys.executable} -m quiz --db {db}"
+    tmux = ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24"]
+    subprocess.run([*tmux, "-c", str(ROOT), command], check=True)
+    try:
+        for _ in range(300):
+            pane = subprocess.run(
+                ["tmux", "capture-pane", "-pt", session], capture_output=True, text=True
+            ).stdout
+            if "Due now: 0" in pane:
+                break
+            time.sleep(0.05)
+        assert "Due now: 0" in pane
+        assert marker_dir(db).exists()  # the app has the store open
+    finally:
+        # Closing the terminal window sends SIGHUP to the app.
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+    for _ in range(100):
+        if not marker_dir(db).exists():
+            break
+        time.sleep(0.05)
+    assert not marker_dir(db).exists()
+    with Store.open(db):
+        pass
+    assert checks == [False]

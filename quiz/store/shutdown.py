@@ -5,7 +5,9 @@ MB), so it cannot run on every start. Each process that opens a store leaves a m
 file `<db>.open/<pid>-<nonce>` while it has it open and removes it when it closes the
 store. A marker whose process is gone means that process ended without closing (killed,
 crashed, power cut): the next open runs the check over the whole file and then clears
-such markers. `quiz doctor` runs the full check on demand.
+such markers. A normal interpreter exit (even by an uncaught exception) removes this
+process's markers; the app also ends cleanly on SIGHUP (terminal closed) and SIGTERM.
+`quiz doctor` runs the full check on demand.
 
 A marker of a live process (another `quiz` using the same store) is left alone. On a
 system without POSIX signals a process cannot be probed safely (`os.kill` there ends it),
@@ -14,10 +16,21 @@ so any other process's marker counts as a possible crash and the check runs.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import secrets
 from pathlib import Path
+
+#: This process's markers: removed at a normal interpreter exit too (an uncaught
+#: exception or SystemExit unwinds every transaction; only a kill or a crash skips this).
+_OURS: set[Path] = set()
+
+
+@atexit.register
+def _exit_cleanly() -> None:
+    for marker in list(_OURS):
+        mark_closed(marker)
 
 
 def marker_dir(db_path: Path) -> Path:
@@ -81,6 +94,7 @@ def mark_open(db_path: Path) -> Path | None:
             continue
         except OSError:
             return None
+        _OURS.add(marker)
         return marker
     return None
 
@@ -89,6 +103,7 @@ def mark_closed(marker: Path | None) -> None:
     """Remove this process's marker: the store was closed cleanly."""
     if marker is None:
         return
+    _OURS.discard(marker)
     with contextlib.suppress(OSError):
         marker.unlink()
     with contextlib.suppress(OSError):
