@@ -41,9 +41,11 @@ multiple_select
     wrong choices, picking 2 correct and 1 wrong scores 2/3 - 1/2 = 1/6.
 
 ordering
-    The fraction of item pairs the learner put in the right relative order (Kendall-style
-    pair agreement): for ``n`` items there are ``n (n - 1) / 2`` pairs. The correct order
-    scores 1, the exact reverse scores 0, one swap of neighbours in a list of 4 scores 5/6.
+    The fraction of items that are in the right order relative to each other: the items
+    of a longest subsequence of the learner's order that is in the right order (Moodle's
+    "longest ordered subset"), over all items. A lone item is not an order, so when no two
+    items are in the right order (the exact reverse) the score is 0. The correct order
+    scores 1; one swap of neighbours in a list of 4 scores 3/4; ``B C D A`` scores 3/4.
 
 matching
     The fraction of left items matched with their own right item. Unmatched lefts count
@@ -52,20 +54,24 @@ matching
 cloze
     The fraction of gaps filled right. Each gap is checked like a short answer against its
     alternatives (``{{answer|alternative}}``), honouring the question's
-    ``case_sensitive`` and ``exact``.
+    ``case_sensitive`` and ``exact`` and the gap's key terms (``gap_terms``); the text
+    around the gaps counts as prompt.
 
 short_answer
     All or nothing, after normalising both the learner's answer and every accepted
     answer: Unicode NFKC, curly quotes to straight ones, the various dashes and the minus
     sign to ``-``, whitespace trimmed and collapsed, trailing ``. , ; : ! ? …`` ignored,
-    and letter case ignored unless ``case_sensitive``. Unless ``exact`` is set, a small
-    typo is forgiven (counted as optimal-string-alignment distance, so swapping two
-    neighbouring letters is one typo): none for accepted answers of 3 characters or
-    fewer, 1 for 4-7 characters, 2 for 8 or more. Never for an accepted answer that is a
-    number, and never when the numbers inside the answer differ ("Windows 10" is not a
-    typo of "Windows 11"). With ``case_sensitive`` a difference in letter case is never
-    forgiven as a typo. A typo-accepted answer is ``correct`` with a note giving the
-    spelling.
+    and letter case ignored unless ``case_sensitive``. An answer equal to an accepted one
+    is right. Unless ``exact`` or ``case_sensitive`` is set, `quiz.textmatch` then
+    compares word by word: articles and punctuation ignored, joined/hyphenated/spaced
+    forms the same, inflections and British/American spellings ignored, words from the
+    prompt may be added, "answer (ABBR)" either way round, and a typo forgiven per word
+    (none in 3 characters or fewer, 1 in 4-7, 2 from 8) unless the typed word is itself
+    an English word; word order kept. The question's key terms (``must``/``must_not``)
+    accept further phrasings or veto them. With ``case_sensitive`` a typo is counted on
+    the whole answer (budget as above, never for a number or when the numbers inside
+    differ) and a difference in letter case is never forgiven as a typo. A typo-accepted
+    answer is ``correct`` with a note giving the spelling.
 
 numeric
     Right when ``|x - answer| <= tolerance`` or ``min <= x <= max`` (inclusive), both with
@@ -75,7 +81,9 @@ numeric
     exponents (``1e3``), a decimal comma (``3,5``; a lone comma is always a decimal
     comma), thousands separators (``1,000,000``, ``1 000``, or ``1.000,5`` / ``1,000.5``
     when both marks appear) and the question's unit after the number (``4 mm``) are all
-    understood. A string that is not a number is ``incorrect`` with a note saying so.
+    understood, and so are number words and a number followed by words ("four",
+    "twenty-one", "4 steps"; not "3 or 4"), see `quiz.textmatch.read_number_words`. A
+    string that is not a number is ``incorrect`` with a note saying so.
 
 flashcard
     The learner's self-rating: 1 Again is ``incorrect`` (0), 2 Hard is ``partial`` (0.5),
@@ -87,7 +95,8 @@ Feedback
 choice's for multiple_choice, each chosen choice's (in bank order) for multiple_select,
 and nothing for the other types. ``parts`` says, part by part, what the learner got
 right: per choice for multiple_select (the learner's pick or non-pick of that choice was
-right), per gap for cloze, per position for ordering (the item there belongs there), per
+right), per gap for cloze, per position for ordering (the item there is one of those the score
+counts as in order), per
 left for matching; it is empty for the other types.
 """
 
@@ -100,11 +109,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeAlias, cast
+from typing import TypeAlias, assert_never, cast
 
 from rapidfuzz.distance import OSA
 
+from quiz import textmatch
 from quiz.models import (
+    CLOZE_GAP,
     Cloze,
     Flashcard,
     Matching,
@@ -278,14 +289,15 @@ def check_answer_shape(question: Question, raw: object) -> Answer:
             if raw not in FLASHCARD_RATINGS:
                 raise AnswerError(qid, f"the self-rating must be 1 to 4, got {raw}")
             return raw
-    raise AnswerError(qid, f"unknown question type {type(question).__name__}")  # pragma: no cover
+        case _:
+            assert_never(question)
 
 
 def _numeric_shape(question: Numeric, raw: object) -> float | str:
     qid = question.id
     if isinstance(raw, str):
         text = _text(qid, raw, "the answer")
-        value = parse_number(text, question.unit)
+        value = read_number(text, question.unit)
         # An unparsable string stays a string: grading marks it incorrect with a note.
         return text if value is None else value
     if isinstance(raw, bool) or not isinstance(raw, int | float):
@@ -329,6 +341,13 @@ def parse_number(text: str, unit: str | None = None) -> float | None:
         return None
     value = float(t)
     return value if math.isfinite(value) else None
+
+
+def read_number(text: str, unit: str | None = None) -> float | None:
+    """A typed numeric answer as grading reads it: `parse_number`, else number words and
+    a number followed by words ("four", "4 steps"); None when it is not a number."""
+    value = parse_number(text, unit)
+    return value if value is not None else textmatch.read_number_words(text)
 
 
 def _ungroup(text: str, group: str, decimal: str) -> str:
@@ -406,36 +425,63 @@ class _TextMatch:
 
 
 def _match_text(
-    given: str, accepted: Sequence[str], case_sensitive: bool, exact: bool
+    given: str,
+    accepted: Sequence[str],
+    case_sensitive: bool,
+    exact: bool,
+    context: str = "",
+    terms: textmatch.KeyTerms | None = None,
 ) -> _TextMatch:
-    """Check one typed answer against its accepted alternatives."""
+    """Check one typed answer against its accepted alternatives.
+
+    `context` is the text whose words the answer may repeat (the prompt; for a cloze also
+    its text); `terms` the question's key terms, if any.
+    """
     g = normalise_text(given, case_sensitive)
     if not g:
         return _TextMatch(False)
     forms = [(a, normalise_text(a, case_sensitive)) for a in accepted]
     if any(g == form for _, form in forms):
         return _TextMatch(True)
-    g_fold = g.casefold()
-    if case_sensitive:
-        for original, form in forms:
-            if g_fold == form.casefold():
-                return _TextMatch(False, f"Mind the capitals: the answer is '{original}'")
     if exact:
+        # Only the accepted answers, as written (normalised): no typos, no inflections.
+        if case_sensitive and any(g.casefold() == form.casefold() for _, form in forms):
+            original = next(o for o, form in forms if g.casefold() == form.casefold())
+            return _TextMatch(False, f"Mind the capitals: the answer is '{original}'")
         return _TextMatch(False)
+    if not case_sensitive:
+        v = textmatch.match(given, accepted, context=context, terms=terms)
+        if not v.right:
+            return _TextMatch(False)
+        if v.typo:
+            spelling = (v.accepted or accepted[0]).strip()
+            return _TextMatch(True, f"Accepted with a typo; the spelling is '{spelling}'")
+        return _TextMatch(True)
+    # Letter case matters: only the whole-answer comparison below keeps case apart.
+    g_fold = g.casefold()
+    for original, form in forms:
+        if g_fold == form.casefold():
+            return _TextMatch(False, f"Mind the capitals: the answer is '{original}'")
     best: tuple[int, str] | None = None
     for original, form in forms:
         budget = _typo_budget(form)
         if budget == 0 or _DIGITS.findall(form) != _DIGITS.findall(g):
             continue
         dist = OSA.distance(g, form, score_cutoff=budget)
-        # With case_sensitive, a case difference must not hide inside the typo budget.
-        if case_sensitive and OSA.distance(g_fold, form.casefold()) != dist:
+        # A case difference must not hide inside the typo budget.
+        if OSA.distance(g_fold, form.casefold()) != dist:
             continue
         if dist <= budget and (best is None or dist < best[0]):
             best = (dist, original)
     if best is None:
         return _TextMatch(False)
     return _TextMatch(True, f"Accepted with a typo; the spelling is '{best[1].strip()}'")
+
+
+def _key_terms(must: Sequence[Sequence[str]], must_not: Sequence[str]) -> textmatch.KeyTerms | None:
+    if not must and not must_not:
+        return None
+    return textmatch.KeyTerms(tuple(tuple(g) for g in must), tuple(must_not))
 
 
 # --------------------------------------------------------------------------- grading
@@ -485,7 +531,8 @@ def correct_answer_text(question: Question) -> str:
             return "; ".join(f"{p.left}{ARROW}{p.right}" for p in question.pairs)
         case Flashcard():
             return question.back
-    raise TypeError(f"unknown question type {type(question).__name__}")  # pragma: no cover
+        case _:
+            assert_never(question)
 
 
 def grade(question: Question, answer: Answer) -> GradeResult:
@@ -500,6 +547,9 @@ def grade(question: Question, answer: Answer) -> GradeResult:
         case MultipleChoice():
             choice = question.choices[cast(int, answer)]
             fb = (choice.feedback,) if choice.feedback else ()
+            if not choice.correct and choice.credit:
+                note = f"Partial credit ({choice.credit:.0%}) for this choice"
+                return _result(choice.credit, right, fb, note=note)
             return _result(1 if choice.correct else 0, right, fb)
         case MultipleSelect():
             return _grade_select(question, set(cast(list[int], answer)), right)
@@ -507,7 +557,12 @@ def grade(question: Question, answer: Answer) -> GradeResult:
             return _result(1 if answer is question.answer else 0, right)
         case ShortAnswer():
             m = _match_text(
-                cast(str, answer), question.accept, question.case_sensitive, question.exact
+                cast(str, answer),
+                question.accept,
+                question.case_sensitive,
+                question.exact,
+                question.prompt,
+                _key_terms(question.must, question.must_not),
             )
             return _result(1 if m.right else 0, right, note=m.note)
         case Numeric():
@@ -518,12 +573,15 @@ def grade(question: Question, answer: Answer) -> GradeResult:
             return _grade_ordering(cast(list[int], answer), right)
         case Matching():
             given = cast(list[int | None], answer)
-            parts = [j == i for i, j in enumerate(given)]
+            # By text, not index: a right item that serves two lefts is right for both.
+            rights = [p.right for p in question.pairs]
+            parts = [j is not None and rights[j] == rights[i] for i, j in enumerate(given)]
             return _result(Fraction(sum(parts), len(parts)), right, parts=parts)
         case Flashcard():
             score = {1: 0.0, 2: 0.5}.get(cast(int, answer), 1.0)
             return _result(score, right)
-    raise TypeError(f"unknown question type {type(question).__name__}")  # pragma: no cover
+        case _:
+            assert_never(question)
 
 
 def _grade_select(question: MultipleSelect, picked: set[int], right: str) -> GradeResult:
@@ -562,8 +620,12 @@ def _grade_cloze(question: Cloze, answer: list[str], right: str) -> GradeResult:
     gaps = cloze_gaps(question.text)
     parts: list[bool] = []
     notes: list[str] = []
+    # The words around the gaps count as prompt: "autologous HSCT" fills "{{autologous}} HSCT".
+    context = question.prompt + " " + CLOZE_GAP.sub(" ", question.text)
     for i, (given, alts) in enumerate(zip(answer, gaps, strict=True), 1):
-        m = _match_text(given, alts, question.case_sensitive, question.exact)
+        t = question.terms_for(i)
+        terms = _key_terms(t.must, t.must_not) if t is not None else None
+        m = _match_text(given, alts, question.case_sensitive, question.exact, context, terms)
         parts.append(m.right)
         if m.note:
             notes.append(f"Gap {i}: {m.note}" if len(gaps) > 1 else m.note)
@@ -571,12 +633,34 @@ def _grade_cloze(question: Cloze, answer: list[str], right: str) -> GradeResult:
     return _result(Fraction(sum(parts), len(gaps)), right, note=note, parts=parts)
 
 
-def _grade_ordering(order: list[int], right: str) -> GradeResult:
+def longest_in_order(order: Sequence[int]) -> list[bool]:
+    """Per position of `order`: whether its item belongs to one longest run of items in
+    the right order relative to each other (a longest increasing subsequence; the first
+    found when several tie). An order with no two items in the right order has none."""
     n = len(order)
-    position = {item: pos for pos, item in enumerate(order)}
-    concordant = sum(1 for a in range(n) for b in range(a + 1, n) if position[a] < position[b])
-    parts = [item == pos for pos, item in enumerate(order)]
-    return _result(Fraction(concordant, n * (n - 1) // 2), right, parts=parts)
+    # length[i]: longest increasing run ending at i; back[i]: the position before it.
+    length = [1] * n
+    back = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if order[j] < order[i] and length[j] + 1 > length[i]:
+                length[i], back[i] = length[j] + 1, j
+    best = max(length, default=0)
+    marks = [False] * n
+    if best < 2:
+        return marks
+    i = length.index(best)
+    while i != -1:
+        marks[i] = True
+        i = back[i]
+    return marks
+
+
+def _grade_ordering(order: list[int], right: str) -> GradeResult:
+    # Moodle's "longest ordered subset": every item marked right is counted in the score,
+    # so what the learner sees (✓ per item) and the score always agree.
+    parts = longest_in_order(order)
+    return _result(Fraction(sum(parts), len(order)), right, parts=parts)
 
 
 # --------------------------------------------------------------------------- describe
@@ -617,4 +701,5 @@ def describe_answer(question: Question, answer: Answer) -> str:
             )
         case Flashcard():
             return FLASHCARD_RATINGS[cast(int, answer)]
-    raise TypeError(f"unknown question type {type(question).__name__}")  # pragma: no cover
+        case _:
+            assert_never(question)

@@ -76,6 +76,8 @@ class AnswerRecord:
     hinted: bool = False
     timed_out: bool = False
     rating: int | None = None  # the learner's own 1..4 in flashcards mode
+    #: The learner appealed ("I was right"): `result` counts it as right.
+    overridden: bool = False
 
     @property
     def correct(self) -> bool:
@@ -113,8 +115,26 @@ class Recorder(Protocol):
     def undo(self, record: AnswerRecord) -> None:
         """Forget the last recorded answer, restoring its card."""
 
+    def override(self, record: AnswerRecord) -> None:
+        """Count the last recorded answer as right (the learner's appeal)."""
+
     def finish(self, session: QuizSession) -> None:
         """Mark the session complete."""
+
+
+#: Question types whose answer is typed: the ones a learner may appeal.
+TYPED_TYPES = frozenset({"short_answer", "cloze", "numeric"})
+
+
+def overridden_result(result: GradeResult) -> GradeResult:
+    """`result` counted as right after the learner's appeal, saying what it was graded."""
+    graded = {"incorrect": "wrong", "partial": "partly right"}.get(str(result.outcome), "")
+    return dataclasses.replace(
+        result,
+        outcome=type(result.outcome)("correct"),
+        score=1.0,
+        note=f"Counted as right: you said you were right (graded {graded}).",
+    )
 
 
 class NullRecorder:
@@ -125,6 +145,9 @@ class NullRecorder:
 
     def undo(self, record: AnswerRecord) -> None:
         """Nothing to undo."""
+
+    def override(self, record: AnswerRecord) -> None:
+        """Nothing to change."""
 
     def finish(self, session: QuizSession) -> None:
         """Nothing to finish."""
@@ -346,6 +369,8 @@ class QuizSession:
                 result = session._rating_result(item.question, int(rating))
             else:
                 result = session.grader(item.question, a.get("answer"))
+                if a.get("overridden") and str(result.outcome) != "correct":
+                    result = overridden_result(result)
             session.records.append(
                 AnswerRecord(
                     item=item,
@@ -355,6 +380,7 @@ class QuizSession:
                     hinted=bool(a.get("hinted", False)),
                     timed_out=timed_out,
                     rating=int(rating) if rating is not None else None,
+                    overridden=bool(a.get("overridden", False)),
                 )
             )
             done.append(item)
@@ -532,6 +558,28 @@ class QuizSession:
         if self.finished and self.records:
             self.recorder.finish(self)
         return self.current
+
+    def can_appeal(self) -> bool:
+        """True while the last answer is a typed one graded wrong or partly right."""
+        last = self.last
+        return (
+            last is not None
+            and not last.correct
+            and not last.timed_out
+            and last.item.question.type in TYPED_TYPES
+            and self.mode is not Mode.FLASHCARDS
+        )
+
+    def override_last(self) -> AnswerRecord:
+        """The learner's appeal: count the last typed answer as right (score and schedule
+        follow; `undo` still takes the answer back)."""
+        if not self.can_appeal():
+            raise SessionError("only a typed answer graded wrong can be counted as right")
+        record = self.records[-1]
+        self.recorder.override(record)
+        new = dataclasses.replace(record, result=overridden_result(record.result), overridden=True)
+        self.records[-1] = new
+        return new
 
     def undo(self) -> AnswerRecord:
         """Take back the last answer and return to its question, unanswered."""

@@ -41,6 +41,7 @@ from quiz.store import (
     SetAsideKind,
     StatsReport,
     Store,
+    StoreError,
 )
 from quiz.store.common import QuestionKey
 
@@ -160,6 +161,13 @@ class StoreRecorder:
         self.store.undo_last_attempt(self.session_id)
         self.last = None
 
+    def override(self, record: AnswerRecord) -> None:
+        """Count the session's last attempt as right and reschedule its card."""
+        attempt = self.store.last_attempt(self.session_id)
+        if attempt is None:
+            raise StoreError("there is no answer to count as right")
+        self.last = self.store.override_attempt(attempt.id, now=self.now())
+
     def finish(self, session: QuizSession) -> None:
         """Mark the stored session finished."""
         self.store.finish_session(self.session_id, now=self.now())
@@ -175,6 +183,7 @@ def stored_answers(mode: str, attempts: Iterable[Any]) -> list[dict[str, Any]]:
             "answer": a.answer,
             "elapsed_ms": a.time_ms or 0,
             "hinted": a.hinted,
+            "overridden": getattr(a, "overridden", False),
         }
         if mode == Mode.FLASHCARDS:
             entry["rating"] = a.answer
@@ -441,6 +450,9 @@ class StudyService:
                 f"Forgotten {stored.lapses} times: this question is now a leech ({what}). "
                 "Consider rewriting it."
             )
+        alert = self.store.take_alert()  # e.g. its folder vanished and it was rescued
+        if alert:
+            notice = f"{alert} {notice}" if notice else alert
         return Recorded(record, stored, notice)
 
     def submit(self, session: QuizSession, answer: Any, *, hinted: bool = False) -> Recorded:
@@ -458,6 +470,20 @@ class StudyService:
     def undo(self, session: QuizSession) -> AnswerRecord:
         """Take back the last answer (its card restored)."""
         return session.undo()
+
+    def appeal(self, session: QuizSession) -> Recorded:
+        """ "I was right": count the last typed answer as right; score and FSRS follow.
+
+        The stored attempt keeps the text typed, its original grade and an `overridden`
+        mark (`quiz answers --overridden` lists them for the bank's author).
+        """
+        record = session.override_last()
+        recorder = session.recorder
+        stored = recorder.last if isinstance(recorder, StoreRecorder) else None
+        when = ""
+        if stored is not None and stored.due is not None:
+            when = " It is scheduled as a right answer."
+        return Recorded(record, stored, f"Counted as right.{when} Undo (u) takes it back.")
 
     # -- card controls ---------------------------------------------------------------
 

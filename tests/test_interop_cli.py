@@ -26,19 +26,23 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "data" / "banks"
 
 
-def test_import_writes_a_valid_bank_next_to_the_input(tmp_path: Path, capsys) -> None:
+def test_import_writes_a_valid_bank_next_to_the_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "chem quiz.gift"
     src.write_text((DATA / "all_constructs.gift").read_text())
     assert main(["import", str(src)]) == 0
     out, err = capsys.readouterr()
     bank = load_bank(tmp_path / "chem quiz.toml").bank
     assert bank.id == "chem-quiz" and len(bank.questions) == 14
-    assert "14 question(s), 7 warning(s)" in out
+    assert "all 14 question(s) imported, 7 warning(s)" in out
     assert f"warning: {src}:60: question essay: skipped: essay questions" in err
     assert main(["validate", str(tmp_path / "chem quiz.toml")]) == 0
 
 
-def test_import_refuses_to_overwrite_the_default_output_without_force(tmp_path: Path, capsys):
+def test_import_refuses_to_overwrite_the_default_output_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "a.aiken"
     src.write_text((DATA / "sample.aiken").read_text())
     (tmp_path / "a.toml").write_text("keep me")
@@ -57,35 +61,102 @@ def test_import_output_format_follows_the_extension(tmp_path: Path, ext: str) ->
     assert bank.questions[0].explanation == PLACEHOLDER_EXPLANATION
 
 
-def test_import_error_is_located_and_writes_nothing(tmp_path: Path, capsys) -> None:
+def test_import_keeps_the_good_questions_and_reports_the_bad_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "bad.gift"
+    src.write_text("::a::Q{=a ~b}\n\n::b::Unclosed {=x\n\n::c::R{T}\n")
+    assert main(["import", str(src)]) == 3
+    captured = capsys.readouterr()
+    assert f"skipped: {src}:3:15: the answer block opened here is never closed" in captured.err
+    assert "2 of 3 imported, 1 skipped" in captured.out
+    bank = load_bank(tmp_path / "bad.toml").bank
+    assert [q.id for q in bank.questions] == ["a", "c"]
+
+
+def test_strict_import_is_all_or_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "bad.gift"
     src.write_text("::a::Q{=a ~b}\n\n::b::Unclosed {=x\n")
-    assert main(["import", str(src)]) == 1
+    assert main(["import", "--strict", str(src)]) == 1
     err = capsys.readouterr().err
     assert err.strip() == f"quiz: error: {src}:3:15: the answer block opened here is never closed"
     assert not (tmp_path / "bad.toml").exists()
 
 
-def test_import_of_binary_garbage_is_a_located_error(tmp_path: Path, capsys) -> None:
+def test_import_with_nothing_readable_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "bad.gift"
+    src.write_text("::b::Unclosed {=x\n")
+    assert main(["import", str(src)]) == 1
+    assert f"{src}:1:15: the answer block opened here" in capsys.readouterr().err
+    assert not (tmp_path / "bad.toml").exists()
+
+
+def test_import_help_documents_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    out = capsys.readouterr().out
+    assert "--strict" in out
+    for status, words in (("0", "every question"), ("3", "some questions"), ("1", "nothing")):
+        assert any(
+            line.strip().startswith(status) and words in line for line in out.splitlines()
+        ), out
+
+
+def test_import_of_binary_garbage_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "junk.gift"
     src.write_bytes(b"abc\n\xff\xfe\x00")
     assert main(["import", str(src)]) == 1
-    assert capsys.readouterr().err.strip() == f"quiz: error: {src}:2:1: not UTF-8 text (byte 0xff)"
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"quiz: error: {src}:2:1: not UTF-8 text (byte 0xff)")
+    assert "re-save it as UTF-8 (for example: iconv" in err
 
 
-def test_import_bad_output_extension_is_a_usage_error(tmp_path: Path, capsys) -> None:
+def test_import_of_a_latin1_file_names_the_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "es.gift"
+    text = (
+        "¿Cuál es la capital de España? {=Madrid ~Barcelona ~Sevilla}\n\nEl Volga es un río. {T}\n"
+    )
+    src.write_bytes(text.encode("cp1252"))
+    assert main(["import", str(src)]) == 0
+    captured = capsys.readouterr()
+    assert "not UTF-8: read as cp1252" in captured.err
+    bank = load_bank(tmp_path / "es.toml").bank
+    assert bank.questions[0].prompt == "¿Cuál es la capital de España?"
+    assert bank.questions[0].id == "cual-es-la-capital-de-espana"
+
+
+def test_import_of_a_utf16_file(tmp_path: Path) -> None:
+    src = tmp_path / "de.txt"
+    src.write_bytes("#separator:tab\nStraße\tstreet\n".encode("utf-16"))
+    assert main(["import", str(src)]) == 0
+    assert load_bank(tmp_path / "de.toml").bank.questions[0].prompt == "Straße"
+
+
+def test_import_bad_output_extension_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["import", str(DATA / "sample.aiken"), "-o", "x.txt"]) == 2
     assert "bank file ends in .toml" in capsys.readouterr().err
 
 
-def test_export_every_format_and_report_warnings(tmp_path: Path, capsys) -> None:
+def test_export_every_format_and_report_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["new", "demo"]) == 0
     assert main(["add", "demo.toml"]) == 0
     capsys.readouterr()
     for fmt in ("gift", "aiken", "csv", "anki", "apkg"):
-        out = tmp_path / f"out.{fmt}"
-        assert main(["export", "demo", "--format", fmt, "-o", str(out)]) == 0
-        assert out.stat().st_size > 0
+        target = tmp_path / f"out.{fmt}"
+        assert main(["export", "demo", "--format", fmt, "-o", str(target)]) == 0
+        assert target.stat().st_size > 0
     out, err = capsys.readouterr()
     assert "6 of 9 question(s) exported as gift" in out
     assert "question planets-from-the-sun: skipped: ordering questions have no GIFT form" in err
@@ -98,7 +169,7 @@ def test_export_every_format_and_report_warnings(tmp_path: Path, capsys) -> None
     )
 
 
-def test_export_unknown_bank_and_format(capsys) -> None:
+def test_export_unknown_bank_and_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "nope", "-o", "x.gift"]) == 1
     assert "no bank with the id 'nope'" in capsys.readouterr().err
     assert main(["export", "nope", "-o", "x.docx"]) == 2
@@ -116,7 +187,7 @@ def test_new_bank_validates_and_names_the_schema(tmp_path: Path) -> None:
 
 
 def test_add_refuses_clashing_ids_and_banks_lists_everything(
-    tmp_path: Path, user_dirs: Path, capsys
+    tmp_path: Path, user_dirs: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["new", "mine"]) == 0
     assert main(["add", "mine.toml"]) == 0
@@ -136,7 +207,9 @@ def test_add_refuses_clashing_ids_and_banks_lists_everything(
     assert len(shipped) >= 1 and str(shipped[0]) in out
 
 
-def test_add_refuses_an_invalid_bank_with_located_problems(tmp_path: Path, capsys) -> None:
+def test_add_refuses_an_invalid_bank_with_located_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "bad.toml").write_text('schema = 1\nid = "bad"\ntitle = "B"\nquestions = []\n')
     assert main(["add", "bad.toml"]) == 1
     err = capsys.readouterr().err
@@ -155,6 +228,20 @@ def test_add_carries_the_source_article_along(tmp_path: Path, user_dirs: Path) -
     assert loaded.article is not None and "sky is blue" in loaded.article
 
 
+def test_add_of_a_partly_bad_file_and_of_a_package(
+    tmp_path: Path, user_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "part.gift").write_text("::a::Q{=a ~b}\n\n::b::Unclosed {=x\n")
+    assert main(["add", "part.gift"]) == 3
+    captured = capsys.readouterr()
+    assert "skipped: part.gift:3:15: the answer block opened here" in captured.err
+    assert [q.id for q in load_bank(user_dirs / "part.toml").bank.questions] == ["a"]
+    apkg = Path(__file__).parent / "data" / "reference" / "anki" / "modern.apkg"
+    assert main(["add", str(apkg), "--id", "geo"]) == 0
+    assert (user_dirs / "geo_media" / "dot.png").is_file()
+    assert len(load_bank(user_dirs / "geo.toml").bank.questions) == 5
+
+
 def test_python_m_quiz_import_subprocess(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZ_DATA_DIR": str(tmp_path / "d")}
     out = tmp_path / "s.json"
@@ -167,7 +254,7 @@ def test_python_m_quiz_import_subprocess(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "bank 's' with 2 question(s), 2 warning(s)" in proc.stdout
+    assert "bank 's': all 2 question(s) imported, 2 warning(s)" in proc.stdout
     assert load_bank(out).bank.id == "s"
     bad = tmp_path / "bad.aiken"
     bad.write_text("Q?\nA. x\nB. y\nANSWER: Q\n")
@@ -181,4 +268,4 @@ def test_python_m_quiz_import_subprocess(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    assert f"{bad}:4:9: ANSWER 'Q' is not one of the options" in proc.stderr
+    assert f"{bad}:4:9: question 'Q?': ANSWER 'Q' is not one of the options" in proc.stderr

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from quiz import models
-from quiz.interop import PLACEHOLDER_EXPLANATION, InteropError, detect_format, import_file
+from quiz.interop import (
+    PLACEHOLDER_EXPLANATION,
+    InteropError,
+    InteropWarning,
+    detect_format,
+    import_file,
+)
 from quiz.interop.aiken import export_aiken, parse_aiken
 from quiz.interop.anki_text import export_anki_text, parse_anki_text
 from quiz.interop.apkg import write_apkg
@@ -19,7 +25,7 @@ from quiz.interop.csv_format import export_csv, parse_csv
 DATA = Path(__file__).parent / "data" / "interop"
 
 
-def formatted(warnings: list) -> list[str]:
+def formatted(warnings: list[InteropWarning]) -> list[str]:
     return [w.format("f") for w in warnings]
 
 
@@ -140,8 +146,8 @@ def test_aiken_golden() -> None:
         ("ANSWER: A\n", 1, 1, "without a question"),
         ("Q?\nA. x\nANSWER: A\n", 3, 1, "at least two options"),
         ("Q?\nA. x\nC. y\nANSWER: A\n", 3, 1, "expected option B"),
-        ("Q?\nA. x\nB. y\nstray text\n", 4, 1, "expected the next option"),
-        ("Q?\nA. x\nB. y\n\nNext?\n", 5, 1, "expected the next option"),
+        ("Q?\nA. x\nB. y\nstray text\n", 4, 1, "no 'ANSWER: X' line for the question of line 1"),
+        ("Q?\nA. x\nB. y\n\nNext?\n", 5, 1, "no 'ANSWER: X' line for the question of line 1"),
         ("\nQ?\nA. x\nB. y\n", 2, 1, "no 'ANSWER: X' line"),
     ],
 )
@@ -222,7 +228,6 @@ def test_anki_html_false_keeps_markup_as_text_and_global_tags_apply() -> None:
     ("text", "line", "fragment"),
     [
         ("#separator:Tabs\na\tb\n", 1, "#separator: expected Tab"),
-        ("#separator:tab\n#bogus:1\na\tb\n", 2, "unknown Anki header"),
         ("#separator:tab\n#tags column:zero\na\tb\n", 2, "expected a column number"),
     ],
 )
@@ -233,15 +238,17 @@ def test_anki_header_errors(text: str, line: int, fragment: str) -> None:
 
 
 def test_anki_skips_are_warnings() -> None:
-    text = "#separator:tab\nonly front\n\tno front\nfront\tback\textra\n"
+    text = "#separator:tab\n#bogus:1\nonly front\n\tno front\nfront\tback\textra\n"
     result = parse_anki_text(text, path="f")
-    assert [q.id for q in result.bank.questions] == ["front"]
+    assert [q.id for q in result.bank.questions] == ["only-front", "front"]
     assert formatted(result.warnings) == [
-        "f:2: question only-front: skipped: a note without a back",
-        "f:3: skipped: a note with an empty first field",
-        "f:4: question front: 1 extra field(s) dropped",
-        "f:4: question front: no explanation in the source; a placeholder was used",
+        "f:2: unknown Anki header '#bogus:' ignored",
+        "f:3: question only-front: empty back shown as '(empty)'",
+        "f:3: question only-front: no explanation in the source; a placeholder was used",
+        "f:5: question front: 1 extra field(s) dropped",
+        "f:5: question front: no explanation in the source; a placeholder was used",
     ]
+    assert [e.located() for e in result.skipped] == ["f:4: the note's first field is empty"]
 
 
 def test_anki_text_round_trip_of_flashcards_and_cloze() -> None:
@@ -400,7 +407,7 @@ def test_csv_golden() -> None:
     ("text", "line", "fragment"),
     [
         ("", 1, "the file is empty"),
-        ("question,answer\nq,a\n", 1, "needs a 'prompt' column"),
+        ("query,answer\nq,a\n", 1, "needs a 'prompt' column"),
         ("prompt,type\nQ,essay\n", 2, "'essay' is not one of"),
         (
             "prompt,type,answer,choices\nQ,multiple_choice,z,a|b\n",
@@ -428,9 +435,11 @@ def test_csv_warnings() -> None:
     result = parse_csv(text, path="f")
     assert formatted(result.warnings) == [
         "f:1: unknown columns ignored: colour",
-        "f:2: question x: skipped: choices: choice texts must be unique; 'a' appears twice",
         "f:3: question bad-id: id 'Bad Id' became 'bad-id'",
         "f:3: question bad-id: no explanation in the source; a placeholder was used",
+    ]
+    assert [e.located() for e in result.skipped] == [
+        "f:2: question x: choices: choice texts must be unique; 'a' appears twice"
     ]
 
 

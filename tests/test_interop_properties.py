@@ -29,7 +29,7 @@ def distinct(n_min: int, n_max: int) -> st.SearchStrategy[list[str]]:
 
 
 @st.composite
-def question(draw: st.DrawFn, kind: str) -> dict[str, Any]:
+def question(draw: st.DrawFn, kind: str, credit: bool = False) -> dict[str, Any]:
     q: dict[str, Any] = {"type": kind, "prompt": draw(TEXT), "explanation": draw(TEXT)}
     if kind in ("multiple_choice", "multiple_select"):
         texts = draw(distinct(3, 5))
@@ -38,6 +38,9 @@ def question(draw: st.DrawFn, kind: str) -> dict[str, Any]:
             {"text": t, "correct": i < n_right, "feedback": draw(st.none() | TEXT)}
             for i, t in enumerate(texts)
         ]
+        if credit and kind == "multiple_choice":
+            for choice in q["choices"][1:]:
+                choice["credit"] = draw(st.none() | st.integers(1, 99).map(lambda k: k / 100))
     elif kind == "true_false":
         q["answer"] = draw(st.booleans())
     elif kind == "short_answer":
@@ -84,11 +87,11 @@ GIFT_TYPES = (
 
 
 @st.composite
-def bank(draw: st.DrawFn, kinds: tuple[str, ...]) -> models.Bank:
+def bank(draw: st.DrawFn, kinds: tuple[str, ...], credit: bool = False) -> models.Bank:
     qs = []
     ids = draw(st.lists(IDS, min_size=1, max_size=5, unique=True))
     for qid in ids:
-        q = draw(question(draw(st.sampled_from(kinds))))
+        q = draw(question(draw(st.sampled_from(kinds)), credit))
         q["id"] = qid
         q["tags"] = draw(
             st.lists(
@@ -108,7 +111,7 @@ def comparable(q: models.Question) -> dict[str, Any]:
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
-@given(bank(GIFT_TYPES))
+@given(bank(GIFT_TYPES, credit=True))
 def test_gift_round_trip(b: models.Bank) -> None:
     exported = export_gift(b)
     assert exported.exported == len(b.questions), exported.warnings

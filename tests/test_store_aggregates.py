@@ -281,7 +281,7 @@ def test_an_older_store_gets_its_aggregates_from_its_history(tmp_path: Path) -> 
     with Store.open(path) as s:
         expected = reference_banks(s, catalog, NOW)
         days = reference_days(s)
-    # Make it a version 3 store, as written before the aggregates existed.
+    # Make it a version 4 store, as written before the aggregates existed.
     conn = sqlite3.connect(path, isolation_level=None)
     for kind, name in conn.execute(
         "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index')"
@@ -290,10 +290,10 @@ def test_an_older_store_gets_its_aggregates_from_its_history(tmp_path: Path) -> 
     ).fetchall():
         if kind != "index" or name == "cards_leech":
             conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 4")
     conn.close()
     with Store.open(path) as s:
-        assert s.schema_version() == 4
+        assert s.schema_version() == 5
         assert shown_banks(s, catalog, NOW) == expected
         report = s.stats_report(P, catalog, now=NOW, heatmap_days=60)
         assert report.totals.reviews == sum(days.values())
@@ -334,4 +334,21 @@ def test_undoing_the_first_review_of_the_day_makes_the_next_one_count(store: Sto
     today = store.stats_report(P, catalog, now=NOW, heatmap_days=1).retention
     # The lapse is the first review of the day now.
     assert (today.all.passed, today.all.total) == (0, 1)
+    store.close()
+
+
+def test_an_appealed_answer_counts_as_right_in_home_and_stats(store: Store) -> None:
+    sid = store.start_session(P, "quiz", [("alpha", "a0"), ("alpha", "a1")], now=NOW)
+    wrong = store.record_attempt(
+        sid, P, "alpha", "a0", answer="x", outcome="incorrect", score=0.0, now=NOW
+    )
+    store.record_attempt(sid, P, "alpha", "a1", answer="y", outcome="partial", score=0.5, now=NOW)
+    catalog = catalog_without()
+    before = shown_banks(store, catalog, NOW)["alpha"]
+    assert (before["right_last"], before["accuracy"]) == (0, 0.0)
+    store.override_attempt(wrong.attempt_id, now=NOW)  # "I was right"
+    store.finish_session(sid, now=NOW)
+    after = shown_banks(store, catalog, NOW)["alpha"]
+    assert after == reference_banks(store, catalog, NOW)["alpha"]
+    assert (after["right_last"], after["accuracy"], after["last_score"]) == (1, 0.5, 0.75)
     store.close()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,14 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     seen: list[bool] = []
     real = learner.connect_checked  # type: ignore[attr-defined]
 
-    def spy(path: Path, *, check: bool = True) -> sqlite3.Connection:
+    def spy(
+        path: Path,
+        before: Callable[[sqlite3.Connection, int], None] | None = None,
+        *,
+        check: bool = True,
+    ) -> sqlite3.Connection:
         seen.append(check)
-        return real(path, check=check)
+        return real(path, before, check=check)
 
     monkeypatch.setattr(learner, "connect_checked", spy)
     return seen
@@ -130,7 +136,7 @@ def test_damage_is_found_on_the_open_after_a_crash(tmp_path: Path, checks: list[
         assert s.notice is None
     _killed_while_open(db)
     with Store.open(db) as s:
-        assert s.notice is not None and "damaged" in s.notice
+        assert s.notice is not None and "integrity check" in s.notice
         assert s.card("ann", "b", "q1") is None  # a fresh store
     assert len(list(tmp_path.glob("quiz.db.corrupt-*"))) == 1
     # (The killed child opened it unchecked, in its own process.) The new store is checked too.

@@ -315,3 +315,67 @@ def test_stats_json_keeps_its_field_names(service: StudyService) -> None:
     }
     assert set(data["totals"]) == {"attempts", "accuracy", "reviews", "cards", "due_now", "leeches"}
     assert {"bank_id", "title", "mastery", "last_score", "due"} <= set(data["banks"][0])
+
+
+# -- appeal ("I was right") -------------------------------------------------------------
+
+
+def test_appeal_counts_a_typed_answer_as_right_and_reschedules(
+    service: StudyService, store: Store
+) -> None:
+    session = service.start(["every-type"], options=SessionOptions(seed=1)).session
+    while session.current is not None and session.current.question.id != "sa":
+        give(service, session, right=True)
+        session.advance()
+    wrong = service.submit(session, "light green")
+    assert not wrong.record.correct
+    assert wrong.stored is not None and wrong.stored.rating is not None
+    assert int(wrong.stored.rating) == 1  # Again
+    before = session.score
+    appealed = service.appeal(session)
+    assert appealed.record.correct and appealed.record.overridden
+    assert session.score == before + 1
+    assert appealed.record.result.note is not None and "graded wrong" in appealed.record.result.note
+    assert appealed.stored is not None and appealed.stored.rating is not None
+    assert int(appealed.stored.rating) == 3  # Good
+    assert session.session_id is not None
+    attempt = store.last_attempt(session.session_id)
+    assert attempt is not None
+    assert (attempt.answer, attempt.outcome, attempt.overridden, attempt.graded_outcome) == (
+        "light green",
+        "correct",
+        True,
+        "incorrect",
+    )
+    # Appealing twice is refused.
+    with pytest.raises(SessionError):
+        service.appeal(session)
+    # Undo takes the answer back entirely; the card is as before the answer.
+    service.undo(session)
+    assert store.card("ann", "every-type", "sa") is None
+    still = store.last_attempt(session.session_id)
+    assert still is None or still.question_id != "sa"
+
+
+def test_only_typed_answers_can_be_appealed(service: StudyService) -> None:
+    session = service.start(["every-type"], options=SessionOptions(seed=1)).session
+    while session.current is not None and session.current.question.id != "mc":
+        give(service, session, right=True)
+        session.advance()
+    service.submit(session, WRONG["mc"])
+    assert not session.can_appeal()
+    with pytest.raises(SessionError, match="typed answer"):
+        service.appeal(session)
+
+
+def test_a_resumed_session_keeps_an_appeal(service: StudyService) -> None:
+    session = service.start(["every-type"], options=SessionOptions(seed=1)).session
+    while session.current is not None and session.current.question.id != "sa":
+        give(service, session, right=True)
+        session.advance()
+    service.submit(session, "light green")
+    service.appeal(session)
+    resumed = service.resume(service.unfinished()[0])
+    last = resumed.records[-1]
+    assert last.item.question.id == "sa" and last.correct and last.overridden
+    assert resumed.score == session.score

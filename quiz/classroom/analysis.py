@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from quiz.classroom.db import SessionRow
 from quiz.classroom.models import DistributionRow
+from quiz.classroom.text import csv_cell, printable
 from quiz.grading import describe_answer, grade
 from quiz.models import (
     QUESTION_ADAPTER,
@@ -125,12 +126,14 @@ def build_report(row: SessionRow) -> Report:
         asked = {r.idx for r in row.runs}
     else:
         asked = set(range(len(questions))) if row.started_at is not None else set()
-    by_student: dict[int, dict[str, Any]] = {s.id: {} for s in row.students}
+    # Students the teacher removed (a throwaway second name, say) are not part of the class.
+    kept = [s for s in row.students if s.removed_at is None]
+    by_student: dict[int, dict[str, Any]] = {s.id: {} for s in kept}
     for a in row.answers:
         by_student.setdefault(a.student_id, {})[a.question_id] = a
     max_score = len(asked)
     students: list[StudentReport] = []
-    for s in row.students:
+    for s in kept:
         mine = by_student[s.id]
         answers = {
             q.id: StudentAnswerReport(
@@ -159,7 +162,7 @@ def build_report(row: SessionRow) -> Report:
     top, bottom = ranked[:group], ranked[-group:]
     reports: list[QuestionReport] = []
     for i, q in enumerate(questions):
-        given = [by_student[s.id][q.id] for s in row.students if q.id in by_student[s.id]]
+        given = [by_student[s.id][q.id] for s in kept if q.id in by_student[s.id]]
 
         def item(s: StudentReport, qid: str = q.id) -> float:
             a = s.answers.get(qid)
@@ -201,11 +204,11 @@ def report_csv(report: Report) -> str:
     out = io.StringIO()
     w = csv.writer(out)
     qids = [q.id for q in report.questions if q.asked]
-    w.writerow(["name", "score", "max_score", "percent", "time_s", *qids])
+    w.writerow([csv_cell(c) for c in ["name", "score", "max_score", "percent", "time_s", *qids]])
     for s in report.students:
         w.writerow(
             [
-                s.name,
+                csv_cell(s.name),
                 s.score,
                 s.max_score,
                 s.percent,
@@ -228,14 +231,15 @@ def facility_legend(report: Report) -> str:
 
 def report_text(report: Report) -> str:
     """The report as plain text for the terminal."""
+    p = printable
     lines = [
-        f"{report.title} — session {report.session} ({report.mode}, bank {report.bank_id})",
+        p(f"{report.title} — session {report.session} ({report.mode}, bank {report.bank_id})"),
         "",
         f"{'#':>3}  {'name':<32} {'score':>7} {'%':>6} {'time':>8}",
     ]
     for n, s in enumerate(report.students, 1):
         lines.append(
-            f"{n:>3}  {s.name:<32} {s.score:>7.2f} {s.percent:>6.1f} {s.time_ms / 1000:>7.1f}s"
+            f"{n:>3}  {p(s.name):<32} {s.score:>7.2f} {s.percent:>6.1f} {s.time_ms / 1000:>7.1f}s"
         )
     if not report.students:
         lines.append("     (no students joined)")
@@ -245,13 +249,13 @@ def report_text(report: Report) -> str:
     ]
     for q in report.questions:
         if not q.asked:
-            lines.append(f"{q.id:<28} {'(not asked)':>8}")
+            lines.append(f"{p(q.id):<28} {'(not asked)':>8}")
             continue
         fac = "-" if q.facility is None else f"{q.facility:.2f}"
         dis = "-" if q.discrimination is None else f"{q.discrimination:+.2f}"
-        lines.append(f"{q.id:<28} {q.answered:>8} {fac:>9} {dis:>9}")
+        lines.append(f"{p(q.id):<28} {q.answered:>8} {fac:>9} {dis:>9}")
         for row in q.distribution:
             mark = "*" if row.correct else " "
-            lines.append(f"      {mark} {row.count:>4}  {row.label}")
+            lines.append(f"      {mark} {row.count:>4}  {p(row.label)}")
     lines += ["", facility_legend(report), "* = a right answer."]
     return "\n".join(lines)

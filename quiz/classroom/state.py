@@ -22,17 +22,22 @@ from quiz.classroom.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     NAME_MAX,
+    AnswerIdError,
     AnswerResponse,
     DistributionRow,
+    Feedback,
     Mode,
     Phase,
-    PublicQuestion,
     ResultView,
+    ReviewItem,
     RosterEntry,
     StudentState,
+    StudentView,
     TeacherState,
-    public_question,
+    student_view,
+    to_bank_answer,
 )
+from quiz.classroom.text import control_characters, describe
 from quiz.grading import (
     AnswerError,
     GradeResult,
@@ -66,11 +71,24 @@ def normalise_name(raw: str) -> str:
     name = " ".join(unicodedata.normalize("NFC", raw).split())
     if not name:
         raise Refused(422, "name_invalid", "a name is required")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise Refused(422, "name_invalid", "a name must not contain control characters")
+    bad = [ch for ch in name if unicodedata.category(ch).startswith("C")]
+    if bad:
+        raise Refused(
+            422,
+            "name_invalid",
+            f"a name must not contain control or format characters ({describe(bad)})",
+        )
     if len(name) > NAME_MAX:
         raise Refused(422, "name_invalid", f"a name may be at most {NAME_MAX} characters long")
     return name
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same person on a leaderboard: the Unicode TR39 skeleton
+    (NFKC, confusables folded, case folded), so `Ａｎｎ` and Cyrillic `Аnn` are `ann`."""
+    from disarm import skeleton_key
+
+    return str(skeleton_key(name)) or name.casefold()
 
 
 def new_code() -> str:
@@ -92,6 +110,12 @@ class Student:
     question_started: datetime | None = None
     score: float = 0.0
     time_ms: int = 0
+    #: When the teacher removed the student (their token no longer works).
+    removed_at: datetime | None = None
+    #: The teacher let this name join again (lost device): the next join with it is them.
+    readmit: bool = False
+    #: This student's display of each question (option order and ids), built when needed.
+    views: dict[str, StudentView] = field(default_factory=dict)
 
 
 @dataclass
@@ -137,6 +161,7 @@ class ClassSession:
     questions: list[Question]
     teacher_token_hash: str
     clock: Clock = utcnow
+    feedback: Feedback = "end"
     phase: Phase = "lobby"
     current: int = -1
     started_at: datetime | None = None
@@ -151,7 +176,8 @@ class ClassSession:
     on_change: Callable[[bool], None] | None = None
     _by_token: dict[str, int] = field(default_factory=dict)
     _by_name: dict[str, int] = field(default_factory=dict)
-    _public: dict[str, PublicQuestion] = field(default_factory=dict)
+    #: The projected display (viewer 0) of each question.
+    _projected: dict[str, StudentView] = field(default_factory=dict)
     _key_text: dict[str, str] = field(default_factory=dict)
     #: Indexes of `answers`, so a state costs O(questions), not O(all answers).
     _by_student: dict[int, dict[str, Answer]] = field(default_factory=dict)
@@ -170,6 +196,7 @@ class ClassSession:
         questions: Sequence[Question],
         mode: Mode = "live",
         time_limit: float | None = None,
+        feedback: Feedback = "end",
         clock: Clock = utcnow,
     ) -> tuple[ClassSession, str]:
         """A new session, stored; returns it with the teacher's token."""
@@ -190,6 +217,7 @@ class ClassSession:
             questions=list(questions),
             teacher_token_hash=hash_token(teacher_token),
             clock=clock,
+            feedback=feedback,
         )
         db.create_session(
             SessionRow(
@@ -205,6 +233,7 @@ class ClassSession:
                 created_at=now,
                 phase=session.phase,
                 current=session.current,
+                feedback=feedback,
             )
         )
         return session, teacher_token
@@ -235,10 +264,12 @@ class ClassSession:
             current=row.current,
             started_at=row.started_at,
             ended_at=row.ended_at,
+            feedback="immediate" if row.feedback == "immediate" else "end",
         )
         db.set_teacher_token(row.id, session.teacher_token_hash)
         for s in row.students:
-            session._add_student(Student(s.id, s.name, s.token_hash, s.joined_at))
+            st = Student(s.id, s.name, s.token_hash, s.joined_at, removed_at=s.removed_at)
+            session._add_student(st)
         for r in row.runs:
             session.runs[r.idx] = Run(r.idx, r.opened_at, r.deadline, r.closed_at, r.revealed_at)
         by_id = {q.id: q for q in session.questions}
@@ -281,7 +312,14 @@ class ClassSession:
         if token is None:
             return None
         sid = self._by_token.get(hash_token(token))
-        return None if sid is None else self.students[sid]
+        if sid is None or self.students[sid].removed_at is not None:
+            return None
+        return self.students[sid]
+
+    def was_removed(self, token: str) -> bool:
+        """Whether `token` belonged to a student the teacher removed."""
+        sid = self._by_token.get(hash_token(token))
+        return sid is not None and self.students[sid].removed_at is not None
 
     def deadline(self, student: Student | None = None) -> datetime | None:
         """When answering the current question stops (live) or the session stops (self-paced)."""
@@ -292,12 +330,13 @@ class ClassSession:
             return None
         return self.started_at + timedelta(seconds=self.time_limit)
 
-    def public(self, idx: int) -> PublicQuestion:
-        """The student's view of question `idx` (cached)."""
+    def view(self, idx: int, student: Student | None = None) -> StudentView:
+        """`student`'s display of question `idx` (None: the projected one); cached."""
         q = self.questions[idx]
-        if q.id not in self._public:
-            self._public[q.id] = public_question(q, self.seed)
-        return self._public[q.id]
+        cache = self._projected if student is None else student.views
+        if q.id not in cache:
+            cache[q.id] = student_view(q, self.seed, 0 if student is None else student.id)
+        return cache[q.id]
 
     def key_text(self, q: Question) -> str:
         """The human-readable right answer of `q` (from the grader)."""
@@ -315,7 +354,38 @@ class ClassSession:
             note=a.result.note,
             explanation=q.explanation,
             your_answer=describe_answer(q, a.answer),
+            answer=a.answer,
         )
+
+    def verdict_view(self, q: Question, a: Answer) -> ResultView:
+        """Right or wrong only: nothing that tells what the right answer was."""
+        return ResultView(
+            outcome=str(a.result.outcome),
+            score=a.result.score,
+            your_answer=describe_answer(q, a.answer),
+        )
+
+    def keys_shown(self, idx: int) -> bool:
+        """Whether students may see question `idx`'s key now."""
+        if self.phase == "ended":
+            return True
+        if self.mode == "live":
+            run = self.runs.get(idx)
+            return run is not None and run.revealed_at is not None
+        return self.feedback == "immediate"
+
+    def visible_score(self, student: Student) -> tuple[float, int]:
+        """Score and time as the leaderboard may show them now (see `RosterEntry`)."""
+        if self.phase == "ended" or (self.mode == "self-paced" and self.feedback == "immediate"):
+            return student.score, student.time_ms
+        if self.mode == "self-paced":
+            return 0.0, 0
+        shown = [
+            a
+            for a in self._by_student.get(student.id, {}).values()
+            if self.runs[a.idx].revealed_at is not None
+        ]
+        return sum(a.result.score for a in shown), sum(a.elapsed_ms for a in shown)
 
     def answers_for(self, idx: int) -> list[Answer]:
         """Every answer given to question `idx`."""
@@ -338,6 +408,7 @@ class ClassSession:
             title=self.title,
             bank_id=self.bank_id,
             mode=self.mode,
+            feedback=self.feedback,
             phase=phase,
             name=student.name,
             index=idx,
@@ -353,10 +424,12 @@ class ClassSession:
             )
         else:
             state.score = student.score
+        if phase == "ended":
+            state.review = self._review(student)
         if idx is None or phase in ("lobby", "ended"):
             return state
         q = self.questions[idx]
-        state.question = self.public(idx)
+        state.question = self.view(idx, student).public
         mine = self.answers.get((student.id, q.id))
         state.answered = mine is not None
         deadline = self.deadline(student)
@@ -375,23 +448,29 @@ class ClassSession:
         now = self.clock()
         idx = self.current if self.mode == "live" and self.current >= 0 else None
         current_qid = self.questions[idx].id if idx is not None else None
-        roster = [
-            RosterEntry(
-                id=s.id,
-                name=s.name,
-                score=s.score,
-                answered=len(self._by_student.get(s.id, {})),
-                time_ms=s.time_ms,
-                answered_current=(s.id, current_qid) in self.answers if current_qid else False,
+        roster = []
+        for s in self.students.values():
+            if s.removed_at is not None:
+                continue
+            score, time_ms = self.visible_score(s)
+            roster.append(
+                RosterEntry(
+                    id=s.id,
+                    name=s.name,
+                    score=score,
+                    answered=len(self._by_student.get(s.id, {})),
+                    time_ms=time_ms,
+                    answered_current=(s.id, current_qid) in self.answers if current_qid else False,
+                    readmit=s.readmit,
+                )
             )
-            for s in self.students.values()
-        ]
         roster.sort(key=lambda r: (-r.score, r.time_ms, r.name.casefold()))
         state = TeacherState(
             session=self.id,
             code=self.code,
             title=self.title,
             mode=self.mode,
+            feedback=self.feedback,
             phase=self.phase,
             index=idx,
             total=self.total,
@@ -406,7 +485,7 @@ class ClassSession:
             q = self.questions[idx]
             given = self.answers_for(idx)
             state.question = q.model_dump(mode="json")
-            state.public = self.public(idx)
+            state.public = self.view(idx).public
             state.correct_answer = self.key_text(q)
             state.answers_in = len(given)
             state.distribution = analysis.distribution(q, [a.answer for a in given])
@@ -423,8 +502,15 @@ class ClassSession:
         if self.phase == "ended":
             raise Refused(410, "session_ended", "this session has ended")
         name = normalise_name(raw_name)
-        if name.casefold() in self._by_name:
-            raise Refused(409, "name_taken", f"the name {name!r} is taken in this session")
+        key = name_key(name)
+        if key in self._by_name and self.students[self._by_name[key]].readmit:
+            return self._rejoin(self.students[self._by_name[key]])
+        if key in self._by_name:
+            raise Refused(
+                409,
+                "name_taken",
+                f"the name {name!r} is taken in this session (or one that looks the same)",
+            )
         token = secrets.token_urlsafe(24)
         student = Student(
             id=max(self.students, default=0) + 1,
@@ -435,7 +521,7 @@ class ClassSession:
         self.db.add_student(
             self.id,
             StudentRow(student.id, student.name, student.token_hash, student.joined_at),
-            name.casefold(),
+            key,
         )
         self._add_student(student)
         self._changed(everyone=False)
@@ -449,7 +535,8 @@ class ClassSession:
             # A retried request: the same answer again is acknowledged, not counted twice.
             q = self._question(question_id)
             try:
-                same = _same(check_answer_shape(q, raw), previous.answer)
+                bank_form = to_bank_answer(q, self.view(previous.idx, student), raw)
+                same = _same(check_answer_shape(q, bank_form), previous.answer)
             except (AnswerError, ValueError):
                 same = False
             if not same:
@@ -469,11 +556,20 @@ class ClassSession:
             )
         if self.phase != "open":
             raise Refused(409, "closed", "this question is closed")
+        bad = control_characters(raw)
+        if bad:
+            raise Refused(
+                422,
+                "bad_answer",
+                f"answer to {q.id!r}: control characters are not allowed ({describe(bad)})",
+            )
         deadline = self.deadline(student)
         if deadline is not None and now > deadline:
             raise Refused(409, "past_deadline", "the time for this question is over")
         try:
-            shaped = check_answer_shape(q, raw)
+            shaped = check_answer_shape(q, to_bank_answer(q, self.view(idx, student), raw))
+        except AnswerIdError as exc:
+            raise Refused(422, "bad_answer", f"answer to {q.id!r}: {exc}") from None
         except (AnswerError, ValueError) as exc:
             raise Refused(422, "bad_answer", f"answer to {q.id!r}: {exc}") from None
         result = grade(q, shaped)
@@ -494,6 +590,37 @@ class ClassSession:
         return self._accepted(q, record, duplicate=False)
 
     # -- the teacher's controls -----------------------------------------------------------
+
+    def readmit(self, student_id: int) -> None:
+        """Let the next join with this student's name come back as them (a new token; the
+        old one stops working then). For a student whose device lost its token."""
+        st = self.students.get(student_id)
+        if st is None or st.removed_at is not None:
+            raise Refused(404, "no_such_student", f"no student {student_id} in this session")
+        st.readmit = True
+        self._changed(everyone=False)
+
+    def _rejoin(self, st: Student) -> tuple[Student, str]:
+        token = secrets.token_urlsafe(24)
+        self.db.set_student_token(self.id, st.id, hash_token(token))
+        self._by_token.pop(st.token_hash, None)
+        st.token_hash = hash_token(token)
+        st.readmit = False
+        self._by_token[st.token_hash] = st.id
+        self._changed(everyone=False)
+        return st, token
+
+    def remove(self, student_id: int) -> None:
+        """Remove a student: their token stops working, their name is free again, and their
+        answers no longer count on the leaderboard or in the report."""
+        st = self.students.get(student_id)
+        if st is None or st.removed_at is not None:
+            raise Refused(404, "no_such_student", f"no student {student_id} in this session")
+        now = self.clock()
+        self.db.remove_student(self.id, student_id, now)
+        st.removed_at = now
+        self._by_name.pop(name_key(st.name), None)
+        self._changed(everyone=False)
 
     def open(self, index: int | None = None) -> None:
         """Live: open the next question (or `index`); self-paced: start the session."""
@@ -574,6 +701,10 @@ class ClassSession:
         # Live sessions show feedback only after the reveal, through the state.
         if self.mode != "self-paced":
             return AnswerResponse(accepted=True, duplicate=duplicate)
+        if not self.keys_shown(a.idx):
+            return AnswerResponse(
+                accepted=True, duplicate=duplicate, result=self.verdict_view(q, a)
+            )
         return AnswerResponse(
             accepted=True,
             duplicate=duplicate,
@@ -616,7 +747,18 @@ class ClassSession:
     def _add_student(self, student: Student) -> None:
         self.students[student.id] = student
         self._by_token[student.token_hash] = student.id
-        self._by_name[student.name.casefold()] = student.id
+        if student.removed_at is None:
+            self._by_name[name_key(student.name)] = student.id
+
+    def _review(self, student: Student) -> list[ReviewItem]:
+        mine = self._by_student.get(student.id, {})
+        return [
+            ReviewItem(
+                question=q.model_dump(mode="json"),
+                result=None if q.id not in mine else self.result_view(q, mine[q.id]),
+            )
+            for q in self.questions
+        ]
 
     def _revealed_distribution(self, idx: int) -> list[DistributionRow]:
         # A revealed question takes no more answers: compute its bars once, not per student.

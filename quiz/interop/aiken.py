@@ -24,41 +24,61 @@ from quiz.interop.common import (
     prompt_slug,
 )
 
-_OPTION = re.compile(r"^([A-Z])[.)]\s+(.*\S)\s*$")
+_OPTION = re.compile(r"^([A-Z])[.)][ \t]+(.*\S)\s*$")
+#: Moodle also takes an option without the space (`A)Correct`) once a question has begun.
+_OPTION_TIGHT = re.compile(r"^([A-Z])[.)](\S.*?)\s*$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*?)\s*$", re.IGNORECASE)
 
 
 def parse_aiken(
-    text: str, *, path: str = "", bank_id: str = "imported", title: str = ""
+    text: str,
+    *,
+    path: str = "",
+    bank_id: str = "imported",
+    title: str = "",
+    strict: bool = False,
 ) -> ImportResult:
-    """Import Aiken text. Raises InteropError with line and column on a malformed question."""
+    """Import Aiken text as Moodle reads it: each malformed question is skipped and reported
+    with its line (InteropError with `strict`, or when no question is left)."""
     drafts: list[Draft] = []
+    skipped: list[InteropError] = []
     ids = IdMaker()
     prompt: list[str] = []
     options: list[tuple[str, str]] = []
     start = 0
+    #: After an error inside a question, its remaining option lines and ANSWER line are
+    #: passed over, so one mistake is reported once.
+    passing = False
 
-    def fail(line: int, column: int, message: str) -> InteropError:
-        return InteropError(message, path=path, line=line, column=column)
+    def fail(line: int, column: int, message: str, *, rest: bool = False) -> None:
+        nonlocal prompt, options, passing
+        what = f"question {' '.join(prompt)[:40]!r}: " if prompt else ""
+        skipped.append(InteropError(what + message, path=path, line=line, column=column))
+        prompt, options, passing = [], [], rest
 
     for num, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line:
             continue
         answer = _ANSWER.match(line)
-        option = _OPTION.match(line)
+        option = _OPTION.match(line) or (_OPTION_TIGHT.match(line) if prompt else None)
+        if passing and (answer or option):
+            passing = not answer
+            continue
+        passing = False
         if answer:
             if not prompt:
-                raise fail(num, 1, "ANSWER: without a question before it")
+                fail(num, 1, "'ANSWER:' without a question before it")
+                continue
             if len(options) < 2:
-                raise fail(num, 1, "a question needs at least two options (A. ..., B. ...)")
+                fail(num, 1, "a question needs at least two options (A. ..., B. ...)")
+                continue
             letter = answer.group(1).upper()
             letters = [ltr for ltr, _ in options]
             if letter not in letters:
                 col = raw.find(answer.group(1)) + 1 if answer.group(1) else len(raw) + 1
-                raise fail(
-                    num, col, f"ANSWER {answer.group(1)!r} is not one of the options {letters}"
-                )
+                fail(num, col, f"ANSWER {answer.group(1)!r} is not one of the options {letters}")
+                continue
             qtext = "\n".join(prompt)
             data: dict[str, Any] = {
                 "type": "multiple_choice",
@@ -68,22 +88,33 @@ def parse_aiken(
             }
             drafts.append(Draft(data, start))
             prompt, options = [], []
-        elif option and prompt:
+        elif option:
+            if not prompt:
+                fail(num, 1, f"option {option.group(1)} without a question before it")
+                continue
             expected = string.ascii_uppercase[len(options)]
             if option.group(1) != expected:
-                raise fail(num, 1, f"expected option {expected}, found {option.group(1)}")
+                fail(num, 1, f"expected option {expected}, found {option.group(1)}", rest=True)
+                continue
             options.append((option.group(1), option.group(2)))
-        elif options:
-            raise fail(num, 1, "expected the next option or 'ANSWER: X' after the options")
         else:
+            if options:
+                # Moodle: a new question begins here; the unfinished one is reported.
+                fail(num, 1, f"no 'ANSWER: X' line for the question of line {start} before here")
             if not prompt:
                 start = num
             prompt.append(line)
     if prompt:
-        raise InteropError(
-            "the last question has no 'ANSWER: X' line", path=path, line=start, column=1
-        )
-    return build_bank(drafts, bank_id=bank_id, title=title or bank_id, path=path, warnings=[])
+        fail(start, 1, "the question has no 'ANSWER: X' line")
+    return build_bank(
+        drafts,
+        bank_id=bank_id,
+        title=title or bank_id,
+        path=path,
+        warnings=[],
+        skipped=skipped,
+        strict=strict,
+    )
 
 
 def export_aiken(bank: models.Bank) -> ExportResult:
@@ -99,6 +130,8 @@ def export_aiken(bank: models.Bank) -> ExportResult:
                 )
             )
             continue
+        if any(c.credit for c in q.choices):
+            warnings.append(InteropWarning(None, "partial credit on choices dropped", q.id))
         if len(q.choices) > 26:
             warnings.append(InteropWarning(None, "skipped: more than 26 choices", q.id))
             continue

@@ -15,6 +15,7 @@ from typing import Any
 from quiz import models
 from quiz.interop.common import (
     CLOZE_PROMPT,
+    EMPTY_BACK,
     EXPLANATION_RULE,
     Draft,
     ExportResult,
@@ -25,6 +26,7 @@ from quiz.interop.common import (
     build_bank,
     describe_answer,
     describe_question,
+    explanation_for_export,
     html_to_text,
     note_guid,
     prompt_slug,
@@ -55,36 +57,74 @@ _KNOWN = {
 }
 
 
+#: First lines that name the columns rather than hold a note.
+_COLUMN_NAMES = {
+    ("front", "back"),
+    ("question", "answer"),
+    ("term", "definition"),
+    ("prompt", "answer"),
+    ("text", "extra"),
+    ("text", "back extra"),
+}
+
+
 def looks_like_anki(text: str) -> bool:
-    """True when the text starts with Anki's `#key:value` file headers."""
+    """True when the text starts with Anki's `#key:value` file headers (or `tags:`)."""
     first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
     m = _HEADER.match(first)
-    return bool(m and m.group(1).strip().lower() in _KNOWN)
+    return bool(m and m.group(1).strip().lower() in _KNOWN) or first.startswith("tags:")
+
+
+#: What Anki's own HTML test (rslib text.rs `is_html`) finds: a comment, style, script or tag.
+_ANKI_HTML = re.compile(
+    r"(<!--.*?-->)|(<style.*?>.*?</style>)|(<script.*?>.*?</script>)|(<.*?>)",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def parse_anki_text(
-    text: str, *, path: str = "", bank_id: str = "imported", title: str = ""
+    text: str,
+    *,
+    path: str = "",
+    bank_id: str = "imported",
+    title: str = "",
+    strict: bool = False,
 ) -> ImportResult:
-    """Import an Anki plain-text export. Raises InteropError naming the line on bad headers."""
+    """Import an Anki plain-text export as Anki reads it: `#key:value` headers, `#` comment
+    lines, HTML detected when there is no `#html:` header, quoted multi-line fields. A note
+    that cannot be read is skipped with its line; bad headers raise InteropError."""
     text = text.lstrip("\ufeff")
     lines = text.splitlines(keepends=True)
     headers: dict[str, str] = {}
     warnings: list[InteropWarning] = []
     n_header = 0
     for num, raw in enumerate(lines, 1):
-        m = _HEADER.match(raw.rstrip("\r\n"))
-        if not m:
+        stripped = raw.rstrip("\r\n")
+        if num == 1 and stripped.startswith("tags:"):
+            # Anki's legacy first line: global tags.
+            headers["tags"] = stripped[5:].strip()
+            n_header = num
+            continue
+        if not stripped.startswith("#"):
             break
+        n_header = num
+        m = _HEADER.match(stripped)
+        if not m:
+            continue  # a comment
         key = m.group(1).strip().lower()
         if key not in _KNOWN:
-            raise InteropError(
-                f"unknown Anki header '#{m.group(1)}:'", path=path, line=num, column=1
-            )
+            warnings.append(InteropWarning(num, f"unknown Anki header '#{m.group(1)}:' ignored"))
+            continue
         headers[key] = m.group(2).strip()
-        n_header = num
     body = "".join(lines[n_header:])
     sep = _separator(headers, body, path)
-    is_html = headers.get("html", "false").lower() == "true"
+    if "html" in headers:
+        is_html = headers["html"].lower() == "true"
+    else:
+        # Anki: without the header, the file is HTML when any field looks like HTML.
+        is_html = bool(_ANKI_HTML.search(body))
+        if is_html:
+            warnings.append(InteropWarning(None, "no #html: header; HTML found, read as HTML"))
 
     def column(key: str) -> int | None:
         if key not in headers:
@@ -108,9 +148,28 @@ def parse_anki_text(
         "deck": column("deck column"),
         "tags": column("tags column"),
     }
+    if not headers:
+        # A shared deck's first line often names its columns ("Front<TAB>Back"): Anki would
+        # import it as a note; it is read as names here, and said so.
+        first_line, _, rest = body.partition("\n")
+        names = [c.strip().lower() for c in first_line.rstrip("\r").split(sep)]
+        if len(names) >= 2 and tuple(names[:2]) in _COLUMN_NAMES:
+            warnings.append(
+                InteropWarning(n_header + 1, "first line read as column names, not as a note")
+            )
+            n_header += 1
+            body = rest
+    if not any(k in headers for k in ("columns", "notetype", "notetype column", "tags column")):
+        # Anki, importing into Basic (two fields): a third column holds the tags.
+        peek = csv.reader(io.StringIO(body, newline=""), delimiter=sep, strict=False)
+        first = next((r for r in peek if any(c.strip() for c in r) and r[0][:1] != "#"), [])
+        if len(first) == 3 and special["guid"] is None and special["deck"] is None:
+            special["tags"] = 2
+            warnings.append(InteropWarning(None, "column 3 read as tags, as Anki does"))
     global_tags = headers.get("tags", "").split()
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, strict=False)
     drafts: list[Draft] = []
+    skipped: list[InteropError] = []
     ids = IdMaker()
     decks: set[str] = set()
     line = n_header + 1
@@ -119,6 +178,8 @@ def parse_anki_text(
             here, line = line, n_header + reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
+            if cells[0].startswith("#"):
+                continue  # Anki reads a line starting with '#' as a comment
             fields = [c for i, c in enumerate(cells) if i not in special.values()]
 
             def cell(key: str, cells: list[str] = cells) -> str:
@@ -132,7 +193,9 @@ def parse_anki_text(
             if is_html:
                 fields = [_clean(f, here, warnings) for f in fields]
             if not fields or not fields[0].strip():
-                warnings.append(InteropWarning(here, "skipped: a note with an empty first field"))
+                skipped.append(
+                    InteropError("the note's first field is empty", path=path, line=here)
+                )
                 continue
             if "cloze" in notetype.lower() or _ANKI_CLOZE.search(fields[0]):
                 drafts += _cloze_drafts(fields, tags, here, ids, warnings)
@@ -142,7 +205,15 @@ def parse_anki_text(
         raise InteropError(f"malformed row: {exc}", path=path, line=line) from None
     if not title and len(decks) == 1:
         title = decks.pop()
-    return build_bank(drafts, bank_id=bank_id, title=title or bank_id, path=path, warnings=warnings)
+    return build_bank(
+        drafts,
+        bank_id=bank_id,
+        title=title or bank_id,
+        path=path,
+        warnings=warnings,
+        skipped=skipped,
+        strict=strict,
+    )
 
 
 def _separator(headers: dict[str, str], body: str, path: str) -> str:
@@ -193,8 +264,9 @@ def _basic_draft(
     back = fields[1].strip() if len(fields) > 1 else ""
     qid = ids.make(prompt_slug(front), "card")
     if not back:
-        warnings.append(InteropWarning(line, "skipped: a note without a back", qid))
-        return []
+        # Anki keeps such a note (its card shows nothing on the back); so do we.
+        warnings.append(InteropWarning(line, f"empty back shown as {EMPTY_BACK!r}", qid))
+        back = EMPTY_BACK
     extra = [f for f in fields[2:] if f.strip()]
     if extra:
         warnings.append(InteropWarning(line, f"{len(extra)} extra field(s) dropped", qid))
@@ -277,16 +349,19 @@ def export_anki_text(bank: models.Bank) -> ExportResult:
             tags.append(tag.replace(" ", "_"))
         if isinstance(q, models.Cloze):
             front = cloze_to_anki(q, warnings)
-            back = q.explanation
+            back = explanation_for_export(q)
             notetype = "Cloze"
         else:
             front = q.prompt if isinstance(q, models.Flashcard) else describe_question(q)
-            back = describe_answer(q) + EXPLANATION_RULE + q.explanation
+            explanation = explanation_for_export(q)
+            back = describe_answer(q) + (EXPLANATION_RULE + explanation if explanation else "")
             notetype = "Basic"
             if not isinstance(q, models.Flashcard):
                 as_basic += 1
             if q.hint:
                 warnings.append(InteropWarning(None, "the hint is not part of a Basic note", q.id))
+            if isinstance(q, models.MultipleChoice) and any(c.credit for c in q.choices):
+                warnings.append(InteropWarning(None, "partial credit on choices dropped", q.id))
         writer.writerow(
             [note_guid(bank.id, q.id), notetype, bank.title, front, back, " ".join(tags)]
         )

@@ -8,17 +8,20 @@ notes already in a learner's collection instead of duplicating them.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
+from typing import Any
 
 from quiz import models
 from quiz.files import atomic_path
 from quiz.interop.anki_text import cloze_to_anki
 from quiz.interop.common import (
-    PLACEHOLDER_EXPLANATION,
+    IMAGE_PLACEHOLDER,
     ExportResult,
     InteropWarning,
     describe_answer,
     describe_question,
+    explanation_for_export,
     note_guid,
     stable_anki_id,
 )
@@ -26,13 +29,34 @@ from quiz.interop.common import (
 _CSS = ".card { font-family: sans-serif; font-size: 20px; text-align: left; }"
 
 
-def _html(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
+_IMAGE = re.compile(re.escape(html.escape(IMAGE_PLACEHOLDER)).replace(r"\{\}", "(.+?)"))
 
 
-def write_apkg(bank: models.Bank, path: Path) -> ExportResult:
-    """Write the bank as an .apkg at `path` (atomically)."""
+def _html(text: str, media: dict[str, Path] | None = None) -> str:
+    out = html.escape(text).replace("\n", "<br>")
+    if media:
+        # An image the import turned into "[image: name]" becomes the image again.
+        def image(m: re.Match[str]) -> str:
+            name = html.unescape(m.group(1))
+            if name not in media:
+                return m.group(0)
+            return f'<img src="{html.escape(name)}">'
+
+        out = _IMAGE.sub(image, out)
+    return out
+
+
+def write_apkg(bank: models.Bank, path: Path, media_dir: Path | None = None) -> ExportResult:
+    """Write the bank as an .apkg at `path` (atomically).
+
+    With `media_dir` (the folder an .apkg import copied beside the bank), the images that
+    questions name as `[image: file]` are put back as images, with their files.
+    """
     import genanki
+
+    media: dict[str, Path] = {}
+    if media_dir is not None:
+        media = {p.name: p for p in sorted(media_dir.iterdir()) if p.is_file()}
 
     basic = genanki.Model(
         stable_anki_id(bank.id, "basic-model"),
@@ -64,14 +88,16 @@ def write_apkg(bank: models.Bank, path: Path) -> ExportResult:
     deck = genanki.Deck(stable_anki_id(bank.id, "deck"), bank.title, description=bank.description)
     warnings: list[InteropWarning] = []
     for q in bank.questions:
+        if isinstance(q, models.MultipleChoice) and any(c.credit for c in q.choices):
+            warnings.append(InteropWarning(None, "partial credit on choices dropped", q.id))
         tags = [t.replace(" ", "_") for t in q.tags]
         if tags != q.tags:
             warnings.append(InteropWarning(None, "spaces in tags became '_'", q.id))
-        explanation = "" if q.explanation == PLACEHOLDER_EXPLANATION else q.explanation
+        explanation = explanation_for_export(q)
         if isinstance(q, models.Cloze):
             note = genanki.Note(
                 model=cloze,
-                fields=[_html(cloze_to_anki(q, warnings)), _html(explanation)],
+                fields=[_html(cloze_to_anki(q, warnings), media), _html(explanation, media)],
                 tags=tags,
                 guid=note_guid(bank.id, q.id),
             )
@@ -79,12 +105,23 @@ def write_apkg(bank: models.Bank, path: Path) -> ExportResult:
             front = q.prompt if isinstance(q, models.Flashcard) else describe_question(q)
             note = genanki.Note(
                 model=basic,
-                fields=[_html(front), _html(describe_answer(q)), _html(explanation)],
+                fields=[
+                    _html(front, media),
+                    _html(describe_answer(q), media),
+                    _html(explanation, media),
+                ],
                 tags=tags,
                 guid=note_guid(bank.id, q.id),
             )
         deck.add_note(note)
     path = Path(path)
     with atomic_path(Path(path)) as tmp:
-        genanki.Package(deck).write_to_file(str(tmp))
+        text = _all_fields(deck)
+        used = sorted(n for n in media if f'src="{html.escape(n)}"' in text)
+        package = genanki.Package(deck, media_files=[str(media[n]) for n in used])
+        package.write_to_file(str(tmp))
     return ExportResult(None, warnings, len(bank.questions))
+
+
+def _all_fields(deck: Any) -> str:
+    return "\n".join(f for note in deck.notes for f in note.fields)

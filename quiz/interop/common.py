@@ -13,8 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from typing import Any
+from typing import Any, assert_never
 
 from pydantic import ValidationError
 
@@ -23,8 +22,16 @@ from quiz import models
 #: What an imported question says when its source had no explanation (the schema needs one).
 PLACEHOLDER_EXPLANATION = "No explanation was given in the imported file."
 
+#: The back of a flashcard whose Anki note had an empty back (the schema needs one);
+#: exports write it back as empty.
+EMPTY_BACK = "(empty)"
+
 #: The prompt of a cloze made from a GIFT missing-word question or an Anki cloze note.
 CLOZE_PROMPT = "Fill in the gap."
+#: Exports of a question with key terms: the format keeps only the accepted answers.
+KEY_TERMS_DROPPED = (
+    "key terms (must/must_not) are not part of this format: only the accepted answers are written"
+)
 
 #: Between a card's back and its explanation in exported Anki notes; the importer splits there.
 EXPLANATION_RULE = "\n\n---\n"
@@ -95,6 +102,22 @@ class ImportResult:
 
     bank: models.Bank
     warnings: list[InteropWarning] = field(default_factory=list)
+    #: Questions that could not be imported, each with its place and reason.
+    skipped: list[InteropError] = field(default_factory=list)
+    #: Media files (name -> content) that imported questions refer to (Anki packages).
+    media: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def found(self) -> int:
+        """Questions found in the file: the imported ones plus the skipped ones."""
+        return len(self.bank.questions) + len(self.skipped)
+
+    def summary(self) -> str:
+        """'52 of 56 imported, 4 skipped' (or 'all 56 imported')."""
+        n = len(self.bank.questions)
+        if not self.skipped:
+            return f"all {n} question(s) imported"
+        return f"{n} of {self.found} imported, {len(self.skipped)} skipped"
 
 
 @dataclass
@@ -130,7 +153,9 @@ def slugify(text: str, max_length: int = 60) -> str:
 
 def prompt_slug(prompt: str, max_words: int = 6) -> str:
     """An id made from the first words of a prompt."""
-    words = re.findall(r"[A-Za-z0-9]+", unicodedata.normalize("NFKD", prompt))
+    # Drop the accents (combining marks) before splitting, so "cuál" is one word, not two.
+    bare = "".join(c for c in unicodedata.normalize("NFKD", prompt) if not unicodedata.combining(c))
+    words = re.findall(r"[A-Za-z0-9]+", bare)
     return slugify(" ".join(words[:max_words]), 40)
 
 
@@ -151,51 +176,49 @@ class IdMaker:
         return candidate
 
 
-class _TextExtractor(HTMLParser):
-    """Collects the text of an HTML fragment; block ends and <br> become newlines."""
+#: Tags whose meaning plain text keeps (line breaks, paragraphs, neutral spans).
+_PLAIN_TAGS = frozenset({"br", "p", "div", "span", "html", "body"})
+_TAG = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")
+_IMG = re.compile(r"<\s*img\b[^>]*>", re.IGNORECASE)
+_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+#: What an image becomes in text: visible, and naming the file so it can be found.
+IMAGE_PLACEHOLDER = "[image: {}]"
 
-    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
-    PLAIN = frozenset({"br", "p", "div", "span"})
-    DROP = frozenset({"script", "style"})
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.lossy: set[str] = set()
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.DROP:
-            self._skip += 1
-        if tag not in self.PLAIN:
-            self.lossy.add(tag)
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag == "li":
-            self.parts.append("\n- ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.DROP and self._skip:
-            self._skip -= 1
-        elif tag in self.BREAKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
+def image_names(fragment: str) -> list[str]:
+    """The `src` of every <img> in an HTML fragment, in order."""
+    names: list[str] = []
+    for tag in _IMG.findall(fragment):
+        m = _SRC.search(tag)
+        if m:
+            names.append(html.unescape(next(g for g in m.groups() if g is not None)))
+    return names
 
 
 def html_to_text(fragment: str) -> tuple[str, set[str]]:
-    """Safe plain text of an HTML fragment, and the markup tags whose meaning was lost."""
+    """Plain text of an HTML fragment (inscriptis), and the tags whose meaning was lost.
+
+    An image becomes a visible `[image: file]` placeholder rather than vanishing.
+    """
     if "<" not in fragment and "&" not in fragment:
         return fragment, set()
-    parser = _TextExtractor()
-    parser.feed(fragment)
-    parser.close()
-    text = html.unescape("".join(parser.parts)).replace("\xa0", " ")
+    # lxml-based, loaded only when some HTML is met. The strict CSS profile: the relaxed
+    # one pads inline elements, turning "<span>word</span>." into "word .".
+    from inscriptis import get_text
+    from inscriptis.css_profiles import CSS_PROFILES
+    from inscriptis.model.config import ParserConfig
+
+    lost = {t.lower() for t in _TAG.findall(fragment)} - _PLAIN_TAGS
+
+    def image(m: re.Match[str]) -> str:
+        names = image_names(m.group(0))
+        return html.escape(IMAGE_PLACEHOLDER.format(names[0] if names else "?"))
+
+    config = ParserConfig(css=CSS_PROFILES["strict"])
+    text = get_text(_IMG.sub(image, fragment), config).replace("\xa0", " ")
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip(), parser.lossy
+    return text.strip(), lost
 
 
 def first_error(exc: ValidationError) -> str:
@@ -226,9 +249,17 @@ def build_bank(
     path: str,
     warnings: list[InteropWarning],
     description: str = "",
+    skipped: Sequence[InteropError] = (),
+    strict: bool = False,
 ) -> ImportResult:
-    """Validate every draft; invalid ones become warnings. Raises InteropError if none is left."""
+    """Validate every draft; an invalid one is skipped with its line and reason.
+
+    `skipped` holds the questions the parser could not read. With `strict`, any skipped
+    question fails the whole import (InteropError listing them all); otherwise the rest
+    is imported. InteropError when nothing at all is left.
+    """
     questions: list[models.Question] = []
+    failed = list(skipped)
     for draft in drafts:
         data = draft.data
         placeholder = not str(data.get("explanation") or "").strip()
@@ -237,9 +268,9 @@ def build_bank(
         try:
             questions.append(models.QUESTION_ADAPTER.validate_python(data))
         except ValidationError as exc:
-            warnings.append(
-                InteropWarning(draft.line, f"skipped: {first_error(exc)}", data.get("id"))
-            )
+            qid = data.get("id")
+            where = f"question {qid}: " if qid else ""
+            failed.append(InteropError(f"{where}{first_error(exc)}", path=path, line=draft.line))
             continue
         if placeholder:
             warnings.append(
@@ -247,6 +278,11 @@ def build_bank(
                     draft.line, "no explanation in the source; a placeholder was used", data["id"]
                 )
             )
+    failed.sort(key=lambda e: (e.line or 0, e.column or 0))
+    if failed and (strict or not questions):
+        first, *rest = failed
+        first.others = rest
+        raise first
     if not questions:
         raise InteropError("no question could be imported from this file", path=path)
     slug = slugify(bank_id) or "imported"
@@ -263,7 +299,12 @@ def build_bank(
     except ValidationError as exc:  # pragma: no cover - the drafts were validated one by one
         raise InteropError(first_error(exc), path=path) from exc
     warnings.sort(key=lambda w: w.line or 0)
-    return ImportResult(bank, warnings)
+    return ImportResult(bank, warnings, failed)
+
+
+def explanation_for_export(q: models.Question) -> str:
+    """The explanation to write out, or "" for the placeholder an import put there."""
+    return "" if q.explanation == PLACEHOLDER_EXPLANATION else q.explanation
 
 
 def title_from_stem(stem: str) -> str:
@@ -286,8 +327,37 @@ def format_number(value: float) -> str:
     return repr(value)
 
 
+#: A question imported from an Anki package carries its note's guid at the end of its id
+#: (hex-encoded: guids hold characters a slug cannot), so an export updates that note.
+_GUID_SUFFIX = re.compile(r"-anki-((?:[0-9a-f]{2}){1,32})$")
+
+
+def id_with_guid(slug: str, guid: str) -> str:
+    """A question id ending in an Anki note guid (slug cut so the id stays <= 80 chars)."""
+    code = guid.encode().hex()[:64]
+    room = 80 - len(code) - len("-anki-")
+    head = slugify(slug, max(room, 1)) or "note"
+    return f"{head}-anki-{code}"
+
+
+def guid_of(question_id: str) -> str | None:
+    """The Anki note guid carried by an imported question's id, if any."""
+    m = _GUID_SUFFIX.search(question_id)
+    if not m:
+        return None
+    try:
+        guid = bytes.fromhex(m.group(1)).decode()
+    except UnicodeDecodeError:
+        return None
+    return guid if guid.isprintable() else None
+
+
 def note_guid(bank_id: str, question_id: str) -> str:
-    """A stable Anki note guid for a question, so re-importing updates the same notes."""
+    """The Anki note guid for a question: the one it was imported with, or a stable one
+    made from the ids, so exporting again updates the same notes in Anki."""
+    kept = guid_of(question_id)
+    if kept:
+        return kept
     digest = hashlib.sha256(f"quiz:{bank_id}:{question_id}".encode()).hexdigest()
     return "quiz" + digest[:16]
 
@@ -320,7 +390,9 @@ def describe_answer(q: models.Question) -> str:
         return "\n".join(f"{p.left} → {p.right}" for p in q.pairs)
     if isinstance(q, models.Cloze):
         return models.CLOZE_GAP.sub(lambda m: m.group(1).split("|")[0].strip(), q.text)
-    return q.back
+    if isinstance(q, models.Flashcard):
+        return "" if q.back == EMPTY_BACK else q.back
+    assert_never(q)
 
 
 def describe_question(q: models.Question) -> str:
@@ -338,4 +410,8 @@ def describe_question(q: models.Question) -> str:
         ]
     elif isinstance(q, models.Cloze):
         lines.append(models.CLOZE_GAP.sub("_____", q.text))
+    elif isinstance(q, models.ShortAnswer | models.Numeric | models.Flashcard):
+        pass  # the prompt is the whole front
+    else:
+        assert_never(q)
     return "\n".join(lines)

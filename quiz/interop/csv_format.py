@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Any
+from typing import Any, assert_never
 
 from quiz import models
 from quiz.interop.common import (
+    KEY_TERMS_DROPPED,
     Draft,
     ExportResult,
     IdMaker,
@@ -21,6 +22,7 @@ from quiz.interop.common import (
     InteropError,
     InteropWarning,
     build_bank,
+    explanation_for_export,
     format_number,
     prompt_slug,
 )
@@ -219,11 +221,28 @@ def _row_question(
     return data
 
 
+#: Header names other tools and shared decks use for our columns (Quizlet, Anki, sheets).
+HEADER_ALIASES = {
+    "question": "prompt",
+    "front": "prompt",
+    "term": "prompt",
+    "back": "answer",
+    "definition": "answer",
+}
+
+
 def parse_csv(
-    text: str, *, path: str = "", bank_id: str = "imported", title: str = ""
+    text: str,
+    *,
+    path: str = "",
+    bank_id: str = "imported",
+    title: str = "",
+    strict: bool = False,
 ) -> ImportResult:
-    """Import the CSV layout. Raises InteropError naming the line on a malformed row."""
+    """Import the CSV layout. A malformed row is skipped with its line (InteropError with
+    `strict`, or when no row is left); a bad header is an InteropError."""
     warnings: list[InteropWarning] = []
+    skipped: list[InteropError] = []
     sample = text[:4096]
     delimiter = (
         ";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ","
@@ -237,8 +256,16 @@ def parse_csv(
             raise InteropError("the file is empty; expected a header row", path=path, line=1)
         names = [h.strip().lower().lstrip("\ufeff") for h in header]
         if "prompt" not in names:
+            aliased = [HEADER_ALIASES.get(n, n) for n in names]
+            if "prompt" in aliased and len(set(aliased)) == len(aliased):
+                renamed = [f"{n} -> {a}" for n, a in zip(names, aliased, strict=True) if n != a]
+                warnings.append(InteropWarning(1, f"columns read as: {', '.join(renamed)}"))
+                names = aliased
+        if "prompt" not in names:
+            aliases = ", ".join(HEADER_ALIASES)
             raise InteropError(
-                f"the header row needs a 'prompt' column (columns: {', '.join(COLUMNS)})",
+                f"the header row needs a 'prompt' column (or {aliases}; "
+                f"columns: {', '.join(COLUMNS)})",
                 path=path,
                 line=1,
             )
@@ -250,26 +277,44 @@ def parse_csv(
             if not any(c.strip() for c in cells):
                 line = reader.line_num + 1
                 continue
-            if len(cells) > len(names):
-                raise InteropError(
-                    f"{len(cells)} cells but the header has {len(names)} columns",
-                    path=path,
-                    line=line,
-                )
-            row = {n: c for n, c in zip(names, cells, strict=False) if n in COLUMNS}
-            data = _row_question(row, line, path, warnings)
-            data["id"] = ids.make(row.get("id", ""), prompt_slug(data["prompt"]))
-            if row.get("id", "").strip() and data["id"] != row["id"].strip():
-                warnings.append(
-                    InteropWarning(
-                        line, f"id {row['id'].strip()!r} became {data['id']!r}", data["id"]
-                    )
-                )
-            drafts.append(Draft(data, line))
+            try:
+                drafts.append(_row_draft(cells, names, line, path, ids, warnings))
+            except InteropError as exc:
+                skipped.append(exc)
             line = reader.line_num + 1
     except csv.Error as exc:
         raise InteropError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
-    return build_bank(drafts, bank_id=bank_id, title=title or bank_id, path=path, warnings=warnings)
+    return build_bank(
+        drafts,
+        bank_id=bank_id,
+        title=title or bank_id,
+        path=path,
+        warnings=warnings,
+        skipped=skipped,
+        strict=strict,
+    )
+
+
+def _row_draft(
+    cells: list[str],
+    names: list[str],
+    line: int,
+    path: str,
+    ids: IdMaker,
+    warnings: list[InteropWarning],
+) -> Draft:
+    if len(cells) > len(names):
+        raise InteropError(
+            f"{len(cells)} cells but the header has {len(names)} columns", path=path, line=line
+        )
+    row = {n: c for n, c in zip(names, cells, strict=False) if n in COLUMNS}
+    data = _row_question(row, line, path, warnings)
+    data["id"] = ids.make(row.get("id", ""), prompt_slug(data["prompt"]))
+    if row.get("id", "").strip() and data["id"] != row["id"].strip():
+        warnings.append(
+            InteropWarning(line, f"id {row['id'].strip()!r} became {data['id']!r}", data["id"])
+        )
+    return Draft(data, line)
 
 
 def _numeric_cell(q: models.Numeric) -> str:
@@ -294,7 +339,7 @@ def export_csv(bank: models.Bank) -> ExportResult:
             "id": q.id,
             "type": q.type,
             "prompt": q.prompt,
-            "explanation": q.explanation,
+            "explanation": explanation_for_export(q),
             "tags": join_list(q.tags),
             "hint": q.hint or "",
             "difficulty": str(q.difficulty),
@@ -306,12 +351,18 @@ def export_csv(bank: models.Bank) -> ExportResult:
             if any(c.feedback for c in q.choices):
                 row["feedback"] = " | ".join(escape_item(c.feedback or "") for c in q.choices)
             row["shuffle"] = str(q.shuffle).lower()
+            if any(c.credit for c in q.choices):
+                warnings.append(
+                    InteropWarning(None, "partial credit on choices is not part of the CSV", q.id)
+                )
         elif isinstance(q, models.TrueFalse):
             row["answer"] = str(q.answer).lower()
         elif isinstance(q, models.ShortAnswer | models.Cloze):
             row["answer"] = join_list(q.accept) if isinstance(q, models.ShortAnswer) else q.text
             row["case_sensitive"] = str(q.case_sensitive).lower()
             row["exact"] = str(q.exact).lower()
+            if q.gap_terms if isinstance(q, models.Cloze) else (q.must or q.must_not):
+                warnings.append(InteropWarning(None, KEY_TERMS_DROPPED, q.id))
         elif isinstance(q, models.Numeric):
             row["answer"] = _numeric_cell(q)
             row["unit"] = q.unit or ""
@@ -323,6 +374,8 @@ def export_csv(bank: models.Bank) -> ExportResult:
             )
         elif isinstance(q, models.Flashcard):
             row["answer"] = q.back
+        else:
+            assert_never(q)
         if q.source_quote:
             warnings.append(
                 InteropWarning(None, "source_quote is not part of the CSV: dropped", q.id)

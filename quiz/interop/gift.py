@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from quiz import models
 from quiz.interop.common import (
     CLOZE_PROMPT,
+    KEY_TERMS_DROPPED,
     Draft,
     ExportResult,
     IdMaker,
@@ -25,6 +26,7 @@ from quiz.interop.common import (
     InteropError,
     InteropWarning,
     build_bank,
+    explanation_for_export,
     format_number,
     html_to_text,
     prompt_slug,
@@ -36,6 +38,17 @@ GAP = "_____"
 _WEIGHT = re.compile(r"\s*%(-?\d+(?:\.\d+)?)%")
 _FORMAT = re.compile(r"\[(markdown|html|plain|moodle)\]")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+#: A Moodle Cloze ("embedded answers") sub-question, `{1:MC:~a~=b}`: not GIFT.
+_EMBEDDED = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}", re.DOTALL)
+_EMBEDDED_SA = frozenset({"SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC"})
+_EMBEDDED_MC = frozenset(
+    {"MULTICHOICE", "MC", "MULTICHOICE_V", "MCV", "MULTICHOICE_H", "MCH"}
+    | {"MULTICHOICE_S", "MCS", "MULTICHOICE_VS", "MCVS", "MULTICHOICE_HS", "MCHS"}
+)
+_CLOZE_ADVICE = (
+    "embedded answers (Moodle Cloze) are not GIFT: import this question into Moodle as an "
+    "'Embedded answers (Cloze)' question, or rewrite it with one GIFT answer block"
+)
 
 
 def unescape(text: str) -> str:
@@ -131,6 +144,31 @@ class _GiftParser:
         self.ids = IdMaker()
         self.tags: list[str] = []
         self.errors: list[InteropError] = []
+        #: The current question's text format (Moodle: answers and feedback inherit it).
+        self.fmt = ""
+        #: HTML tags whose meaning was lost in the current question.
+        self.lost: set[str] = set()
+
+    def clean(self, raw: str, *, markers: bool = True) -> str:
+        """Unescaped GIFT text without its format marker, in the format it names.
+
+        Moodle lets `[html]`, `[moodle]`, `[plain]` or `[markdown]` stand before any text
+        (question, answer, feedback); without one, the question's format applies. HTML
+        becomes readable plain text; Markdown is kept (the app shows it as text).
+        """
+        text = raw.strip()
+        fmt = self.fmt
+        m = _FORMAT.match(text) if markers else None
+        if m:
+            fmt = m.group(1)
+            text = text[m.end() :].strip()
+        if fmt == "moodle":
+            # Moodle auto-format: a line break in the text is a line break on the page.
+            text = text.replace("\n", "<br>")
+        if fmt in ("html", "moodle"):
+            text, tags = html_to_text(text)
+            self.lost.update(tags)
+        return text
 
     def error(self, block: _Block, offset: int, message: str) -> InteropError:
         line, column = block.where(offset)
@@ -173,6 +211,11 @@ class _GiftParser:
         if m:
             fmt = m.group(1)
             pos = m.end()
+        self.fmt, self.lost = fmt, set()
+        embedded = _EMBEDDED.search(t, pos)
+        if embedded:
+            self._embedded(block, pos, title)
+            return
         opening = find_unescaped(t, "{", pos)
         if opening < 0:
             stray = find_unescaped(t, "}", pos)
@@ -205,36 +248,73 @@ class _GiftParser:
         data = self._answers(block, opening + 1, closing, before, after, missing_word, qid)
         if data is None:
             return
+        self._add(data, qid, line)
+
+    def _add(self, data: dict[str, Any], qid: str, line: int) -> None:
         data["id"] = qid
         if self.tags:
             data["tags"] = list(self.tags)
-        if fmt in ("html", "moodle"):
-            self._reduce_html(data, line, qid, fmt)
+        if self.lost:
+            lost = ", ".join(sorted(self.lost))
+            self.warn(
+                line, f"[{self.fmt or 'html'}] HTML reduced to plain text (lost: {lost})", qid
+            )
         self.drafts.append(Draft(data, line))
 
-    def _reduce_html(self, data: dict[str, Any], line: int, qid: str, fmt: str) -> None:
-        lost: set[str] = set()
-
-        def clean(value: str) -> str:
-            text, tags = html_to_text(value)
-            lost.update(tags)
-            return text
-
-        for key in ("prompt", "explanation", "text", "back"):
-            if isinstance(data.get(key), str):
-                data[key] = clean(data[key])
-        for choice in data.get("choices", []):
-            choice["text"] = clean(choice["text"])
-            if choice.get("feedback"):
-                choice["feedback"] = clean(choice["feedback"])
-        for pair in data.get("pairs", []):
-            pair["left"], pair["right"] = clean(pair["left"]), clean(pair["right"])
-        if "accept" in data:
-            data["accept"] = [clean(a) for a in data["accept"]]
-        if lost:
-            self.warn(
-                line, f"[{fmt}] HTML reduced to plain text (lost: {', '.join(sorted(lost))})", qid
-            )
+    def _embedded(self, block: _Block, pos: int, title: str) -> None:
+        """A Moodle Cloze question pasted into GIFT: converted when this app can hold it
+        (one `{:MC:}` -> multiple_choice; only `{:SA:}` gaps -> cloze), else skipped."""
+        t = block.text
+        line = block.lines[0]
+        found = list(_EMBEDDED.finditer(t, pos))
+        kinds = [m.group(2) for m in found]
+        if not all(k in _EMBEDDED_SA | _EMBEDDED_MC for k in kinds) or (
+            any(k in _EMBEDDED_MC for k in kinds) and len(found) > 1
+        ):
+            raise self.error(block, found[0].start(), _CLOZE_ADVICE)
+        pieces: list[str] = []
+        cur = pos
+        options: list[list[tuple[str, float]]] = []
+        for m in found:
+            pieces.append(unescape(t[cur : m.start()]))
+            opts = []
+            for part in _split_unescaped(m.group(3), "~", 0, len(m.group(3))):
+                raw = m.group(3)[part[0] : part[1]].strip()
+                if not raw:
+                    continue
+                w = 0.0
+                if raw.startswith("="):
+                    w, raw = 100.0, raw[1:]
+                else:
+                    wm = _WEIGHT.match(raw)
+                    if wm:
+                        w, raw = float(wm.group(1)), raw[wm.end() :]
+                fb = find_unescaped(raw, "#")
+                opts.append((self.clean(unescape(raw[:fb] if fb >= 0 else raw)), w))
+            options.append(opts)
+            cur = m.end()
+        tail = unescape(t[cur:])
+        qid = self.ids.make(title, prompt_slug(" ".join([*pieces, tail])))
+        if kinds[0] in _EMBEDDED_MC:
+            answers = [_Answer("=" if w >= 100 else "~", x, w, None, 0) for x, w in options[0]]
+            prompt = self.clean(pieces[0] + GAP + tail, markers=False)
+            data = self._choices(answers, prompt, "", qid, line)
+        else:
+            gaps = []
+            for opts in options:
+                right = [x for x, w in opts if w >= 100]
+                if not right or any("|" in x or "{" in x or "}" in x for x in right):
+                    raise self.error(block, found[0].start(), _CLOZE_ADVICE)
+                gaps.append("{{" + "|".join(right) + "}}")
+            text = "".join(p + g for p, g in zip(pieces, gaps, strict=True)) + tail
+            data = {
+                "type": "cloze",
+                "prompt": CLOZE_PROMPT,
+                "text": self.clean(text, markers=False),
+                "explanation": "",
+            }
+        self.warn(line, "Moodle Cloze (embedded answers) converted", qid)
+        self._add(data, qid, line)
 
     def _answers(
         self,
@@ -254,20 +334,26 @@ class _GiftParser:
         numeric = t.startswith("#", body_start) and not t.startswith("####", body_start)
         general_at = find_unescaped(t, "####", body_start + 1 if numeric else start, end)
         answers_end = general_at if general_at >= 0 else end
-        explanation = unescape(t[general_at + 4 : end]).strip() if general_at >= 0 else ""
-        gap_prompt = (before + GAP + after).strip() if missing_word else before.strip()
+        explanation = self.clean(unescape(t[general_at + 4 : end])) if general_at >= 0 else ""
+        gap_prompt = self.clean((before + GAP + after) if missing_word else before, markers=False)
 
         if not t[start:answers_end].strip():
             self.warn(line, "skipped: essay questions ({}) have no answer to check", qid)
             return None
         if numeric:
+            # Moodle: a `~` part is the feedback for any other answer (`~#feedback`).
+            other = find_unescaped(t, "~", body_start + 1, answers_end)
+            if other >= 0:
+                if unescape(t[other + 1 : answers_end]).strip(" \t\n#"):
+                    self.warn(line, "the feedback for any other answer (~#...) was dropped", qid)
+                answers_end = other
             data = self._numeric(block, body_start + 1, answers_end, qid)
             data.update(prompt=gap_prompt, explanation=explanation)
             return data
         parts = _split_unescaped(t, "#", start, answers_end)
         key = t[parts[0][0] : parts[0][1]].strip().upper()
         if key in _TF and find_unescaped(t, "=", start, answers_end) < 0:
-            feedbacks = [unescape(t[a:b]).strip() for a, b in parts[1:]]
+            feedbacks = [self.clean(unescape(t[a:b])) for a, b in parts[1:]]
             if not explanation:
                 useful = [f for f in reversed(feedbacks[:2]) if f]
                 if useful:
@@ -286,6 +372,10 @@ class _GiftParser:
             data = self._matching(block, answers, qid)
             data.update(prompt=gap_prompt, explanation=explanation)
             return data
+        for a in answers:
+            # Markers and HTML are resolved per answer: each may name its own format.
+            a.text = self.clean(a.text)
+            a.feedback = self.clean(a.feedback) if a.feedback else None
         if all(a.marker == "=" for a in answers):
             return self._short_answer(answers, before, after, missing_word, explanation, qid, line)
         return self._choices(answers, gap_prompt, explanation, qid, line)
@@ -329,7 +419,8 @@ class _GiftParser:
                 raise self.error(
                     block, a.offset, "a matching question needs every answer as '=left -> right'"
                 )
-            left, right = (s.strip() for s in a.text.split("->", 1))
+            raw_left, raw_right = a.text.split("->", 1)
+            left, right = self.clean(raw_left), self.clean(raw_right, markers=False)
             if not left:
                 self.warn(line, f"extra right-hand item {right!r} dropped (no distractors)", qid)
                 continue
@@ -353,6 +444,16 @@ class _GiftParser:
             if a.weight is not None and a.weight != 100:
                 self.warn(line, f"answer {a.text!r} with weight {a.weight:g}% dropped", qid)
                 continue
+            if a.text == "*":
+                self.warn(line, "the answer '*' (Moodle: anything else is right) dropped", qid)
+                continue
+            if "*" in a.text:
+                self.warn(
+                    line,
+                    f"answer {a.text!r}: '*' is a wildcard in Moodle but is matched literally "
+                    "here; list the accepted spellings instead",
+                    qid,
+                )
             if a.feedback:
                 self.warn(line, f"feedback on answer {a.text!r} dropped", qid)
             accept.append(a.text)
@@ -361,10 +462,10 @@ class _GiftParser:
             return {
                 "type": "cloze",
                 "prompt": CLOZE_PROMPT,
-                "text": (before + gap + after).strip(),
+                "text": self.clean(before + gap + after, markers=False),
                 "explanation": explanation,
             }
-        prompt = (before + GAP + after).strip() if missing_word else before.strip()
+        prompt = self.clean((before + GAP + after) if missing_word else before, markers=False)
         return {
             "type": "short_answer",
             "prompt": prompt,
@@ -380,28 +481,45 @@ class _GiftParser:
                 return a.weight
             return 100.0 if a.marker == "=" else 0.0
 
-        positive = [weight(a) for a in answers if weight(a) > 0]
         choices: list[dict[str, Any]] = []
         for a in answers:
             choice: dict[str, Any] = {"text": a.text, "correct": weight(a) > 0}
             if a.feedback:
                 choice["feedback"] = a.feedback
             choices.append(choice)
+        data = {"prompt": prompt, "choices": choices, "explanation": explanation}
+        if any(a.marker == "=" for a in answers):
+            # Moodle: any `=` makes it single-answer; `~%n%` answers then earn n% each.
+            full = [a.text for a in answers if weight(a) >= 100]
+            if len(full) != 1:
+                raise InteropError(
+                    f"a single-answer question (it has '=') needs exactly one answer worth "
+                    f"100%, found {len(full)}",
+                    path=self.path,
+                    line=line,
+                )
+            for a, choice in zip(answers, choices, strict=True):
+                w = weight(a)
+                choice["correct"] = w >= 100
+                if 0 < w < 100:
+                    choice["credit"] = round(w / 100, 5)
+                elif w < 0:
+                    self.warn(line, f"penalty {w:g}% on {a.text!r} not kept: it scores 0", qid)
+            return {"type": "multiple_choice", **data}
+        positive = [weight(a) for a in answers if weight(a) > 0]
         if len(positive) <= 1:
             if positive and positive[0] != 100:
                 self.warn(line, f"weight {positive[0]:g}% of the right answer taken as 100%", qid)
-            kind = "multiple_choice"
-        else:
-            kind = "multiple_select"
-            even = 100 / len(positive)
-            if any(abs(w - even) > 0.01 for w in positive):
-                self.warn(
-                    line,
-                    "partial weights approximated: every answer with a positive weight counts "
-                    "as correct",
-                    qid,
-                )
-        return {"type": kind, "prompt": prompt, "choices": choices, "explanation": explanation}
+            return {"type": "multiple_choice", **data}
+        even = 100 / len(positive)
+        if any(abs(w - even) > 0.01 for w in positive):
+            self.warn(
+                line,
+                "partial weights approximated: every answer with a positive weight counts "
+                "as correct",
+                qid,
+            )
+        return {"type": "multiple_select", **data}
 
     def _numeric(self, block: _Block, start: int, end: int, qid: str) -> dict[str, Any]:
         t = block.text
@@ -415,8 +533,8 @@ class _GiftParser:
         answers = self._split_answers(block, start, end)
         ranges: list[tuple[float, dict[str, Any]]] = []
         for a in answers:
-            if a.marker != "=":
-                raise self.error(block, a.offset, "numerical answers start with '='")
+            # Every marker is '=' here: the first '~' ended the answers (feedback for any
+            # other answer, cut off by the caller).
             credit = (a.weight if a.weight is not None else 100.0) / 100
             raw_start = a.offset + 1
             m = _WEIGHT.match(t, raw_start)
@@ -498,22 +616,26 @@ def _category_tags(line: str) -> list[str]:
 
 
 def parse_gift(
-    text: str, *, path: str = "", bank_id: str = "imported", title: str = ""
+    text: str,
+    *,
+    path: str = "",
+    bank_id: str = "imported",
+    title: str = "",
+    strict: bool = False,
 ) -> ImportResult:
-    """Import GIFT text. Raises InteropError (with line and column) on syntax errors: the
-    first, with the rest in its `others`."""
+    """Import GIFT text as Moodle reads it: every question that parses is imported and each
+    one that does not is in `skipped` (line, column, reason). With `strict`, or when no
+    question parses, InteropError: the first error, with the rest in its `others`."""
     parser = _GiftParser(path)
     parser.parse(text)
-    if parser.errors:
-        first, *rest = parser.errors
-        first.others = rest
-        raise first
     return build_bank(
         parser.drafts,
         bank_id=bank_id,
         title=title or bank_id,
         path=path,
         warnings=parser.warnings,
+        skipped=parser.errors,
+        strict=strict,
     )
 
 
@@ -524,15 +646,24 @@ def _weight(value: float) -> str:
     return format_number(round(value * 100, 5))
 
 
+def _text(text: str) -> str:
+    """Escaped text for an answer, feedback or matching item.
+
+    Moodle strips a leading format marker from each of them, so a text that really starts
+    with one gets `[plain]` first to keep it.
+    """
+    return ("[plain]" if _FORMAT.match(text) else "") + escape(text)
+
+
 def _choice_line(marker: str, text: str, feedback: str | None, weight: str | None = None) -> str:
-    body = escape(text)
+    body = _text(text)
     if weight is not None:
         body = f"%{weight}%{body}"
     elif text.startswith("%"):
         # A text starting with "%" would read as a weight: state the weight explicitly.
         body = f"%{'100' if marker == '=' else '0'}%{body}"
     if feedback:
-        body += "#" + escape(feedback)
+        body += "#" + _text(feedback)
     return f"\t{marker}{body}"
 
 
@@ -575,7 +706,9 @@ def export_gift(bank: models.Bank) -> ExportResult:
         if q.difficulty != 3 or q.source_quote:
             dropped_meta += 1
         lines = [f"::{escape(q.id)}::{before}{{", *answer_lines]
-        lines.append(f"\t####{escape(q.explanation)}")
+        explanation = explanation_for_export(q)
+        if explanation:  # no general feedback rather than an import's placeholder
+            lines.append(f"\t####{_text(explanation)}")
         lines.append("}" + after)
         out += [*lines, ""]
         exported += 1
@@ -593,7 +726,15 @@ def _question_body(q: models.Question, warn: Any) -> tuple[str, list[str], str] 
     if q.prompt.lstrip().startswith("["):
         prompt = "[markdown]" + prompt
     if isinstance(q, models.MultipleChoice):
-        lines = [_choice_line("=" if c.correct else "~", c.text, c.feedback) for c in q.choices]
+        lines = [
+            _choice_line(
+                "=" if c.correct else "~",
+                c.text,
+                c.feedback,
+                _weight(c.credit) if c.credit else None,
+            )
+            for c in q.choices
+        ]
         head, sep, tail = q.prompt.partition(GAP)
         if sep and tail.strip() and GAP not in tail:
             pre = ("[markdown]" if head.lstrip().startswith("[") else "") + escape(head)
@@ -616,6 +757,8 @@ def _question_body(q: models.Question, warn: Any) -> tuple[str, list[str], str] 
             return None
         if q.case_sensitive or q.exact:
             warn("case_sensitive/exact are not part of GIFT: dropped")
+        if q.must or q.must_not:
+            warn(KEY_TERMS_DROPPED)
         return prompt, [_choice_line("=", a, None) for a in q.accept], ""
     if isinstance(q, models.Numeric):
         if q.unit:
@@ -629,12 +772,14 @@ def _question_body(q: models.Question, warn: Any) -> tuple[str, list[str], str] 
         if any("->" in p.left or "->" in p.right for p in q.pairs):
             warn("skipped: a matching item contains '->', which GIFT cannot escape")
             return None
-        return prompt, [f"\t={escape(p.left)} -> {escape(p.right)}" for p in q.pairs], ""
+        return prompt, [f"\t={_text(p.left)} -> {escape(p.right)}" for p in q.pairs], ""
     if isinstance(q, models.Cloze):
         gaps = models.cloze_gaps(q.text)
         if len(gaps) != 1:
             warn(f"skipped: a cloze with {len(gaps)} gaps has no GIFT form (one gap only)")
             return None
+        if q.gap_terms:
+            warn(KEY_TERMS_DROPPED)
         m = models.CLOZE_GAP.search(q.text)
         assert m is not None
         head, tail = q.text[: m.start()], q.text[m.end() :]
@@ -645,5 +790,7 @@ def _question_body(q: models.Question, warn: Any) -> tuple[str, list[str], str] 
         if q.case_sensitive or q.exact:
             warn("case_sensitive/exact are not part of GIFT: dropped")
         return escape(head), [_choice_line("=", a, None) for a in gaps[0]], escape(tail)
-    warn(f"skipped: {q.type} questions have no GIFT form")
-    return None
+    if isinstance(q, models.Ordering | models.Flashcard):
+        warn(f"skipped: {q.type} questions have no GIFT form")
+        return None
+    assert_never(q)

@@ -28,6 +28,10 @@ class AttemptRecord:
     time_ms: int | None
     hinted: bool
     answered: datetime
+    #: The learner appealed ("I was right"): it counts as right; `graded_outcome` is the
+    #: grade the grader gave.
+    overridden: bool = False
+    graded_outcome: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ refused (StoreError), never modified.
 - v3: profile `last_used_ms` (the app reopens on the profile last used), and the
   per-question attempts index covers outcome and score (mastery reads each question's
   last outcome from it).
-- v4: aggregates kept by triggers in the same transaction as every write (so undo, a
+- v4: attempt `overridden`, `graded_outcome`, `graded_score`: a typed answer the learner
+  appealed counts as right and keeps the grade it was given.
+- v5: aggregates kept by triggers in the same transaction as every write (so undo, a
   deleted profile or a hand edit keep them right) and rebuilt from the history by the
   migration: `question_stats` (attempts, right, score and last outcome per question),
   `bank_stats` (per bank: the same summed, plus seen, stable and leech cards and a
@@ -126,6 +128,15 @@ _V3 = (
 )
 
 
+_V4 = (
+    # The learner's appeal ("I was right"): the attempt then counts as right, and keeps
+    # the grade the grader gave.
+    "ALTER TABLE attempts ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE attempts ADD COLUMN graded_outcome TEXT",
+    "ALTER TABLE attempts ADD COLUMN graded_score REAL",
+)
+
+
 def _day(row: str) -> str:
     return f"date({row}.reviewed_ms / 1000, 'unixepoch', 'localtime')"
 
@@ -164,7 +175,7 @@ def _retention(row: str, sign: str) -> str:
 
 _UNSCORED = ", ".join(f"'{m}'" for m in UNSCORED_MODES)
 
-#: Derive every aggregate from the history (the v4 migration, and `Store.rebuild_aggregates`).
+#: Derive every aggregate from the history (the v5 migration, and `Store.rebuild_aggregates`).
 _REBUILD = (
     "DELETE FROM question_stats",
     "DELETE FROM bank_stats",
@@ -209,7 +220,7 @@ _REBUILD = (
         WHERE excluded.session_id >= bank_last.session_id""",
 )
 
-_V4 = (
+_V5 = (
     """CREATE TABLE question_stats (
         profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
         bank_id TEXT NOT NULL,
@@ -284,6 +295,16 @@ _V4 = (
            AND question_id = OLD.question_id AND last_id = OLD.id;
         DELETE FROM question_stats WHERE profile_id = OLD.profile_id
            AND bank_id = OLD.bank_id AND question_id = OLD.question_id AND attempts <= 0;
+    END""",
+    # An appeal ("I was right") turns an attempt's outcome and score after the fact.
+    """CREATE TRIGGER attempts_stats_update AFTER UPDATE OF outcome, score ON attempts BEGIN
+        UPDATE question_stats SET
+            correct = correct - (OLD.outcome = 'correct') + (NEW.outcome = 'correct'),
+            score = score - OLD.score + NEW.score,
+            last_correct = CASE WHEN last_id = NEW.id THEN NEW.outcome = 'correct'
+                ELSE last_correct END
+         WHERE profile_id = NEW.profile_id AND bank_id = NEW.bank_id
+           AND question_id = NEW.question_id;
     END""",
     # -- question_stats -> bank_stats
     """CREATE TRIGGER question_stats_insert AFTER INSERT ON question_stats BEGIN
@@ -387,6 +408,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V2),
     _script(_V3),
     _script(_V4),
+    _script(_V5),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -429,12 +451,22 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+                conn.execute("ROLLBACK")
             raise
 
 
-def connect_checked(path: Path, *, check: bool = True) -> sqlite3.Connection:
+def connect_checked(
+    path: Path,
+    before_migration: Callable[[sqlite3.Connection, int], None] | None = None,
+    *,
+    check: bool = True,
+) -> sqlite3.Connection:
     """Connect with the store's pragmas, check integrity and migrate; raises on damage.
+
+    `before_migration(conn, version)` runs before an existing database (version >= 1) is
+    migrated: the store backs it up there. Call `safety.inspect_file` first: this
+    function assumes the file is absent, empty or ours.
 
     The integrity check reads the whole file: `check=False` skips it (the store was
     closed cleanly last time, see `quiz.store.shutdown`).
@@ -452,6 +484,9 @@ def connect_checked(path: Path, *, check: bool = True) -> sqlite3.Connection:
             result = [row[0] for row in conn.execute("PRAGMA quick_check")]
             if result != ["ok"]:
                 raise sqlite3.DatabaseError(f"integrity check failed: {'; '.join(result[:3])}")
+        version = user_version(conn)
+        if 1 <= version < SCHEMA_VERSION and before_migration is not None:
+            before_migration(conn, version)
         migrate(conn)
     except BaseException:
         conn.close()

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quiz.scheduler import State
@@ -445,6 +446,15 @@ def _forecast(
         ForecastDay(date=(today + timedelta(days=i)).isoformat(), due=per_day[today + timedelta(i)])
         for i in range(days)
     )
+
+
+def forget_cached(path: Path) -> None:
+    """Drop what this process cached about the store at `path` (its history was replaced:
+    the aggregates' counters may repeat values that meant something else)."""
+    key = str(path)
+    for cache in (_EXTRAS, _TAGS):
+        for k in [k for k in cache if k[0] == key]:
+            del cache[k]
 
 
 def _retention(store: Store, pid: int, since: date, days: int) -> Retention:

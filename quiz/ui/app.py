@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from quiz.models import Bank
     from quiz.session import QuizSession
     from quiz.store import SessionState, Store
+    from quiz.store.safety import WindowPresence
     from quiz.study import Started, StudyService
 
 
@@ -130,6 +131,7 @@ class QuizApp(App[None]):
         self._kept: set[int] = set()
         self._bank_stamp: tuple[tuple[str, int, int], ...] = ()
         self.sub_title = f"profile: {profile}" if profile else ""
+        self._presence: WindowPresence | None = None
 
     # -- start -------------------------------------------------------------------------
 
@@ -180,6 +182,7 @@ class QuizApp(App[None]):
 
     def _open_service(self) -> StudyService | None:
         from quiz.store import Store, StoreError
+        from quiz.store.safety import WindowPresence
         from quiz.study import StudyService
 
         try:
@@ -190,6 +193,16 @@ class QuizApp(App[None]):
         if store.notice:
             self.notify(
                 store.notice, title="Database", severity="warning", timeout=30, markup=False
+            )
+        self._presence = WindowPresence.claim(store.path)
+        if self._presence.others:
+            self.notify(
+                "Another quiz window is open on this database. Both save every answer; "
+                "each shows its own view until you reopen it.",
+                title="Database",
+                severity="warning",
+                timeout=15,
+                markup=False,
             )
         # No --profile: reopen on the profile used last.
         profile = self._profile_arg or store.last_profile() or "default"
@@ -501,6 +514,8 @@ class QuizApp(App[None]):
     def on_unmount(self) -> None:
         if self.data is not None:
             self.data.service.close()
+        if self._presence is not None:
+            self._presence.release()
 
 
 def create_app(

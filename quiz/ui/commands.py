@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
@@ -32,6 +32,24 @@ class QuizCommands(Provider):
             ("Theme", app.action_change_theme, "Change the colour theme"),
             ("Help", app.action_help, "Keys and modes"),
         ]
+        from quiz.ui.screens.study import StudyScreen
+
+        # The palette is a screen of its own: look at the one it was opened over.
+        under = [s for s in app.screen_stack if not isinstance(s, CommandPalette)]
+        screen = under[-1] if under else None
+        if (
+            isinstance(screen, StudyScreen)
+            and screen.session.answered
+            and screen.session.can_appeal()
+        ):
+            commands.insert(
+                0,
+                (
+                    "I was right",
+                    screen.action_appeal,
+                    "Count this typed answer as right (score and schedule follow)",
+                ),
+            )
         if app.data is not None:
             for bank_id, loaded in app.data.banks.items():
                 title = loaded.bank.title

@@ -12,8 +12,8 @@ from textual.widgets._footer import FooterKey
 
 from quiz.classroom.client import StudentApp
 from quiz.classroom.dashboard import DistributionBars
-from quiz.classroom.models import PublicQuestion, public_question
-from quiz.classroom.render import renderable_question, to_original
+from quiz.classroom.models import StudentView, student_view, to_bank_answer
+from quiz.classroom.render import renderable_question, to_ids
 from quiz.grading import grade
 from quiz.store import Store
 from quiz.ui.widgets.feedback import FeedbackPanel
@@ -36,18 +36,25 @@ def footer_keys(app: StudentApp) -> dict[str, tuple[bool, str]]:
     }
 
 
-def display_answer(pq: PublicQuestion, original: Any) -> Any:
-    """What the widgets would post for `original` (the inverse of to_original)."""
+def display_answer(view: StudentView, original: Any) -> Any:
+    """What the widgets would post for `original` (bank indices), in display positions."""
+    pq = view.public
+
+    def positions(kind: str, options: list[Any]) -> dict[int, int]:
+        return {view.ids[kind][o.id]: i for i, o in enumerate(options)}
+
     if pq.type == "multiple_choice":
-        return [c.index for c in pq.choices or []].index(original)
+        return positions("c", pq.choices or [])[original]
     if pq.type == "multiple_select":
-        return [i for i, c in enumerate(pq.choices or []) if c.index in original]
+        pos = positions("c", pq.choices or [])
+        return sorted(pos[o] for o in original)
     if pq.type == "ordering":
-        pos = {item.index: i for i, item in enumerate(pq.items or [])}
+        pos = positions("i", pq.items or [])
         return [pos[o] for o in original]
     if pq.type == "matching":
-        pos = {r.index: i for i, r in enumerate(pq.rights or [])}
-        return [pos[o] for o in original]
+        pos = positions("r", pq.rights or [])
+        # One entry per left as displayed.
+        return [pos[original[view.left_order[i]]] for i in range(len(view.left_order))]
     return original
 
 
@@ -55,15 +62,17 @@ def display_answer(pq: PublicQuestion, original: Any) -> Any:
 def test_renderable_question_carries_no_key_and_answers_map_back(qid: str) -> None:
     q = make_bank().question(qid)
     assert q is not None
-    pq = public_question(q, "seed-1")
+    view = student_view(q, "seed-1", 7)
+    pq = view.public
     rq = renderable_question(pq)
     assert rq.type == q.type and rq.prompt == q.prompt
     dumped = rq.model_dump_json()
     for secret in SECRETS[qid]:
-        if secret in ("correct", "answer", "accept", "tolerance", "back", ":false", "{{"):
+        if secret in ("correct", "answer", "accept", "tolerance", '"back"', ":false", "{{"):
             continue  # field names and placeholder keys exist in a full model
         assert secret not in dumped, f"{secret!r} leaked"
-    answer = to_original(pq, display_answer(pq, RIGHT[qid]))
+    sent = to_ids(pq, display_answer(view, RIGHT[qid]))
+    answer = to_bank_answer(q, view, sent)
     assert answer == RIGHT[qid]
     assert grade(q, answer).score == 1.0
 
@@ -93,6 +102,8 @@ async def test_student_answers_live_and_a_miss_becomes_a_review_card(
         panel = app.query_one(FeedbackPanel)
         texts = " ".join(str(s.render()) for s in panel.query(Static))
         assert "Right answer: Heart" in texts and "The heart is a pump." in texts
+        # The bars are drawn just after the feedback panel is mounted.
+        await wait_for(pilot, lambda: bool(app.query_one("#dist", DistributionBars).rows))
         dist = app.query_one("#dist", DistributionBars).plain.split("\n")
         assert dist[0].startswith("✓ Heart") and dist[0].endswith(" 0")
         assert any(line.startswith("  Liver") and line.endswith(" 1") for line in dist)
@@ -103,7 +114,7 @@ async def test_student_answers_live_and_a_miss_becomes_a_review_card(
         assert card is not None and card.reps == 1
 
 
-async def test_student_self_paced_gets_feedback_and_moves_on(
+async def test_student_self_paced_graded_gets_right_or_wrong_only_and_moves_on(
     served_selfpaced: Served, tmp_path: Path
 ) -> None:
     served = served_selfpaced
@@ -115,9 +126,10 @@ async def test_student_self_paced_gets_feedback_and_moves_on(
         assert app.public is not None
         heart = [c.text for c in app.public.choices or []].index("Heart")
         await pilot.press(str(heart + 1), "enter")
-        await wait_for(pilot, lambda: any(p.query(Static) for p in app.query(FeedbackPanel)))
-        assert "Correct" in str(app.query_one(FeedbackPanel).query(Static).first().render())
         await wait_for(pilot, lambda: footer_keys(app).get("n") == (True, "Next question"))
+        info = str(app.query_one("#info", Static).render())
+        assert info.startswith("Right.") and "when the session ends" in info
+        assert not app.query(FeedbackPanel)  # no key, no explanation before the end
         await pilot.press("n")
         await wait_for(pilot, lambda: app.public is not None and app.public.id == "ms")
         # Dimmed until this question is answered.

@@ -459,22 +459,24 @@ async def test_show_result_marks_right_and_wrong_with_symbols() -> None:
         assert str(by_text["Lyon"].render()).startswith(" ")
 
 
-async def test_ordering_result_names_right_places() -> None:
+async def test_ordering_result_marks_what_the_score_counts() -> None:
     app = QuestionApp(ORDERING)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        app.query_one(QuestionView).show_result(grade(ORDERING, app.answers[0].answer))
+        result = grade(ORDERING, app.answers[0].answer)
+        app.query_one(QuestionView).show_result(result)
         await pilot.pause()
-        shown = [(ORDERING.items.index(r.text), r.position, str(r.render())) for r in rows(app)]
-    misplaced = [(item, text) for item, position, text in shown if item != position]
-    assert misplaced  # shown shuffled, submitted unchanged
-    for item, text in misplaced:
-        assert text.startswith("✗") and text.endswith(f"(belongs at {item + 1})")
-    for item, position, text in shown:
-        if item == position:
-            assert text.startswith("✓")
+        shown = [(ORDERING.items.index(r.text), str(r.render())) for r in rows(app)]
+    ticked = [item for item, text in shown if text.startswith("✓")]
+    crossed = [(item, text) for item, text in shown if text.startswith("✗")]
+    assert len(ticked) + len(crossed) == len(shown)
+    # Shown shuffled and submitted unchanged: what is ticked is what the score counts.
+    assert result.score == len(ticked) / len(shown) < 1
+    assert ticked == sorted(ticked)
+    for item, text in crossed:
+        assert text.endswith(f"(belongs at {item + 1})")
 
 
 # --- bank text is data ---------------------------------------------------------------------

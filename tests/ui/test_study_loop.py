@@ -13,6 +13,7 @@ from quiz.ui.app import QuizApp
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.set_aside import SetAsideScreen
 from tests.ui.helpers import answer_keys, open_first_bank, ready, study_screen
+from tests.ui.test_walkthrough_fixes import _footer
 
 
 def _titles(app: QuizApp) -> list[str]:
@@ -150,3 +151,39 @@ async def test_home_says_what_mastery_measures(
         await pilot.pause()
         detail = str(app.screen.query_one("#home-detail").render())
         assert "mastery: 1 of 9 right at their last try" in detail
+
+
+async def test_i_was_right_counts_a_typed_answer_and_undo_takes_it_back(
+    make_app: Callable[..., QuizApp], db_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = await open_first_bank(pilot)
+        while screen.session.current is not None and screen.session.current.question.id != "sa":
+            await pilot.press(*answer_keys(app, right=True))
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+        answered = len(screen.session.records)
+        right = screen.session.correct_count
+        await pilot.press(*"light green", "enter")
+        await pilot.pause()
+        assert screen.session.correct_count == right
+        # The footer offers it on the feedback of a typed answer graded wrong.
+        assert _footer(app).get("I was right") == "i"
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.session.correct_count == right + 1
+        assert f"Score {right + 1}/{answered + 1}" in str(screen.query_one("#study-score").render())
+        assert screen.session.records[-1].overridden
+        notes = " ".join(str(w.render()) for w in screen.query("#feedback Static"))
+        assert "Counted as right" in notes
+        assert "I was right" not in _footer(app)  # nothing left to appeal
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(screen.session.records) == answered
+    with Store.open(db_path) as store:
+        assert all(
+            a.question_id != "sa" for s in store.unfinished_sessions("tester") for a in s.answered
+        )

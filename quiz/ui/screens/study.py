@@ -102,6 +102,13 @@ class StudyScreen(Screen[None]):
             key_display="-",
             tooltip="Not again until tomorrow",
         ),
+        Binding(
+            "i",
+            "appeal",
+            "I was right",
+            id="study.appeal",
+            tooltip="Count this typed answer as right (score and schedule follow)",
+        ),
         Binding("escape", "leave", "Leave", id="study.leave", tooltip="Back home; resume later"),
     ]
 
@@ -361,6 +368,9 @@ class StudyScreen(Screen[None]):
             return self.flashcards and not self.session.answered
         if action == "undo":
             return True if self.session.records else None
+        if action == "appeal":
+            # Only on the feedback of a typed answer graded wrong or partly right.
+            return self.session.answered and self.session.can_appeal()
         return True
 
     async def action_next(self) -> None:
@@ -389,6 +399,25 @@ class StudyScreen(Screen[None]):
             return
         await self._record(lambda: self.service.rate(self.session, rating))
         self.notify(RATING_NAMES[rating], timeout=1, markup=False)
+
+    async def action_appeal(self) -> None:
+        """ "I was right": count the last typed answer as right and show it so."""
+        if not (self.session.answered and self.session.can_appeal()):
+            return
+        try:
+            recorded = self.service.appeal(self.session)
+        except SessionError as exc:
+            self.notify(str(exc), markup=False)
+            return
+        except Exception as exc:  # the store failed: nothing changed
+            self.notify(f"Could not change the answer: {exc}", severity="error", markup=False)
+            return
+        if self._slot is not None:
+            for panel in self._slot.query_children("#feedback"):
+                await panel.remove()
+        await self.show_feedback(recorded.record)
+        if recorded.notice:
+            self.notify(recorded.notice, timeout=3, markup=False)
 
     async def action_undo(self) -> None:
         """Take back the last answer (the card is restored) and ask that question again."""

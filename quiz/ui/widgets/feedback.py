@@ -27,7 +27,8 @@ def verdict(result: GradeResult) -> str:
 
 
 class FeedbackPanel(VerticalScroll):
-    """Verdict, right answer, choice feedback, explanation and source quote (with section).
+    """Verdict, right answer, choice feedback, explanation, source quote (with section) and,
+    when the question has one, the caveat that goes beyond the article.
 
     Scrolls on its own when the explanation is long; all bank text is shown literally.
     """
@@ -49,6 +50,7 @@ class FeedbackPanel(VerticalScroll):
     FeedbackPanel.-incorrect > .verdict { color: $text-error; }
     FeedbackPanel > .explanation { margin: 1 0 0 0; }
     FeedbackPanel > .source { margin: 1 0 0 0; color: $text-muted; }
+    FeedbackPanel > .caveat { margin: 1 0 0 0; border-left: wide $warning; padding: 0 0 0 1; }
     """
 
     def __init__(
@@ -78,3 +80,15 @@ class FeedbackPanel(VerticalScroll):
             where = f"Source, section “{self.section}”:" if self.section else "Source:"
             quote = f"“{self.question.source_quote}”"
             yield Static(Content.assemble((where, "bold"), "\n", quote), classes="source")
+        if (caveat := self.question.caveat) is not None:
+            # Last and under its own label: it goes beyond the article the key follows.
+            yield Static(
+                Content.assemble(
+                    ("Beyond the article: ", "bold"),
+                    caveat.text,
+                    "\n",
+                    ("Reference: ", "italic"),
+                    caveat.reference,
+                ),
+                classes="caveat",
+            )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quiz.grading import parse_number
+from quiz.grading import read_number
 from quiz.models import Numeric
 from quiz.ui.widgets.questions.short_answer import TEXT_INPUT_CSS, TextAnswerInput
 
@@ -35,11 +35,12 @@ class NumericInput(TextAnswerInput):
         """A finite float, or a message naming what was typed.
 
         Parsed exactly as grading parses strings (decimal comma, thousands separators, the
-        unit after the number), so what the UI accepts and what grading means agree.
+        unit or other words after the number, number words), so what the UI accepts and
+        what grading means agree.
         """
         if not text.strip():
             return None, "Type a number first."
-        value = parse_number(text, self.numeric.unit)
+        value = read_number(text, self.numeric.unit)
         if value is None:
-            return None, f"“{text.strip()}” is not a number: type digits, e.g. 3.5 or -2e3."
+            return None, f"“{text.strip()}” is not a number: type one, e.g. 3.5, -2e3 or four."
         return value, None

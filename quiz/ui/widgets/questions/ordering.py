@@ -70,10 +70,15 @@ class OrderingInput(ChoiceListInput):
         self.submit(list(self.order))
 
     def show_result(self, result: GradeResult) -> None:
-        """✓ on items in the right place, ✗ with the right place on the others."""
+        """✓ on the items the score counts as in order, ✗ with the right place on the others.
+
+        The marks come from grading (`result.parts`), so they always agree with the score.
+        """
+        parts = result.parts if len(result.parts) == len(self.order) else None
         for row in self.rows:
             original = self.order[row.position]
-            if original == row.position:
+            right = parts[row.position] if parts is not None else original == row.position
+            if right:
                 row.mark = RIGHT
                 row.add_class("-right")
             else:
