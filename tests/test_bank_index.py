@@ -82,3 +82,21 @@ def test_a_damaged_index_is_ignored(banks: Path, tmp_path: Path) -> None:
     assert read_index([banks]) is None
     target.write_text("not json", encoding="utf-8")
     assert read_index([banks]) is None
+
+
+def test_starting_quiz_loads_no_bank_models_before_the_app() -> None:
+    import subprocess
+    import sys
+
+    from quiz.commands import coverage as command
+    from quiz.coverage import MAX_PER_SENTENCE
+
+    assert command.MAX_PER_SENTENCE == MAX_PER_SENTENCE
+    code = (
+        "import sys; from quiz import cli; cli.build_parser(); import quiz.ui.app;"
+        " print(sorted(m for m in ('pydantic', 'quiz.models', 'quiz.banks') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
