@@ -9,6 +9,7 @@ but explosive to walk), and nesting deeper than any bank needs.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 import gc
 import json
@@ -25,7 +26,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from quiz import locations
+# Finding bank files needs no pydantic: it lives in quiz.bank_index, which Home uses first.
+from quiz.bank_index import FORMATS as FORMATS
+from quiz.bank_index import default_bank_paths as default_bank_paths
+from quiz.bank_index import find_bank_files as find_bank_files
 from quiz.files import write_text_atomic
 from quiz.models import (
     BANK_ADAPTER,
@@ -50,8 +54,6 @@ MAX_ARTICLE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 #: Most YAML nodes accepted (caps the work of composing a pathological document).
 MAX_YAML_NODES = 2_000_000
-
-FORMATS: dict[str, str] = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ class LoadedBank:
     bank: Bank
     warnings: list[Problem] = field(default_factory=list)
     article: str | None = None
+    #: (size, mtime_ns) of the file as it was read, for the catalog index.
+    stamp: tuple[int, int] | None = None
 
     def section_of(self, quote: str | None) -> str | None:
         """The article heading a question's source quote falls under."""
@@ -136,36 +140,6 @@ class Catalog:
 # --------------------------------------------------------------------------- finding
 
 
-def default_bank_paths() -> list[Path]:
-    """The shipped banks, then the user's bank folder."""
-    return [locations.shipped_banks_dir(), locations.user_banks_dir()]
-
-
-def find_bank_files(paths: Iterable[Path]) -> list[Path]:
-    """Bank files under `paths` (folders searched recursively), sorted, without repeats.
-
-    A file named explicitly is kept whatever its extension, so that the loader can say why
-    it is not a bank; files found in folders must have a bank extension.
-    """
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for base in paths:
-        if base.is_dir():
-            candidates: Iterable[Path] = sorted(
-                p for p in base.rglob("*") if p.suffix.lower() in FORMATS and p.is_file()
-            )
-        elif base.exists():
-            candidates = [base]
-        else:
-            continue
-        for p in candidates:
-            key = p.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(p)
-    return found
-
-
 # --------------------------------------------------------------------------- loading
 
 
@@ -181,7 +155,8 @@ def load_bank(path: Path) -> LoadedBank:
             f"got {path.suffix or 'none'!r}",
         )
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
         if size > _size_cap(fmt):
             raise _error(
                 shown,
@@ -192,7 +167,8 @@ def load_bank(path: Path) -> LoadedBank:
         data = path.read_bytes()
     except OSError as exc:
         raise _error(shown, None, f"cannot read file: {exc.strerror or exc}") from None
-    return parse_bank_bytes(data, fmt, shown, base_dir=path.parent)
+    loaded = parse_bank_bytes(data, fmt, shown, base_dir=path.parent)
+    return dataclasses.replace(loaded, stamp=(st.st_size, st.st_mtime_ns))
 
 
 def parse_bank_text(text: str, fmt: str, path: str, base_dir: Path | None = None) -> LoadedBank:

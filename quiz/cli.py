@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.commands.banks_list",
     "quiz.commands.new",
     "quiz.commands.classroom",
+    "quiz.commands.doctor",
     "quiz.commands.backup",
     "quiz.commands.restore",
 )

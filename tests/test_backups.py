@@ -127,8 +127,20 @@ def test_restore_refuses_a_file_that_is_not_a_good_backup(
                 s.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
             s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if kind == "damaged":
+            # Data pages only: with the schema's pages damaged the file would not be
+            # recognisable as a quiz database at all (another refusal, tested above).
+            c = sqlite3.connect(bad)
+            pages = [
+                int(n)
+                for (n,) in c.execute(
+                    "SELECT pageno FROM dbstat WHERE name IN ('attempts', 'reviews', 'cards')"
+                    " AND pagetype = 'leaf' ORDER BY pageno"
+                )
+            ]
+            c.close()
             data = bytearray(bad.read_bytes())
-            for offset in range(4096 * 3, len(data) - 4096, 4096 * 2):
+            for number in pages[::2]:
+                offset = (number - 1) * 4096
                 data[offset : offset + 32] = b"\xff" * 32
             bad.write_bytes(bytes(data))
     before = bad.read_bytes()

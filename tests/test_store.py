@@ -268,12 +268,37 @@ def test_an_empty_sqlite_file_becomes_a_store(tmp_path: Path) -> None:
 
 
 def _damage(db_path: Path) -> None:
+    """Damage data pages (the answers' tables), as a failing disk might, after a crash.
+
+    The schema's pages are left whole (a damaged schema is not recognisable as ours and
+    is left untouched). The open checks the whole file only after an unclean shutdown,
+    so the process that had it open is made to look killed.
+    """
+    conn = sqlite3.connect(db_path)
+    pages = [
+        int(n)
+        for (n,) in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name IN ('attempts', 'reviews', 'cards')"
+            " AND pagetype = 'leaf' ORDER BY pageno"
+        )
+    ]
+    conn.close()
     data = bytearray(db_path.read_bytes())
     page = 4096
-    assert len(data) > 10 * page
-    for offset in range(3 * page, len(data) - page, 2 * page):
+    assert len(pages) >= 4
+    for number in pages[::2]:
+        offset = (number - 1) * page
         data[offset : offset + 64] = os.urandom(64)
     db_path.write_bytes(bytes(data))
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    marker = db_path.with_name(db_path.name + ".open")
+    marker.mkdir(exist_ok=True)
+    (marker / f"{gone.stdout.strip()}-killed").touch()
 
 
 def _fill(db_path: Path, n: int = 300, moment: datetime = NOW) -> None:

@@ -22,10 +22,14 @@ if TYPE_CHECKING:
     from quiz.coverage import Coverage
 
 
+#: `quiz.coverage.MAX_PER_SENTENCE`, repeated: importing that module loads the bank models
+#: (pydantic), and every `quiz` start builds this parser (tests/test_bank_index.py keeps
+#: the two equal and the parser free of pydantic).
+MAX_PER_SENTENCE = 4
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `coverage` subcommand."""
-    from quiz.coverage import MAX_PER_SENTENCE
-
     p = subparsers.add_parser(
         "coverage",
         help="show which sentences of the source article the questions quote",

@@ -51,7 +51,9 @@ from quiz.scheduler import (
     rating_for,
     review,
 )
+from quiz.store import shutdown
 from quiz.store.common import (
+    BUSY_TIMEOUT_MS,
     QuestionKey,
     StoreError,
     StoreUnavailable,
@@ -88,7 +90,14 @@ from quiz.store.safety import (
     restore_into,
     write_backup,
 )
-from quiz.store.schema import SCHEMA_VERSION, connect_checked, migrate, set_aside, user_version
+from quiz.store.schema import (
+    SCHEMA_VERSION,
+    connect_checked,
+    migrate,
+    rebuild_aggregates,
+    set_aside,
+    user_version,
+)
 
 if TYPE_CHECKING:
     from quiz.store.statistics import BankSummary, StatsReport
@@ -175,6 +184,8 @@ class Store:
         self.notice = notice
         self._profile_ids: dict[str, int] = {}
         self._settings: dict[str, Settings] = {}
+        #: This process's open marker (`quiz.store.shutdown`), removed by `close`.
+        self._marker: Path | None = None
 
     # -- opening --------------------------------------------------------------------
 
@@ -191,6 +202,9 @@ class Store:
         `<name>.corrupt-<YYYYmmddTHHMMSS>` only once a backup exists, and a fresh database
         is started; `notice` then names both files and how to restore. Raises StoreError
         when the file cannot be opened at all or was written by a newer quiz.
+        After an unclean shutdown (a process that had the store open ended without closing
+        it, `quiz.store.shutdown`) the whole file is checked first; otherwise the open
+        reads only what it needs.
         """
         db_path = resolve_db_path(path)
         moment = now_utc(now)
@@ -226,8 +240,10 @@ class Store:
             write_backup(conn, db_path, moment, tag=f"v{version}")
 
         notice: str | None = None
+        # The whole-file check only after a process ended without closing the store.
+        check = shutdown.unclean(db_path)
         try:
-            conn = connect_checked(db_path, before_migration)
+            conn = connect_checked(db_path, before_migration, check=check)
         except StoreError:
             raise
         except sqlite3.OperationalError as exc:
@@ -241,10 +257,31 @@ class Store:
                 conn = connect_checked(db_path)
             except sqlite3.DatabaseError as exc2:
                 raise StoreError(f"cannot create a new database {db_path}: {exc2}") from exc2
+        if check or notice:
+            shutdown.clear_stale(db_path)
         store = cls(conn, db_path, notice)
+        store._marker = shutdown.mark_open(db_path)
         if backup and found.version >= 1 and notice is None:
             store.daily_backup(moment)
         return store
+
+    @classmethod
+    def open_reader(cls, path: Path) -> Store:
+        """A second connection to a store already opened (checked and migrated) with `open`.
+
+        For history reads off the UI thread: it may be used from any thread, one at a time
+        (the caller holds a lock), and refuses writes (`query_only`). WAL lets it read
+        while the first connection writes.
+        """
+        try:
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the database {path}: {exc}") from exc
+        return cls(conn, path)
 
     def daily_backup(self, now: datetime | None = None) -> Path | None:
         """Back the store up unless that was done today already; the new file, if any.
@@ -276,13 +313,18 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot restore {source}: {exc}") from exc
         migrate(self.conn)
+        from quiz.store.statistics import forget_cached
+
+        forget_cached(self.path)  # the aggregates' counters start over with the backup
         self._profile_ids.clear()
         self._settings.clear()
         return before
 
     def close(self) -> None:
-        """Close the connection (everything is already committed)."""
+        """Close the connection (everything is already committed): a clean shutdown."""
         self.conn.close()
+        shutdown.mark_closed(self._marker)
+        self._marker = None
 
     def __enter__(self) -> Store:
         return self
@@ -298,6 +340,15 @@ class Store:
     def schema_version(self) -> int:
         """The schema version of the open database."""
         return user_version(self.conn)
+
+    def rebuild_aggregates(self) -> None:
+        """Derive the aggregates Home and Stats read from the whole history again.
+
+        The triggers keep them right on every write; this is for history written around
+        them (a bulk load) and for `quiz doctor`.
+        """
+        with self._tx() as c:
+            rebuild_aggregates(c)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

@@ -24,6 +24,7 @@ from quiz.ui.commands import QuizCommands
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from quiz.bank_index import IndexedBank
     from quiz.banks import Catalog, LoadedBank
     from quiz.models import Bank
     from quiz.session import QuizSession
@@ -124,6 +125,8 @@ class QuizApp(App[None]):
         self.bank_paths = bank_paths
         self.start = start
         self.data: AppData | None = None
+        #: The banks as the cached index lists them, until `data` is loaded.
+        self.index: list[IndexedBank] | None = None
         #: Unfinished sessions the learner chose to keep for later in this run.
         self._kept: set[int] = set()
         self._bank_stamp: tuple[tuple[str, int, int], ...] = ()
@@ -137,11 +140,19 @@ class QuizApp(App[None]):
         composed, painted and then covered by Home pushed over it."""
         from quiz.ui.screens.home import HomeScreen
 
+        self._read_index()
         return HomeScreen()
 
     def on_mount(self) -> None:
         # Load after the first paint: Home is up (and takes keys) at Textual's own speed.
         self.call_after_refresh(self._start_load)
+
+    def _read_index(self) -> None:
+        """The cached bank index, so Home lists the banks before they are validated."""
+        if self._preloaded is None:
+            from quiz.bank_index import read_index
+
+            self.index = read_index(self.bank_paths)
 
     def _start_load(self) -> None:
         self.run_worker(self._load, thread=True, name="load", exit_on_error=False)
@@ -154,13 +165,20 @@ class QuizApp(App[None]):
         """
         import importlib
 
-        from quiz.banks import load_catalog
-
         for name in ("quiz.store", "quiz.session", "quiz.study", "quiz.grading"):
             importlib.import_module(name)
         if self._preloaded is not None:
             return self._preloaded
-        return load_catalog(self.bank_paths)
+        return self._load_and_index()
+
+    def _load_and_index(self) -> Catalog:
+        """Load every bank and record what Home lists in the index for the next start."""
+        from quiz.bank_index import write_index
+        from quiz.banks import load_catalog
+
+        catalog = load_catalog(self.bank_paths)
+        write_index(catalog)
+        return catalog
 
     def _open_service(self) -> StudyService | None:
         from quiz.store import Store, StoreError
@@ -244,10 +262,8 @@ class QuizApp(App[None]):
 
     def reload_banks(self) -> None:
         """Read the bank folders again in the background; screens refresh when done."""
-        from quiz.banks import load_catalog
-
         self.run_worker(
-            lambda: load_catalog(self.bank_paths),
+            self._load_and_index,
             thread=True,
             name="reload",
             exit_on_error=False,
@@ -497,7 +513,7 @@ class QuizApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.data is not None:
-            self.data.store.close()
+            self.data.service.close()
         if self._presence is not None:
             self._presence.release()
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
@@ -17,7 +19,18 @@ from quiz.ui.footer import QuizFooter
 from quiz.ui.screens.home import clip
 
 if TYPE_CHECKING:
+    from quiz.store import StatsReport
+    from quiz.study import StudyService
     from quiz.ui.app import QuizApp
+
+
+class StatsRead(Message):
+    """The report, read from the store in a thread worker."""
+
+    def __init__(self, report: StatsReport) -> None:
+        super().__init__()
+        self.report = report
+
 
 SHADES = " ░▒▓█"
 BARS = "▁▂▃▄▅▆▇█"
@@ -88,7 +101,7 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="stats-body"):
-            yield Static("", id="stats-totals")
+            yield Static(Text("Reading your history…", style="dim"), id="stats-totals")
             yield Static(Text("Banks", style="bold"), classes="stats-heading")
             yield DataTable(id="stats-banks", cursor_type="none", zebra_stripes=True)
             yield Static(Text("Tags", style="bold"), classes="stats-heading")
@@ -116,11 +129,28 @@ class StatsScreen(Screen[None]):
         return text if len(text) <= 60 else text[:59] + "…"
 
     def action_reload(self) -> None:
-        """Read the numbers again from the store."""
+        """Read the numbers again from the store (off the UI thread)."""
         data = self.app.data
         if data is None:
             return
-        report = data.service.stats()
+        self.run_worker(
+            partial(self._read, data.service),
+            thread=True,
+            exclusive=True,
+            group="stats",
+            name="stats",
+            exit_on_error=False,
+        )
+
+    def _read(self, service: StudyService) -> None:
+        """Thread worker: the history queries; the report comes back as a message."""
+        self.post_message(StatsRead(service.read_stats()))
+
+    def on_stats_read(self, message: StatsRead) -> None:
+        self._show(message.report)
+
+    def _show(self, report: StatsReport) -> None:
+        """Fill the screen from the report."""
         t = report.totals
         streak = report.streak
         ret = report.retention
