@@ -268,7 +268,7 @@ def question_ready(app: Any) -> bool:
     )
 
 
-async def wait_for(pilot: Any, check: Any, timeout: float = 10.0) -> None:
+async def wait_for(pilot: Any, check: Any, timeout: float = 20.0) -> None:
     """Let the app run until `check()` holds (events arrive over real HTTP)."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
