@@ -429,3 +429,24 @@ def test_grade_command_keeps_control_characters_off_the_terminal(
     code, out, _ = run_grade(capsys, str(bank), "q1", "blue")
     assert code == 0
     assert "\x1b" not in out and "Right answer: red [31m alert" in out
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [
+        ("none", "correct"),
+        ("None.", "correct"),
+        ("no donors", "correct"),
+        ("no donor", "correct"),
+        ("zero", "correct"),
+        ("no idea", "incorrect"),
+        ("no", "incorrect"),
+        ("one", "incorrect"),
+    ],
+)
+def test_a_count_of_zero_can_be_typed_as_none(capsys: Any, answer: str, outcome: str) -> None:
+    # Review 13 recheck 2: "none" and "no donors" are right answers to a count of 0, while
+    # "no" followed by anything but the unit ("no idea") is not a number.
+    code, out, _ = run_grade(capsys, "hsct", "hsct-autologous-donors", answer, "--json")
+    assert code == 0
+    assert json.loads(out)["outcome"] == outcome
