@@ -343,11 +343,31 @@ def parse_number(text: str, unit: str | None = None) -> float | None:
     return value if math.isfinite(value) else None
 
 
+#: Answers that mean zero. "no ..." counts only when followed by the question's unit
+#: ("no donors"), so that "no idea" is not read as 0.
+_ZERO_WORDS = frozenset({"none", "nil", "nobody", "no one", "nothing"})
+
+
+def _reads_as_zero(text: str, unit: str | None) -> bool:
+    t = " ".join(unicodedata.normalize("NFKC", text).casefold().strip().rstrip(".!").split())
+    if t in _ZERO_WORDS:
+        return True
+    if not unit or not t.startswith("no "):
+        return False
+    u = " ".join(unicodedata.normalize("NFKC", unit).casefold().split())
+    return t[3:] in {u, u.removesuffix("s")}
+
+
 def read_number(text: str, unit: str | None = None) -> float | None:
     """A typed numeric answer as grading reads it: `parse_number`, else number words and
-    a number followed by words ("four", "4 steps"); None when it is not a number."""
+    a number followed by words ("four", "4 steps"), else "none" or "no <unit>" as 0; None
+    when it is not a number."""
     value = parse_number(text, unit)
-    return value if value is not None else textmatch.read_number_words(text)
+    if value is None:
+        value = textmatch.read_number_words(text)
+    if value is None and _reads_as_zero(text, unit):
+        value = 0.0
+    return value
 
 
 def _ungroup(text: str, group: str, decimal: str) -> str:

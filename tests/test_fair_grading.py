@@ -356,12 +356,29 @@ def test_grade_command_json(capsys: Any) -> None:
     assert report["correct_answer"].startswith("immune tolerance")
 
 
-def test_grade_command_text_for_a_cloze(capsys: Any) -> None:
-    code, out, _ = run_grade(capsys, "hsct", "hsct-infusion-destination", "bone marrow", "suppress")
+TWO_GAP_BANK = """schema = 1
+id = "two-gaps"
+title = "Two gaps"
+
+[[questions]]
+id = "infusion"
+type = "cloze"
+prompt = "Fill in the blanks."
+explanation = "They go to the marrow to rebuild the immune system."
+text = "Infused stem cells migrate to the {{bone marrow|marrow}} and {{repopulate|rebuild}} it."
+"""
+
+
+def test_grade_command_text_for_a_cloze(capsys: Any, tmp_path: Path) -> None:
+    # The shipped banks' only cloze now has one gap (review 13 recheck 2), so the per-gap
+    # report is checked on a bank file of its own.
+    bank = tmp_path / "two-gaps.toml"
+    bank.write_text(TWO_GAP_BANK, encoding="utf-8")
+    code, out, _ = run_grade(capsys, str(bank), "infusion", "bone marrow", "suppress")
     assert code == 0
     assert out.splitlines()[0] == "◐ Partly correct 50% (score 0.5)"
     assert "Gaps: 1. ✓  2. ✗" in out
-    assert "Right answer: 1. bone marrow or marrow or bone-marrow; 2. repopulate or rebuild" in out
+    assert "Right answer: 1. bone marrow or marrow; 2. repopulate or rebuild" in out
 
 
 def test_grade_command_shows_a_forgiven_typo(capsys: Any) -> None:
@@ -374,7 +391,7 @@ def test_grade_command_shows_a_forgiven_typo(capsys: Any) -> None:
 @pytest.mark.parametrize(
     ("argv", "status", "message"),
     [
-        (["hsct", "hsct-infusion-destination", "marrow"], 2, "has 2 gap(s): give 2 ANSWER"),
+        (["hsct", "hsct-infusion-destination", "marrow", "x"], 2, "has 1 gap(s): give 1 ANSWER"),
         (["hsct", "hsct-risk-compare", "infections"], 2, "is a multiple_select"),
         (["hsct", "no-such-question", "x"], 1, "has no question 'no-such-question'"),
         (["no-such-bank", "q", "x"], 1, "no bank with the id 'no-such-bank'"),
@@ -412,3 +429,24 @@ def test_grade_command_keeps_control_characters_off_the_terminal(
     code, out, _ = run_grade(capsys, str(bank), "q1", "blue")
     assert code == 0
     assert "\x1b" not in out and "Right answer: red [31m alert" in out
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [
+        ("none", "correct"),
+        ("None.", "correct"),
+        ("no donors", "correct"),
+        ("no donor", "correct"),
+        ("zero", "correct"),
+        ("no idea", "incorrect"),
+        ("no", "incorrect"),
+        ("one", "incorrect"),
+    ],
+)
+def test_a_count_of_zero_can_be_typed_as_none(capsys: Any, answer: str, outcome: str) -> None:
+    # Review 13 recheck 2: "none" and "no donors" are right answers to a count of 0, while
+    # "no" followed by anything but the unit ("no idea") is not a number.
+    code, out, _ = run_grade(capsys, "hsct", "hsct-autologous-donors", answer, "--json")
+    assert code == 0
+    assert json.loads(out)["outcome"] == outcome
