@@ -39,6 +39,7 @@ from quiz.classroom.render import renderable_question, to_original
 from quiz.classroom.web import BROWSER_ADDRESS_ENV
 from quiz.grading import GradeResult, Outcome
 from quiz.models import QUESTION_ADAPTER, Question
+from quiz.numbers import format_points, format_score_percent
 from quiz.ui.widgets.feedback import FeedbackPanel
 from quiz.ui.widgets.question_view import QuestionView
 
@@ -360,7 +361,7 @@ class StudentApp(App[None]):
         parts = [s.title, s.name]
         if s.index is not None:
             parts.append(f"question {s.index + 1}/{s.total}")
-        parts.append(f"score {s.score:g}")
+        parts.append(f"score {format_points(s.score)}")
         if self._deadline_mono is not None and s.phase == "open":
             left = max(0.0, self._deadline_mono - time.monotonic())
             parts.append(f"{left:.0f} s left")
@@ -404,9 +405,10 @@ class StudentApp(App[None]):
                 self.view.locked = True
             await self.reveal(q, state)
         elif state.phase == "finished":
-            self.info(f"You have finished: {state.score:g} / {state.total}. Well done!")
+            score = format_score_percent(state.score, state.total)
+            self.info(f"You have finished: {score}. Well done!")
         elif state.phase == "ended":
-            self.info(f"The session has ended. Your score: {state.score:g}.")
+            self.info(f"The session has ended. Your score: {format_points(state.score)}.")
 
     async def reveal(self, q: PublicQuestion, state: StudentState) -> None:
         """Live: the right answer, your result and the class's distribution."""

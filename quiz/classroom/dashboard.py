@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from quiz.classroom.analysis import Report
 from quiz.classroom.models import DistributionRow, TeacherState
 from quiz.classroom.report_view import ReportScreen
+from quiz.numbers import format_points
 
 #: Bars are never drawn longer than this, however wide the panel.
 MAX_BAR = 40
@@ -205,7 +206,7 @@ class DashboardApp(App[None]):
             table.add_row(
                 str(rank),
                 Text(r.name),
-                f"{r.score:.1f}",
+                format_points(r.score),
                 str(r.answered),
                 "✓" if r.answered_current else "",
             )

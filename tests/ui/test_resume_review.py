@@ -77,14 +77,14 @@ async def test_resume_after_killed_session(
         assert [i.question.id for i in s.queue] == queue
         assert s.index == 2 and len(s.records) == 2 and s.correct_count == 2
         assert str(screen.query_one("#study-count").render()) == "3 of 9"
-        assert str(screen.query_one("#study-score").render()) == "Score 2/2"
+        assert str(screen.query_one("#study-score").render()) == "Score 2/2 · 100%"
         while isinstance(app.screen, StudyScreen):
             await pilot.press(*answer_keys(app, right=True))
             await pilot.pause()
             await pilot.press("enter")
             await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
-        assert "Score 9 / 9" in str(app.screen.query_one("#results-summary").render())
+        assert "Score 9/9 · 100%" in str(app.screen.query_one("#results-summary").render())
     with Store.open(db_path) as store:
         stored = store.session(session_id)
         assert stored.finished is not None

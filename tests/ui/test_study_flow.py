@@ -64,7 +64,7 @@ async def test_full_quiz_every_type_home_to_results(
         assert set(seen) == ALL_IDS
         assert isinstance(app.screen, ResultsScreen)
         summary = str(app.screen.query_one("#results-summary").render())
-        assert "Score 7 / 9" in summary and "Missed 2" in summary
+        assert "Score 7/9 · 78%" in summary and "Missed 2" in summary
         table = app.screen.query_one("#results-table", DataTable)
         assert table.row_count == 9
         session_id = session.session_id

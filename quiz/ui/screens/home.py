@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from quiz.numbers import DASH, format_percent
 from quiz.ui.app import DataReady
 from quiz.ui.footer import QuizFooter
 
@@ -44,7 +45,7 @@ def clip(text: str, width: int = TITLE_WIDTH) -> str:
 
 
 def _percent(fraction: float | None) -> Text:
-    return Text("–", style="dim") if fraction is None else Text(f"{100 * fraction:.0f}%")
+    return Text(DASH, style="dim") if fraction is None else Text(format_percent(fraction))
 
 
 class BankTable(DataTable[Text]):

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from quiz.numbers import format_score_percent
 from quiz.session import RATING_NAMES, AnswerRecord, QuizSession
 from quiz.ui.footer import QuizFooter
 
@@ -63,12 +64,10 @@ class ResultsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         s = self.session
         yield Header()
-        answered = len(s.records)
-        score = f"{s.score:.1f}".rstrip("0").rstrip(".")
         summary = Text.assemble(
             ("Score ", "bold"),
-            (f"{score} / {answered}", "bold"),
-            f"  ({s.percent:.0f}%)   ",
+            (format_score_percent(s.score, len(s.records)), "bold"),
+            "   ",
             ("Time ", "bold"),
             format_duration(s.elapsed()),
             "   ",

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from quiz.numbers import format_percent
 from quiz.store.statistics import MASTERY_MEANING
 from quiz.ui.footer import QuizFooter
 from quiz.ui.screens.home import clip
@@ -25,7 +26,7 @@ BARS = "▁▂▃▄▅▆▇█"
 
 def pct(value: float | None) -> str:
     """A 0..1 fraction as a percentage, or a dash."""
-    return "–" if value is None else f"{100 * value:.0f}%"
+    return format_percent(value)
 
 
 def heatmap_text(days: list[dict[str, Any]], weeks: int = 26) -> Text:

@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, ProgressBar, Static
 
+from quiz.numbers import format_score_percent
 from quiz.session import RATING_NAMES, AnswerRecord, Mode, QuizSession, SessionError
 from quiz.study import short_prompt
 from quiz.ui.footer import QuizFooter
@@ -162,10 +163,8 @@ class StudyScreen(Screen[None]):
         self.query_one("#study-progress", ProgressBar).update(
             total=s.total, progress=len(s.records)
         )
-        answered = len(s.records)
-        score = f"{s.score:g}" if s.score != int(s.score) else str(int(s.score))
         self.query_one("#study-score", Static).update(
-            Text(f"Score {score}/{answered}" if answered else "Score –")
+            Text(f"Score {format_score_percent(s.score, len(s.records))}")
         )
         self._show_time()
 
