@@ -90,6 +90,17 @@ class QuizApp(App[None]):
         Binding(
             "f1", "help", "Help", id="app.help_anywhere", key_display="F1", tooltip="Keys and modes"
         ),
+        # ctrl+c quits from anywhere, as in any terminal program (Textual's default only
+        # says how to quit; in a text box it copies). Priority: no widget can take it.
+        Binding(
+            "ctrl+c",
+            "quit_checked",
+            "Quit",
+            id="app.quit",
+            priority=True,
+            tooltip="Quit (asks first only if a typed answer would be lost)",
+        ),
+        Binding("ctrl+q", "quit_checked", "Quit", id="app.quit_q", priority=True, show=False),
         Binding("ctrl+t", "stats", "Stats", id="app.stats", tooltip="Your progress", show=False),
         Binding(
             "ctrl+r",
@@ -427,12 +438,34 @@ class QuizApp(App[None]):
 
     # -- actions -----------------------------------------------------------------------
 
+    def action_quit_checked(self) -> None:
+        """Quit now, unless an answer being given would be lost: then ask first.
+
+        Every given answer is already saved, so only a half-given one (text typed, boxes
+        ticked, pairs made) can be lost. A second ctrl+c in the question quits.
+        """
+        from quiz.ui.screens.dialogs import QuitDialog
+
+        if isinstance(self.screen, QuitDialog):
+            self.exit()
+            return
+        unsaved = getattr(self.screen, "unsaved_answer", None)
+        if callable(unsaved) and unsaved():
+
+            def answer(quit_now: bool | None) -> None:
+                if quit_now:
+                    self.exit()
+
+            self.push_screen(QuitDialog(), answer)
+            return
+        self.exit()
+
     def action_help(self) -> None:
         """Show the keys of the screen in front and what each mode does."""
         from quiz.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_stats(self) -> None:
         """Show the learner's statistics."""

@@ -83,7 +83,7 @@ class HomeScreen(Screen[None]):
             tooltip="Suspended & buried questions: restore them",
             show=False,
         ),
-        Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("q", "app.quit_checked", "Quit", id="home.quit"),
     ]
 
     AUTO_FOCUS = "#banks"

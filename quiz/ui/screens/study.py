@@ -372,6 +372,16 @@ class StudyScreen(Screen[None]):
             return self.session.answered and self.session.can_appeal()
         return True
 
+    def unsaved_answer(self) -> bool:
+        """Whether quitting now would lose an answer being given (typed, ticked, paired)."""
+        if self.session.answered or self._slot is None:
+            return False
+        from quiz.ui.widgets.question_view import QuestionView
+
+        for view in self._slot.query_children(QuestionView):
+            return view.input.has_draft()
+        return False
+
     async def action_next(self) -> None:
         """Leave the feedback and go to the next question."""
         if self.session.answered:

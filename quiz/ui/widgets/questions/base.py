@@ -192,6 +192,13 @@ class QuestionInput(Widget):
     def action_submit(self) -> None:
         """Submit the current answer if it is complete (subclasses)."""
 
+    def has_draft(self) -> bool:
+        """Whether an answer has been started but not submitted (text typed; subclasses
+        with choices say whether any is ticked or paired)."""
+        from textual.widgets import Input
+
+        return not self.locked and any(field.value.strip() for field in self.query(Input))
+
     def show_result(self, result: GradeResult) -> None:
         """Mark right and wrong parts inline (subclasses)."""
 
