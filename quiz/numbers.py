@@ -63,6 +63,28 @@ def format_percent(fraction: float | None) -> str:
     return f"{percent}%"
 
 
+#: Units for intervals, largest first: (seconds, singular, plural).
+_UNITS = (
+    (365 * 86400, "year", "years"),
+    (30 * 86400, "month", "months"),
+    (7 * 86400, "week", "weeks"),
+    (86400, "day", "days"),
+    (3600, "hour", "hours"),
+    (60, "minute", "minutes"),
+)
+
+
+def format_interval(seconds: float) -> str:
+    """A wait as a person says it, in its largest whole unit: `1 minute`, `10 minutes`,
+    `3 days`, `2 months` (under a minute: `1 minute`; an FSRS step is never shorter)."""
+    seconds = max(seconds, 60.0)
+    for size, one, many in _UNITS:
+        if seconds >= size:
+            n = round(seconds / size)
+            return f"{n} {one if n == 1 else many}"
+    return "1 minute"
+
+
 def format_score(points: float, out_of: int, *, ascii_only: bool = False) -> str:
     """A score out of a number of questions: `2⅔/3`; a dash before the first answer."""
     if out_of <= 0:

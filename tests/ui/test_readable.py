@@ -156,3 +156,34 @@ async def test_help_is_the_bindings_and_says_how_to_close(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StudyScreen)
+
+
+async def test_a_rated_card_shows_its_rating_and_its_back_once(
+    make_app: Callable[..., QuizApp],
+) -> None:
+    app = make_app(start=StartRequest(kind="study", bank_id="every-type", seed=4))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = study_screen(app)
+        while True:
+            item = screen.session.current
+            assert item is not None
+            if item.question.id == "card":
+                break
+            await pilot.press(*answer_keys(app))
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press("space", "1")
+        await pilot.pause()
+        verdict = str(screen.query_one("#feedback .verdict").render())
+        assert verdict == "✗ Again: back in 1 minute"
+        assert "Incorrect" not in verdict
+        slot = screen._slot
+        assert slot is not None
+        shown = [str(w.render()) for w in slot.query("Static") if w.display]
+        # The back ("Blue") is on the card, not repeated as "Answer: Blue".
+        assert sum(text.strip() == "Blue" for text in shown) == 1, shown
+        assert not any(text.startswith("Answer:") for text in shown), shown
+        # No toast for the rating: the feedback says it.
+        assert not any("Again" in str(n.message) for n in app._notifications)

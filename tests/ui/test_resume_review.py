@@ -279,13 +279,16 @@ async def test_new_card_limit_is_explained_once_in_a_quiz(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await open_first_bank(pilot)
+        screen = await open_first_bank(pilot)
+        said: list[str] = []
         for _ in range(3):
             await pilot.press(*answer_keys(app, right=True))
             await pilot.pause()
+            # Said in the feedback (issue 17), not in a toast over it.
+            said += [str(w.render()) for w in screen.query("#feedback .notice")]
             await pilot.press("enter")
             await pilot.pause()
-        notes = [n.message for n in app._notifications if "new-card limit" in n.message]
-        assert len(notes) == 1
+        assert len([n for n in said if "new-card limit" in n]) == 1, said
+        assert not [n for n in app._notifications if "new-card limit" in n.message]
     with Store.open(db_path) as store:
         assert store.daily_limits("tester").new_done == 1

@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Header, ProgressBar, Static
 
 from quiz.numbers import format_score_percent
-from quiz.session import RATING_NAMES, AnswerRecord, Mode, QuizSession, SessionError
+from quiz.session import AnswerRecord, Mode, QuizSession, SessionError
 from quiz.study import short_prompt
 from quiz.ui.footer import QuizFooter
 
@@ -50,8 +50,13 @@ class FlashcardCard(Widget, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(Text(self.question.prompt, style="bold"), id="card-front")
         back = Text(self.back, style="bold")
-        back.append("\n\n")
-        back.append(self.question.explanation)
+        if self.question.explanation:
+            back.append("\n\n")
+            back.append(self.question.explanation)
+        if self.question.source_quote:
+            # Where the card comes from, once the back is shown (as the feedback does).
+            back.append("\n\nSource: ", style="bold dim")
+            back.append(f"“{self.question.source_quote}”", style="dim")
         yield Static(back, id="card-back")
         yield Static(Text("space: show the answer"), id="card-help")
 
@@ -289,8 +294,11 @@ class StudyScreen(Screen[None]):
 
         return article_section(loaded.article, quote)
 
-    async def show_feedback(self, record: AnswerRecord) -> None:
-        """Right/wrong, the right answer, the choice's feedback, explanation and source."""
+    async def show_feedback(
+        self, record: AnswerRecord, *, headline: str | None = None, notice: str | None = None
+    ) -> None:
+        """Right/wrong (or the rating given), the right answer, the choice's feedback, what
+        the answer did (`notice`), explanation and source."""
         from quiz.ui.widgets.feedback import FeedbackPanel
 
         slot = self._slot
@@ -306,6 +314,10 @@ class StudyScreen(Screen[None]):
             q,
             record.result,
             section=self._section(record.item.bank_id, q.source_quote),
+            headline=headline,
+            notice=notice,
+            # A flipped card already shows its back: not a second time.
+            show_answer=q.type != "flashcard",
             id="feedback",
         )
         with self.app.batch_update():
@@ -326,12 +338,17 @@ class StudyScreen(Screen[None]):
         except Exception as exc:  # the store failed: the answer was not recorded
             self.notify(f"Could not save the answer: {exc}", severity="error", markup=False)
             return None
-        if recorded.notice:
-            self.notify(recorded.notice, timeout=6, markup=False)
         if self.flashcards:
+            # No feedback between cards: the rating and the notice go in a short toast.
+            said = " ".join(filter(None, [recorded.headline, recorded.notice]))
+            if said:
+                self.notify(said, timeout=3 if recorded.notice else 1.5, markup=False)
             await self._advance()
         else:
-            await self.show_feedback(recorded.record)
+            # In the feedback, not a toast over it.
+            await self.show_feedback(
+                recorded.record, headline=recorded.headline, notice=recorded.notice
+            )
         return recorded.record
 
     async def _advance(self) -> None:
@@ -407,7 +424,6 @@ class StudyScreen(Screen[None]):
             self.notify("Flip the card first (space).", markup=False)
             return
         await self._record(lambda: self.service.rate(self.session, rating))
-        self.notify(RATING_NAMES[rating], timeout=1, markup=False)
 
     async def action_appeal(self) -> None:
         """ "I was right": count the last typed answer as right and show it so."""
@@ -424,9 +440,9 @@ class StudyScreen(Screen[None]):
         if self._slot is not None:
             for panel in self._slot.query_children("#feedback"):
                 await panel.remove()
-        await self.show_feedback(recorded.record)
-        if recorded.notice:
-            self.notify(recorded.notice, timeout=3, markup=False)
+        await self.show_feedback(
+            recorded.record, headline=recorded.headline, notice=recorded.notice
+        )
 
     async def action_undo(self) -> None:
         """Take back the last answer (the card is restored) and ask that question again."""
