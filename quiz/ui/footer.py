@@ -132,10 +132,10 @@ def fit_entries(
         return entries, True
     kept: list[FooterEntry] = []
     for entry in others:
-        if used + entry.width > width:
-            break
-        kept.append(entry)
-        used += entry.width
+        # A key too wide for what is left is skipped; a shorter one after it may fit.
+        if used + entry.width <= width:
+            kept.append(entry)
+            used += entry.width
     return kept + pinned, False
 
 

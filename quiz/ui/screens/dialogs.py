@@ -114,13 +114,22 @@ class StartOptionsDialog(ModalScreen[StartOptions | None]):
     ]
     AUTO_FOCUS = "#opt-count"
 
-    def __init__(self, mode: str = "quiz") -> None:
+    def __init__(self, mode: str = "quiz", what: str = "", size: int | None = None) -> None:
         super().__init__()
         self.mode = mode
+        #: What is being started (a bank's title, or "questions tagged x"), said on top.
+        self.what = what
+        #: How many questions it has (for the count's placeholder).
+        self.questions = size
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text("Start options", style="bold"))
+            if self.what:
+                about = Text(self.what, style="italic")
+                if self.questions is not None:
+                    about.append(f" ({self.questions} questions)")
+                yield Static(about, id="opt-what")
             yield Label("Mode")
             yield Select(
                 [("Quiz", "quiz"), ("Flashcards", "flashcards")],

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Collapsible, DataTable, Header, Static
 
 from quiz.numbers import format_percent
 from quiz.store.statistics import MASTERY_MEANING
@@ -19,6 +19,11 @@ from quiz.ui.screens.home import clip
 
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp
+
+#: Columns the body's padding and scrollbar take beside the banks table.
+STATS_CHROME = 4
+#: The narrowest the bank title column gets.
+MIN_BANK_TITLE = 12
 
 SHADES = " ░▒▓█"
 BARS = "▁▂▃▄▅▆▇█"
@@ -56,7 +61,7 @@ def heatmap_text(days: list[dict[str, Any]], weeks: int = 26) -> Text:
                 level = 1 + min(3, (c - 1) * 4 // max(1, top))
                 text.append(SHADES[level] * 2, style="green")
         text.append("\n")
-    text.append(f"    max {top} reviews a day", style="dim")
+    text.append(f"    max {top} review{'s' * (top != 1)} a day", style="dim")
     return text
 
 
@@ -81,27 +86,33 @@ class StatsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="stats.back"),
         Binding("r", "reload", "Refresh", id="stats.refresh"),
+        Binding("t", "toggle_tags", "Tags", id="stats.tags", tooltip="Show or hide the tags"),
         Binding("x", "app.set_aside", "Suspended", id="stats.set_aside"),
     ]
 
     app: QuizApp
 
+    #: The screen width the bank titles were clipped for.
+    _banks_width = 0
+
     def compose(self) -> ComposeResult:
         yield Header()
+        # What to do next first (reviews, what is due, what is weak), then the per-bank
+        # figures, and the long per-tag list last, folded.
         with VerticalScroll(id="stats-body"):
             yield Static("", id="stats-totals")
-            yield Static(Text("Banks", style="bold"), classes="stats-heading")
-            yield DataTable(id="stats-banks", cursor_type="none", zebra_stripes=True)
-            yield Static(Text("Tags", style="bold"), classes="stats-heading")
-            yield DataTable(id="stats-tags", cursor_type="none", zebra_stripes=True)
             yield Static(Text("Reviews (last 26 weeks)", style="bold"), classes="stats-heading")
             yield Static("", id="stats-heatmap")
             yield Static(Text("Due forecast", style="bold"), classes="stats-heading")
             yield Static("", id="stats-forecast")
             yield Static(Text("Weakest questions", style="bold"), classes="stats-heading")
             yield Static("", id="stats-weakest")
+            yield Static(Text("Banks", style="bold"), classes="stats-heading")
+            yield DataTable(id="stats-banks", cursor_type="none", zebra_stripes=True)
             yield Static(Text("Leeches", style="bold"), classes="stats-heading")
             yield Static("", id="stats-leeches")
+            with Collapsible(title="Tags", collapsed=True, id="stats-tags-fold"):
+                yield DataTable(id="stats-tags", cursor_type="none", zebra_stripes=True)
         yield QuizFooter()
 
     def on_mount(self) -> None:
@@ -145,20 +156,38 @@ class StatsScreen(Screen[None]):
         )
         banks = self.query_one("#stats-banks", DataTable)
         banks.clear(columns=True)
-        banks.add_columns(
-            "Bank", "Seen", "Accuracy", "Last score", "Mastery", "Stable", "Due", "Leeches"
+        headers = ["Seen", "Accuracy", "Last", "Mastery", "Stable", "Due", "Leeches"]
+        figures = [
+            [
+                f"{b.seen}/{b.questions}",
+                pct(b.accuracy),
+                pct(b.last_score),
+                pct(b.mastery),
+                pct(b.stable),
+                str(b.due),
+                str(b.leeches),
+            ]
+            for b in report.banks
+        ]
+        # Every figure column whole; the title takes what is left of the width.
+        padding = 2 * banks.cell_padding
+        numbers = sum(
+            padding + max([len(h), *(len(row[i]) for row in figures)])
+            for i, h in enumerate(headers)
         )
-        for b in report.banks:
+        width = (self.size.width or self.app.size.width) - STATS_CHROME
+        self._banks_width = self.size.width
+        title_width = max(MIN_BANK_TITLE, width - numbers - padding)
+        banks.add_column("Bank", width=title_width)
+        for header in headers:
+            banks.add_column(header)
+        for b, row in zip(report.banks, figures, strict=True):
             banks.add_row(
-                Text(clip(b.title, 34)),
-                Text(f"{b.seen}/{b.questions}"),
-                Text(pct(b.accuracy)),
-                Text(pct(b.last_score)),
-                Text(pct(b.mastery)),
-                Text(pct(b.stable)),
-                Text(str(b.due)),
-                Text(str(b.leeches)),
+                Text(clip(b.title, title_width)),
+                *(Text(cell, justify="right") for cell in row),
             )
+        fold = self.query_one("#stats-tags-fold", Collapsible)
+        fold.title = f"Tags ({len(report.tags)}): t shows or hides them"
         tags = self.query_one("#stats-tags", DataTable)
         tags.clear(columns=True)
         tags.add_columns("Tag", "Questions", "Attempts", "Accuracy")
@@ -191,6 +220,18 @@ class StatsScreen(Screen[None]):
             leeches.append("\n")
         leeches.rstrip()
         self.query_one("#stats-leeches", Static).update(leeches or Text("none", style="dim"))
+
+    def action_toggle_tags(self) -> None:
+        """Unfold (and go to) the per-tag figures, or fold them again."""
+        fold = self.query_one("#stats-tags-fold", Collapsible)
+        fold.collapsed = not fold.collapsed
+        if not fold.collapsed:
+            self.call_after_refresh(fold.scroll_visible, top=True)
+
+    def on_resize(self) -> None:
+        # Bank titles are clipped to the width they were laid out for.
+        if self.app.data is not None and self.size.width != self._banks_width:
+            self.action_reload()
 
     def action_close(self) -> None:
         """Back to where you were."""

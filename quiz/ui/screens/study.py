@@ -271,6 +271,7 @@ class StudyScreen(Screen[None]):
             self.call_after_refresh(self._discard, old)
             self._slot = slot
             widget = slot.children[0]
+            self._show_bank(item.bank_id)
             self._update_status()
             if isinstance(widget, QuestionView):
                 widget.restart_clock()
@@ -282,6 +283,15 @@ class StudyScreen(Screen[None]):
         if self.flashcards:
             # No feedback between cards: build the next one while this one is studied.
             self.call_after_refresh(self._prebuild_next)
+
+    def _show_bank(self, bank_id: str) -> None:
+        """A run over several banks (a review, a tag) names each question's bank."""
+        if len({i.bank_id for i in self.session.queue}) < 2:
+            return
+        data = self.app.data
+        loaded = data.banks.get(bank_id) if data is not None else None
+        title = loaded.bank.title if loaded is not None else bank_id
+        self.sub_title = f"{self.session.title} · {title}"
 
     def _section(self, bank_id: str, quote: str | None) -> str | None:
         data = self.app.data
