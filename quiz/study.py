@@ -511,6 +511,17 @@ class StudyService:
             if c.key in existing
         ]
 
+    # -- display preferences ---------------------------------------------------------
+
+    def theme(self) -> str | None:
+        """The colour theme this profile chose last, or None."""
+        return self.store.preference(self.profile, "theme")
+
+    def set_theme(self, name: str) -> None:
+        """Keep the profile's colour theme for its next start."""
+        if self.store.preference(self.profile, "theme") != name:
+            self.store.save_preference(self.profile, "theme", name)
+
     # -- numbers ---------------------------------------------------------------------
 
     def bank_summaries(self) -> dict[str, BankSummary]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from quiz.ui.commands import QuizCommands
@@ -68,6 +69,33 @@ class AppData:
         """Valid banks by id, as models."""
         return {k: v.bank for k, v in self.banks.items()}
 
+
+#: A theme for low vision and bright rooms: pure black and white, and right, wrong and
+#: the highlight in colours that stay apart for red-green colour blindness (the ✓/✗/◐
+#: marks carry the meaning too). Chosen from the command palette (Theme).
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#FFFFFF",
+    secondary="#FFFF00",
+    accent="#FFFF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    boost="#333333",
+    success="#00FF66",
+    warning="#FFB000",
+    error="#FF4040",
+    dark=True,
+    luminosity_spread=0.0,
+    text_alpha=1.0,
+    variables={
+        "footer-key-foreground": "#FFFF00",
+        "block-cursor-background": "#FFFF00",
+        "block-cursor-foreground": "#000000",
+        "input-selection-background": "#FFFF00 50%",
+    },
+)
 
 #: How often the bank folders are checked for added, changed or removed files.
 BANK_POLL_SECONDS = 2.0
@@ -138,6 +166,9 @@ class QuizApp(App[None]):
         self._kept: set[int] = set()
         self._bank_stamp: tuple[tuple[str, int, int], ...] = ()
         self.sub_title = f"profile: {profile}" if profile else ""
+        self.register_theme(HIGH_CONTRAST)
+        #: True while the profile's saved theme is applied (not a choice to save again).
+        self._applying_theme = False
 
     # -- start -------------------------------------------------------------------------
 
@@ -151,6 +182,30 @@ class QuizApp(App[None]):
     def on_mount(self) -> None:
         # Load after the first paint: Home is up (and takes keys) at Textual's own speed.
         self.call_after_refresh(self._start_load)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    # -- theme -------------------------------------------------------------------------
+
+    def _apply_saved_theme(self) -> None:
+        """The profile's theme, as it chose it last (unknown names are ignored)."""
+        if self.data is None:
+            return
+        name = self.data.service.theme()
+        if name and name in self.available_themes and name != self.theme:
+            self._applying_theme = True
+            try:
+                self.theme = name
+            finally:
+                self._applying_theme = False
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """Keep the theme chosen (command palette) for this profile's next start."""
+        if self.data is None or self._applying_theme:
+            return
+        try:
+            self.data.service.set_theme(theme.name)
+        except Exception as exc:  # the store failed: the theme still applies now
+            self.notify(f"Could not keep the theme: {exc}", severity="warning", markup=False)
 
     def _start_load(self) -> None:
         self.run_worker(self._load, thread=True, name="load", exit_on_error=False)
@@ -221,6 +276,7 @@ class QuizApp(App[None]):
                 screen.post_message(DataReady())
             self._bank_stamp = self._bank_folders_stamp()
             self.set_interval(BANK_POLL_SECONDS, self._poll_banks, name="bank-watch")
+            self._apply_saved_theme()
             self._after_load()
 
     # -- bank folders ------------------------------------------------------------------
@@ -500,6 +556,7 @@ class QuizApp(App[None]):
                 self.data.service.close_unanswered()
                 self._kept.clear()
                 self.sub_title = f"profile: {name}"
+                self._apply_saved_theme()
                 self.notify(f"Profile: {name}", markup=False)
                 self.screen.post_message(DataReady())
 
