@@ -134,3 +134,29 @@ async def test_results_name_questions_by_their_text_and_clip_long_answers(
         assert table.virtual_size.width <= 80
         missed = " ".join(str(w.render()) for w in app.screen.query(".missed-item"))
         assert "…" in missed and len(missed) < 1500
+
+
+async def test_review_names_the_bank_of_each_card(make_app: Callable[..., QuizApp]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from quiz.ui.screens.dialogs import ResumeDialog
+
+    moment = [datetime(2026, 3, 4, 12, 0, tzinfo=UTC)]
+    app = make_app(
+        start=StartRequest(kind="study", bank_id="every-type", seed=4), now=lambda: moment[0]
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(*answer_keys(app, right=False))
+        await pilot.pause()
+        await pilot.press("escape")  # leave; the missed card is due in minutes
+        await pilot.pause()
+        moment[0] += timedelta(days=1)
+        app.start_review()
+        await pilot.pause()
+        if isinstance(app.screen, ResumeDialog):
+            await pilot.press("d")  # discard the quiz left unfinished
+            await pilot.pause()
+        screen = study_screen(app)
+        assert screen.session.mode.value == "review"
+        assert (screen.sub_title or "").endswith("· Every question type"), screen.sub_title

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+import tests.ui.test_snapshots as at_100
 from quiz.ui.app import QuizApp
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.study import StudyScreen
 from tests.ui.helpers import answer_keys, ready, study_screen
-import tests.ui.test_snapshots as at_100
 from tests.ui.test_snapshots import frozen_app, study_app
 
 SIZE = (80, 24)

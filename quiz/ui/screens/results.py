@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 #: Width of the "Your answer" column.
 RESULTS_ANSWER_WIDTH = 24
-#: The body's padding and a scrollbar beside the table.
-RESULTS_CHROME = 4
+#: The body's padding and its scrollbar, and the table's own scrollbar (more rows than fit).
+RESULTS_CHROME = 6
 #: A missed question's answers are cut here (a pasted essay would fill the screen).
 MISSED_ANSWER_CHARS = 300
 

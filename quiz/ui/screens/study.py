@@ -285,8 +285,9 @@ class StudyScreen(Screen[None]):
             self.call_after_refresh(self._prebuild_next)
 
     def _show_bank(self, bank_id: str) -> None:
-        """A run over several banks (a review, a tag) names each question's bank."""
-        if len({i.bank_id for i in self.session.queue}) < 2:
+        """A review, or a run over several banks (a tag), names each question's bank."""
+        several = len({i.bank_id for i in self.session.queue}) > 1
+        if self.session.mode is not Mode.REVIEW and not several:
             return
         data = self.app.data
         loaded = data.banks.get(bank_id) if data is not None else None
