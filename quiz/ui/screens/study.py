@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -205,7 +206,9 @@ class StudyScreen(Screen[None]):
         else:
             from quiz.ui.widgets.question_view import QuestionView
 
-            seed = hash((self.session.options.seed, item.key)) & 0xFFFF_FFFF
+            # crc32, not hash(): str hashes change from run to run, and a resumed session
+            # (a new process) must show the choices in the order they were first shown.
+            seed = zlib.crc32(repr((self.session.options.seed, item.key)).encode())
             widget = QuestionView(q, seed=seed, autofocus=False, id="question")
         return Vertical(widget, classes="study-slot")
 
