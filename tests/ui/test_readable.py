@@ -187,3 +187,33 @@ async def test_a_rated_card_shows_its_rating_and_its_back_once(
         assert not any(text.startswith("Answer:") for text in shown), shown
         # No toast for the rating: the feedback says it.
         assert not any("Again" in str(n.message) for n in app._notifications)
+
+
+async def test_flashcards_flip_then_rate_with_the_source_and_a_cloze_front(
+    make_app: Callable[..., QuizApp],
+) -> None:
+    app = make_app(
+        start=StartRequest(kind="study", bank_id="every-type", seed=4, mode="flashcards")
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = study_screen(app)
+        seen_cloze = False
+        while screen.session.current is not None and app.screen is screen:
+            item = screen.session.current
+            card = screen._cards()[0]
+            front = str(card.query_one("#card-front").render())
+            if item.question.id == "cloze":
+                seen_cloze = True
+                assert "The sky is ___." in front
+            shown = dict((d, k) for k, d in _footer_keys(app))
+            assert "Flip" in shown and "Rate" not in shown, shown
+            await pilot.press("space")
+            await pilot.pause()
+            shown = dict((d, k) for k, d in _footer_keys(app))
+            assert shown.get("Rate") == "1-4" and "Flip" not in shown, shown
+            back = str(card.query_one("#card-back").render())
+            assert "Source: “" in back, back
+            await pilot.press("3")
+            await pilot.pause()
+        assert seen_cloze

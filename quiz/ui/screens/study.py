@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Header, ProgressBar, Static
 
 from quiz.numbers import format_score_percent
-from quiz.session import AnswerRecord, Mode, QuizSession, SessionError
-from quiz.study import short_prompt
+from quiz.session import RATING_NAMES, AnswerRecord, Mode, QuizSession, SessionError
+from quiz.study import prompt_text, short_prompt
 from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
@@ -35,7 +35,14 @@ class FlashcardCard(Widget, can_focus=True):
     """A card in flashcards mode: the front, then (space) the back; rate recall with 1-4."""
 
     DEFAULT_CSS = """
-    FlashcardCard { height: auto; padding: 1 2; border: round $primary; }
+    FlashcardCard {
+        height: auto;
+        max-height: 100%;
+        /* A long back with its source scrolls inside the card (↑↓), not off screen. */
+        overflow-y: auto;
+        padding: 1 2;
+        border: round $primary;
+    }
     FlashcardCard > #card-back { margin-top: 1; display: none; }
     FlashcardCard.-flipped > #card-back { display: block; }
     FlashcardCard > #card-help { margin-top: 1; color: $text-muted; }
@@ -49,7 +56,11 @@ class FlashcardCard(Widget, can_focus=True):
         self.back = back
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self.question.prompt, style="bold"), id="card-front")
+        front = Text(self.question.prompt, style="bold")
+        if self.question.type == "cloze":
+            # A cloze's prompt is an instruction ("Fill in the gaps."): show its text too.
+            front.append(f"\n\n{prompt_text(self.question)}", style="not bold")
+        yield Static(front, id="card-front")
         back = Text(self.back, style="bold")
         if self.question.explanation:
             back.append("\n\n")
@@ -72,16 +83,20 @@ class FlashcardCard(Widget, can_focus=True):
             self.query_one("#card-help", Static).update(Text(help_text))
 
 
+RATE_GROUP = Binding.Group("Rate", compact=True)
+
+
 class StudyScreen(Screen[None]):
     """Ask the session's questions; record each answer as it is given."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="study.next", tooltip="Go on to the next question"),
         Binding("space", "flip", "Flip", id="study.flip", tooltip="Show the card's back"),
-        Binding("1", "rate(1)", "Again", id="study.rate1", show=False),
-        Binding("2", "rate(2)", "Hard", id="study.rate2", show=False),
-        Binding("3", "rate(3)", "Good", id="study.rate3", show=False),
-        Binding("4", "rate(4)", "Easy", id="study.rate4", show=False),
+        # Shown as one "1-4 Rate" once the card is flipped (the footer folds the group).
+        *[
+            Binding(str(n), f"rate({n})", name, id=f"study.rate{n}", group=RATE_GROUP)
+            for n, name in RATING_NAMES.items()
+        ],
         # Two bindings, not one "u,ctrl+z": the footer shows the first key that still works,
         # and while typing u is a letter, so ctrl+z must show as itself there.
         Binding("u", "undo", "Undo", id="study.undo", tooltip="Take back the last answer"),
@@ -395,7 +410,12 @@ class StudyScreen(Screen[None]):
         if action == "next":
             return self.session.answered
         if action in ("flip", "rate"):
-            return self.flashcards and not self.session.answered
+            if not self.flashcards or self.session.answered:
+                return None
+            # Flip before, rate after: the footer shows the one that works now.
+            cards = self._cards()
+            flipped = bool(cards) and cards[0].flipped
+            return flipped if action == "rate" else not flipped
         if action == "undo":
             return True if self.session.records else None
         if action == "appeal":
