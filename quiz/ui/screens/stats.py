@@ -14,6 +14,7 @@ from textual.widgets import Collapsible, DataTable, Header, Static
 
 from quiz.numbers import format_percent
 from quiz.store.statistics import MASTERY_MEANING
+from quiz.study import prompt_text
 from quiz.ui.footer import QuizFooter
 from quiz.ui.screens.home import clip
 
@@ -120,12 +121,12 @@ class StatsScreen(Screen[None]):
         self.action_reload()
         self.query_one("#stats-body").focus()
 
-    def _prompt(self, bank_id: str, question_id: str) -> str:
+    def _prompt(self, bank_id: str, question_id: str, room: int = 60) -> str:
+        """The question as one line of at most `room` cells (the cloze text for a cloze)."""
         data = self.app.data
         loaded = data.banks.get(bank_id) if data else None
         q = loaded.bank.question(question_id) if loaded else None
-        text = q.prompt.replace("\n", " ") if q else question_id
-        return text if len(text) <= 60 else text[:59] + "…"
+        return clip(prompt_text(q) if q else question_id, max(12, room))
 
     def action_reload(self) -> None:
         """Read the numbers again from the store."""
@@ -169,15 +170,23 @@ class StatsScreen(Screen[None]):
             ]
             for b in report.banks
         ]
-        # Every figure column whole; the title takes what is left of the width.
+        # Every figure column whole; the title takes what is left of the width. Too
+        # narrow for all (under ~75 columns): Stable and Leeches go first (the leeches
+        # are listed below the table anyway).
         padding = 2 * banks.cell_padding
-        numbers = sum(
-            padding + max([len(h), *(len(row[i]) for row in figures)])
-            for i, h in enumerate(headers)
-        )
         width = (self.size.width or self.app.size.width) - STATS_CHROME
         self._banks_width = self.size.width
-        title_width = max(MIN_BANK_TITLE, width - numbers - padding)
+        for drop in ((), ("Stable", "Leeches")):
+            keep = [i for i, h in enumerate(headers) if h not in drop]
+            numbers = sum(
+                padding + max([len(headers[i]), *(len(row[i]) for row in figures)]) for i in keep
+            )
+            title_width = width - numbers - padding
+            if title_width >= MIN_BANK_TITLE:
+                break
+        title_width = max(MIN_BANK_TITLE, title_width)
+        headers = [headers[i] for i in keep]
+        figures = [[row[i] for i in keep] for row in figures]
         banks.add_column("Bank", width=title_width)
         for header in headers:
             banks.add_column(header)
@@ -201,11 +210,14 @@ class StatsScreen(Screen[None]):
         json_report = report.to_json()
         self.query_one("#stats-heatmap", Static).update(heatmap_text(json_report["heatmap"]))
         self.query_one("#stats-forecast", Static).update(forecast_text(json_report["forecast"]))
+        line_room = (self.size.width or self.app.size.width) - STATS_CHROME
         weakest = Text()
         for w in report.weakest:
-            weakest.append(f"{pct(w.accuracy):>5} ", style="bold red")
-            weakest.append(f"({w.attempts} tries) ")
-            weakest.append(self._prompt(w.bank_id, w.question_id))
+            lead = f"{pct(w.accuracy):>5} ({w.attempts} tries) "
+            weakest.append(lead[:6], style="bold red")
+            weakest.append(lead[6:])
+            # One line each: the prompt is cut to the room the screen leaves.
+            weakest.append(self._prompt(w.bank_id, w.question_id, line_room - len(lead)))
             weakest.append("\n")
         weakest.rstrip()
         self.query_one("#stats-weakest", Static).update(
@@ -213,8 +225,10 @@ class StatsScreen(Screen[None]):
         )
         leeches = Text()
         for lc in report.leeches:
-            leeches.append(f"{lc.lapses} lapses ", style="bold")
-            leeches.append(self._prompt(lc.bank_id, lc.question_id))
+            lead = f"{lc.lapses} lapses "
+            leeches.append(lead, style="bold")
+            room = line_room - len(lead) - (len("  (suspended)") if lc.suspended else 0)
+            leeches.append(self._prompt(lc.bank_id, lc.question_id, room))
             if lc.suspended:
                 leeches.append("  (suspended)", style="dim")
             leeches.append("\n")
