@@ -160,3 +160,16 @@ async def test_review_names_the_bank_of_each_card(make_app: Callable[..., QuizAp
         screen = study_screen(app)
         assert screen.session.mode.value == "review"
         assert (screen.sub_title or "").endswith("· Every question type"), screen.sub_title
+
+
+async def test_options_name_the_bank(make_app: Callable[..., QuizApp]) -> None:
+    from quiz.ui.screens.dialogs import StartOptionsDialog
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("down", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, StartOptionsDialog)
+        said = str(app.screen.query_one("#opt-what").render())
+        assert said == "Every question type (9 questions)"
