@@ -59,7 +59,8 @@ def _git_show(ref: str, path: str) -> str | None:
 
 def load_cases(ref: str | None = None) -> list[Case]:
     """Every corpus answer with its question from the shipped banks (as they were at git
-    `ref`, when given: the baseline is the old grader with the old answer keys)."""
+    `ref`, when given: the baseline is the old grader with the old answer keys, on the
+    questions that existed then)."""
     questions: dict[str, Question] = {}
     for path in sorted((ROOT / "question_banks").glob("*.toml")):
         if ref is None:
@@ -74,6 +75,8 @@ def load_cases(ref: str | None = None) -> list[Case]:
     data = json.loads(CORPUS.read_text(encoding="utf-8"))["questions"]
     cases: list[Case] = []
     for key, entry in data.items():
+        if key not in questions and ref is not None:
+            continue  # a question written after `ref`: the baseline has no key for it
         q = questions[key]
         cases += [(key, q, a, True) for a in entry["right"]]
         cases += [(key, q, a, False) for a in entry["wrong"]]

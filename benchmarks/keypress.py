@@ -1,199 +1,195 @@
-"""Keypress to next question rendered, in the study app driven by Pilot (medians).
+"""Answer -> feedback and Enter -> next question, in a real terminal (tmux), vs a bare app.
 
-Runs quizzes over the test bank with every question type (tests/data/banks), answering
-each question rightly, and times every Enter that leaves the feedback for a next question.
+Two programs run side by side in detached tmux sessions (80x24), measured alternately,
+one question each per round:
 
-Method. Pilot is only the driver; the clock is read inside the app, so the numbers are what
-a user would notice, not what Pilot adds:
+* quiz: `quiz study bench` over a bank of 20 true/false questions ("Statement N holds.",
+  explanation "Because reason N.");
+* bare: a Textual app showing the same prompt that, on Enter, mounts the same feedback
+  text in a Static, and on the next Enter shows the next prompt (the baseline: what
+  Textual itself costs to put that text on screen).
 
-* start: the app receives the key (`App.on_event` sees the `Key` event, before any
-  binding runs), read with `time.perf_counter()`;
-* "rendered": the first frame handed to the terminal (`App._display`, which
-  `Screen._compositor_refresh` calls right after the compositor rendered the update) in
-  which the NEW question's prompt and input are on top (the topmost widget at their
-  top-left cell, per the compositor's map, is them or their child). The headless driver writes
-  nothing, so the probe turns every frame into terminal escapes itself
-  (`CompositorUpdate.render_segments`), as a real terminal driver does, and that cost counts;
-* "settled": the last frame before the app goes idle (footer keys and focus styles done).
+Per round: press "t" (choose True) and let it settle; then time Enter -> "Because reason
+N." on screen (answer -> feedback), then Enter -> the next prompt on screen (Enter -> next).
+The pane is polled with `tmux capture-pane` every 2 ms; the key is sent with `tmux
+send-keys`. Median and min..max, and each median as a ratio of the bare app's.
 
-Also printed, for honesty about the harness: the Pilot round trip of the same Enter
-(`pilot.press` + `pilot.pause`, which wait for CPU idle in 20 ms slices), and of an
-unbound key on the feedback screen (Pilot's own floor: nothing to do but deliver the key).
+With --also CHECKOUT, quiz from that checkout (e.g. an export of main) runs as a third
+program, "also", alternately with the others: a before/after under the same load.
 
-Goal: median key -> rendered < 30 ms.
+Goal (issue 14): answer -> feedback <= 2x the bare app's key -> same text.
 
-    PYTHONPATH=. python benchmarks/keypress.py [--rounds N]
+Not covered: question types other than true/false (a matching or ordering question
+draws more); the first question (the screen is built then); terminals other than tmux;
+tmux's own key delivery and capture (the same for both; a floor of a few ms).
+`keypress_pilot.py` times Enter -> next inside the app, without a terminal.
+
+    python benchmarks/keypress.py [--rounds N]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import json
+import os
+import re
+import shlex
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+QUESTIONS = 20
 
-from rich.console import RenderableType  # noqa: E402
-from textual import events  # noqa: E402
-from textual._compositor import CompositorUpdate  # noqa: E402
-from textual.screen import Screen  # noqa: E402
-from textual.widget import Widget  # noqa: E402
+BARE = r"""
+import sys
+from textual.app import App, ComposeResult
+from textual.widgets import Static
 
-from quiz.ui.app import QuizApp, StartRequest, create_app  # noqa: E402
-from quiz.ui.screens.study import StudyScreen  # noqa: E402
-from tests.ui.helpers import answer_keys, ready  # noqa: E402
+class Bare(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("Statement 0 holds.", id="prompt")
 
+    n = 0
+    feedback: Static | None = None
 
-@dataclass
-class Probe:
-    """Timestamps read inside the app (perf_counter seconds)."""
-
-    key_at: float | None = None
-    shown_at: float | None = None
-    frames: list[float] = field(default_factory=list)
-    #: The question widget on screen before the key; a different one must appear.
-    old: Widget | None = None
-    watching: bool = False
-
-    def arm(self, old: Widget | None) -> None:
-        """Start watching for a new question replacing `old`."""
-        self.key_at = self.shown_at = None
-        self.frames = []
-        self.old = old
-        self.watching = True
-
-
-def question_parts(screen: Screen[Any]) -> tuple[Widget, list[Widget]] | None:
-    """The question widget on screen and the parts that must be visible for it to count."""
-    found = screen.query("#question, #card")
-    if not found:
-        return None
-    view = found.first()
-    if view.id == "card":
-        return view, list(view.query("#card-front"))
-    return view, [*view.query(".prompt"), view.input]  # type: ignore[attr-defined]
-
-
-def on_top(screen: Screen[Any], part: Widget) -> bool:
-    """`part` is in the frame and not covered: at its top-left cell the topmost widget is
-    `part` or one of its descendants (a question built ahead waits on a lower layer)."""
-    placed = screen._compositor.visible_widgets.get(part)
-    if placed is None:
-        return False
-    region, clip = placed
-    corner = region.intersection(clip)
-    if not corner:
-        return False
-    try:
-        top, _ = screen.get_widget_at(corner.x, corner.y)
-    except Exception:  # NoWidget: nothing there
-        return False
-    return top is part or part in top.ancestors
-
-
-def instrument(app: QuizApp) -> Probe:
-    """Hook the app's event entry and its frame output (instance attributes, app unchanged)."""
-    probe = Probe()
-    on_event = app.on_event
-    display = app._display
-
-    async def timed_on_event(event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and probe.key_at is None:
-            probe.key_at = time.perf_counter()
-        await on_event(event)
-
-    def timed_display(screen: Screen[Any], renderable: RenderableType | None) -> None:
-        display(screen, renderable)
-        if isinstance(renderable, CompositorUpdate):
-            # What a real driver does with the frame before writing it out.
-            renderable.render_segments(app.console)
-        if not probe.watching or probe.key_at is None:
+    def on_key(self, event) -> None:
+        if event.key != "enter":
             return
-        now = time.perf_counter()
-        probe.frames.append(now)
-        if probe.shown_at is None and isinstance(screen, StudyScreen):
-            parts = question_parts(screen)
-            new = parts is not None and parts[0] is not probe.old
-            if new and parts[1] and all(on_top(screen, p) for p in parts[1]):  # type: ignore[index]
-                probe.shown_at = now
+        if self.feedback is None:
+            self.feedback = Static(
+                f"✓ Correct\nRight answer: True\n\nWhy: Because reason {self.n}."
+            )
+            self.mount(self.feedback)
+        else:
+            self.feedback.remove()
+            self.feedback = None
+            self.n += 1
+            self.query_one("#prompt", Static).update(f"Statement {self.n} holds.")
 
-    app.on_event = timed_on_event  # type: ignore[method-assign]
-    app._display = timed_display  # type: ignore[method-assign]
-    return probe
+Bare().run()
+"""
 
-
-@dataclass
-class Samples:
-    """Milliseconds per transition."""
-
-    rendered: list[float] = field(default_factory=list)
-    settled: list[float] = field(default_factory=list)
-    pilot: list[float] = field(default_factory=list)
-    unbound: list[float] = field(default_factory=list)
+PROMPT = re.compile(r"Statement (\d+) holds\.")
 
 
-async def one_round(db: Path, seed: int, out: Samples) -> None:
-    """One quiz over the every-type bank; adds its transitions to `out`."""
-    app = create_app(
-        db,
-        "bench",
-        bank_paths=[ROOT / "tests" / "data" / "banks"],
-        start=StartRequest(kind="study", bank_id="every-type", seed=seed),
-    )
-    probe = instrument(app)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot)
-        while isinstance(app.screen, StudyScreen):
-            screen = app.screen
-            await pilot.press(*answer_keys(app, right=True))
-            await pilot.pause()
-            start = time.perf_counter()
-            await pilot.press("x")  # bound to nothing on the feedback
-            await pilot.pause()
-            out.unbound.append((time.perf_counter() - start) * 1000)
-            before = screen.session.index
-            parts = question_parts(screen)
-            probe.arm(parts[0] if parts else None)
-            start = time.perf_counter()
-            await pilot.press("enter")
-            await pilot.pause()
-            end = time.perf_counter()
-            probe.watching = False
-            if not (isinstance(app.screen, StudyScreen) and screen.session.index == before + 1):
-                continue  # the last Enter goes to Results: not a question transition
-            assert probe.key_at is not None and probe.shown_at is not None, "no frame seen"
-            out.rendered.append((probe.shown_at - probe.key_at) * 1000)
-            out.settled.append((probe.frames[-1] - probe.key_at) * 1000)
-            out.pilot.append((end - start) * 1000)
+def _pane(session: str) -> str:
+    return subprocess.run(
+        ["tmux", "capture-pane", "-pt", session], capture_output=True, text=True, check=False
+    ).stdout
 
 
-def describe(name: str, ms: list[float]) -> str:
-    """One line: median, min and max."""
-    s = sorted(ms)
-    return f"{name:<34} median {statistics.median(s):6.1f} ms  (min {s[0]:.1f}, max {s[-1]:.1f})"
+def _wait(session: str, predicate: object, timeout: float = 20) -> tuple[float, str]:
+    """Poll the pane until `predicate(text)`; returns (perf_counter, text)."""
+    assert callable(predicate)
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        text = _pane(session)
+        if predicate(text):
+            return time.perf_counter(), text
+        time.sleep(0.002)
+    raise SystemExit(f"{session}: timed out; screen:\n{_pane(session)}")
+
+
+def _key(session: str, key: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(["tmux", "send-keys", "-t", session, key], check=True)
+    return start
+
+
+def _current(text: str) -> int | None:
+    found = PROMPT.search(text)
+    return int(found.group(1)) if found else None
+
+
+def one_round(session: str) -> tuple[float, float]:
+    """(answer -> feedback, Enter -> next) seconds for the question on screen."""
+    _, text = _wait(session, lambda t: _current(t) is not None)
+    n = _current(text)
+    _key(session, "t")
+    time.sleep(0.15)  # the choice is drawn; not timed
+    start = _key(session, "Enter")
+    shown, _ = _wait(session, lambda t: f"Because reason {n}." in t)
+    start_next = _key(session, "Enter")
+    nxt, _ = _wait(session, lambda t: _current(t) not in (None, n) and "Because" not in t)
+    return shown - start, nxt - start_next
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    """Time both programs alternately and print the medians and ratios."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--also", type=Path, metavar="CHECKOUT", help="time quiz from another checkout too"
+    )
     args = parser.parse_args()
-    out = Samples()
+    rounds = min(args.rounds, QUESTIONS - 2)
     with tempfile.TemporaryDirectory() as tmp:
-        for seed in range(args.rounds):
-            asyncio.run(one_round(Path(tmp) / f"kp{seed}.db", seed, out))
-    print(f"{len(out.rendered)} transitions (Enter on feedback -> next question), 100x30")
-    print(describe("in app: key -> question rendered", out.rendered))
-    print(describe("in app: key -> settled", out.settled))
-    print(describe("Pilot round trip (press+pause)", out.pilot))
-    print(describe("Pilot round trip, unbound key", out.unbound))
-    print("(goal: key -> question rendered, median < 30 ms)")
+        banks = Path(tmp) / "banks"
+        banks.mkdir()
+        questions = [
+            {
+                "id": f"s{i}",
+                "type": "true_false",
+                "prompt": f"Statement {i} holds.",
+                "explanation": f"Because reason {i}.",
+                "answer": True,
+            }
+            for i in range(QUESTIONS)
+        ]
+        (banks / "bench.json").write_text(
+            json.dumps({"schema": 1, "id": "bench", "title": "Bench", "questions": questions}),
+            encoding="utf-8",
+        )
+        env = f"PYTHONPATH={shlex.quote(str(ROOT))} QUIZ_BANKS_DIR={shlex.quote(str(banks))}"
+        db = shlex.quote(str(Path(tmp) / "quiz.db"))
+        tag = os.getpid()
+        commands = {
+            "bare": f"exec env {env} {shlex.quote(sys.executable)} -c {shlex.quote(BARE)}",
+            "quiz": f"exec env {env} {shlex.quote(sys.executable)} -m quiz --db {db}"
+            " study bench --seed 1",
+        }
+        if args.also is not None:
+            other = (
+                f"PYTHONPATH={shlex.quote(str(args.also))} QUIZ_BANKS_DIR={shlex.quote(str(banks))}"
+            )
+            db2 = shlex.quote(str(Path(tmp) / "also.db"))
+            commands["also"] = (
+                f"exec env {other} {shlex.quote(sys.executable)} -m quiz --db {db2}"
+                " study bench --seed 1"
+            )
+        sessions = {name: f"qkey-{tag}-{name}" for name in commands}
+        for name, command in commands.items():
+            # Started in the checkout it runs (`python -m` puts that folder first on sys.path).
+            where = str(args.also) if name == "also" else str(ROOT)
+            argv = ["tmux", "new-session", "-d", "-s", sessions[name], "-c", where]
+            subprocess.run([*argv, "-x", "80", "-y", "24", command], check=True)
+        results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        try:
+            for name in commands:  # the first question builds the screen: not timed
+                one_round(sessions[name])
+            for _ in range(rounds):
+                for name in commands:
+                    results[name].append(one_round(sessions[name]))
+        finally:
+            for session in sessions.values():
+                subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+    print(f"median (min..max) of {rounds} questions, ms; tmux 80x24")
+    base = [statistics.median(r[i] for r in results["bare"]) for i in (0, 1)]
+    for name, rows in results.items():
+        cells = []
+        for i, label in enumerate(("answer -> feedback", "Enter -> next")):
+            values = [r[i] * 1000 for r in rows]
+            med = statistics.median(values)
+            cells.append(
+                f"{label} {med:6.1f} ({min(values):.1f}..{max(values):.1f}) "
+                f"x{med / (base[i] * 1000):.2f} bare"
+            )
+        print(f"{name:5} " + "   ".join(cells))
+    print("goal: quiz answer -> feedback <= 2x bare")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ but explosive to walk), and nesting deeper than any bank needs.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 import gc
 import json
@@ -25,7 +26,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from quiz import locations
+# Finding bank files needs no pydantic: it lives in quiz.bank_index, which Home uses first.
+from quiz.bank_index import FORMATS as FORMATS
+from quiz.bank_index import default_bank_paths as default_bank_paths
+from quiz.bank_index import find_bank_files as find_bank_files
 from quiz.files import write_text_atomic
 from quiz.models import (
     BANK_ADAPTER,
@@ -35,6 +39,7 @@ from quiz.models import (
     Choice,
     NumericRange,
     Pair,
+    Question,
     Source,
     field_keys,
     model_fields,
@@ -49,8 +54,6 @@ MAX_ARTICLE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 #: Most YAML nodes accepted (caps the work of composing a pathological document).
 MAX_YAML_NODES = 2_000_000
-
-FORMATS: dict[str, str] = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ class LoadedBank:
     bank: Bank
     warnings: list[Problem] = field(default_factory=list)
     article: str | None = None
+    #: (size, mtime_ns) of the file as it was read, for the catalog index.
+    stamp: tuple[int, int] | None = None
 
     def section_of(self, quote: str | None) -> str | None:
         """The article heading a question's source quote falls under."""
@@ -135,36 +140,6 @@ class Catalog:
 # --------------------------------------------------------------------------- finding
 
 
-def default_bank_paths() -> list[Path]:
-    """The shipped banks, then the user's bank folder."""
-    return [locations.shipped_banks_dir(), locations.user_banks_dir()]
-
-
-def find_bank_files(paths: Iterable[Path]) -> list[Path]:
-    """Bank files under `paths` (folders searched recursively), sorted, without repeats.
-
-    A file named explicitly is kept whatever its extension, so that the loader can say why
-    it is not a bank; files found in folders must have a bank extension.
-    """
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for base in paths:
-        if base.is_dir():
-            candidates: Iterable[Path] = sorted(
-                p for p in base.rglob("*") if p.suffix.lower() in FORMATS and p.is_file()
-            )
-        elif base.exists():
-            candidates = [base]
-        else:
-            continue
-        for p in candidates:
-            key = p.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(p)
-    return found
-
-
 # --------------------------------------------------------------------------- loading
 
 
@@ -180,7 +155,8 @@ def load_bank(path: Path) -> LoadedBank:
             f"got {path.suffix or 'none'!r}",
         )
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
         if size > _size_cap(fmt):
             raise _error(
                 shown,
@@ -191,7 +167,8 @@ def load_bank(path: Path) -> LoadedBank:
         data = path.read_bytes()
     except OSError as exc:
         raise _error(shown, None, f"cannot read file: {exc.strerror or exc}") from None
-    return parse_bank_bytes(data, fmt, shown, base_dir=path.parent)
+    loaded = parse_bank_bytes(data, fmt, shown, base_dir=path.parent)
+    return dataclasses.replace(loaded, stamp=(st.st_size, st.st_mtime_ns))
 
 
 def parse_bank_text(text: str, fmt: str, path: str, base_dir: Path | None = None) -> LoadedBank:
@@ -387,6 +364,9 @@ def _parse_yaml(text: str, path: str) -> Any:
         raise _error(path, _yaml_line(exc), f"YAML error: {_yaml_message(exc)}") from None
 
 
+_YAML12_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
 def _compose_yaml(text: str, path: str) -> Any:
     """Compose the YAML node tree, refusing aliases, deep nesting and huge documents."""
     import yaml
@@ -394,6 +374,12 @@ def _compose_yaml(text: str, path: str) -> Any:
     class _Loader(yaml.SafeLoader):
         nodes = 0
         depth = 0
+        # YAML 1.2 booleans: only true/false. YAML 1.1's yes/no/on/off stay text, which
+        # the bank's boolean fields then refuse with a message that says what to write.
+        yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
+            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -416,6 +402,7 @@ def _compose_yaml(text: str, path: str) -> Any:
             finally:
                 self.depth -= 1
 
+    _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YAML12_BOOL, list("tTfF"))
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
@@ -640,6 +627,35 @@ def _get(raw: Any, loc: Sequence[Any]) -> Any:
     return cur
 
 
+#: What YAML 1.1 (and people) mean by these words; banks follow JSON and YAML 1.2, where
+#: only true and false are booleans.
+_BOOLEAN_WORDS = {
+    **dict.fromkeys(("yes", "y", "on", "true", "1"), "true"),
+    **dict.fromkeys(("no", "n", "off", "false", "0"), "false"),
+}
+
+
+def _type_message(kind: str, value: Any) -> str:
+    """A wrong scalar type, and what to write instead."""
+    got = f"{_kind(value)} {_short(value)}"
+    if kind == "bool_type":
+        meant = (
+            _BOOLEAN_WORDS.get(str(value).strip().lower()) if not isinstance(value, float) else None
+        )
+        if meant is not None:
+            return f"expected a boolean (true or false), got {got}: write {meant} (without quotes)"
+        return f"expected a boolean (true or false, without quotes), got {got}"
+    what = "a number" if kind == "float_type" else "a whole number"
+    if isinstance(value, str):
+        try:
+            number = float(value.strip().replace("_", ""))
+        except ValueError:
+            number = None
+        if number is not None and (kind == "float_type" or number.is_integer()):
+            return f"expected {what}, got {got}: write {value.strip()} (without quotes)"
+    return f"expected {what}, got {got}"
+
+
 def _message(err: Any, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
     kind = err["type"]
     value = err.get("input")
@@ -675,6 +691,8 @@ def _message(err: Any, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
         return str(err["msg"]).removeprefix("Value error, ")
     if kind in ("model_type", "dict_type", "dataclass_type", "dataclass_args_type"):
         return f"expected a table, got {_kind(value)}"
+    if kind in ("bool_type", "float_type", "int_type"):
+        return _type_message(kind, value)
     msg = str(err["msg"])
     msg = msg[0].lower() + msg[1:] if msg else msg
     msg = msg.replace("input should be", "expected")
@@ -1001,14 +1019,14 @@ def article_section(article: str, quote: str) -> str | None:
     if pos < 0:
         return None
     section = "Introduction"
-    for heading, start in _headings(article):
+    for heading, start in article_headings(article):
         if start > pos:
             break
         section = heading
     return section
 
 
-def _headings(article: str) -> Iterator[tuple[str, int]]:
+def article_headings(article: str) -> Iterator[tuple[str, int]]:
     """Headings of a plain-text or Markdown article, with their normalized offsets.
 
     A heading is a Markdown `#` line, or (plain text) a short line after the title that
@@ -1075,7 +1093,30 @@ def _warnings(bank: Bank, locator: _Locator, path: str) -> list[Problem]:
                 "very short quote: quote enough of the article to show why",
             )
         )
+    for i in [
+        i
+        for i, q in enumerate(questions)
+        if q.caveat is not None and not _looks_like_reference(q.caveat.reference)
+    ]:
+        warnings.append(
+            Problem(
+                path,
+                locator.line(("questions", i, "caveat", "reference")),
+                questions[i].id,
+                "caveat.reference",
+                "name something a reader can look up: who and what (a trial, guideline or "
+                "society statement) and its year",
+            )
+        )
     return warnings
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def _looks_like_reference(reference: str) -> bool:
+    # "see the literature" names nothing; a findable reference has a few words and a year.
+    return len(reference.split(maxsplit=2)) >= 3 and _YEAR.search(reference) is not None
 
 
 # --------------------------------------------------------------------------- catalog
@@ -1194,3 +1235,61 @@ def format_for(path: Path) -> str:
 def write_bank(bank: Bank, path: Path) -> None:
     """Write a bank atomically, in the format its extension names."""
     write_text_atomic(path, dump_bank(bank, format_for(path)))
+
+
+# --------------------------------------------------------------------------- replacing a bank
+
+#: What a question shows or says around its answer: changing these keeps its history.
+#: Everything else (the type, choices and which are correct, answers, ranges, options of
+#: checking) is its answer key.
+PRESENTATION_FIELDS = frozenset(
+    {"prompt", "explanation", "hint", "tags", "difficulty", "source_quote", "shuffle"}
+)
+
+
+def answer_key(question: Question) -> Any:
+    """The parts of a question that decide which answers are right (for `quiz add --replace`)."""
+    data = question.model_dump(mode="json")
+    for name in PRESENTATION_FIELDS:
+        data.pop(name, None)
+    if isinstance(data.get("choices"), list):
+        # A choice's feedback is said after answering; its text and `correct` are the key.
+        data["choices"] = [{k: v for k, v in c.items() if k != "feedback"} for c in data["choices"]]
+    return data
+
+
+@dataclass(frozen=True)
+class BankChanges:
+    """How a new version of a bank differs from the loaded one, question by question."""
+
+    added: list[str]
+    removed: list[str]
+    #: Changed, with the same answer key: the learner's history still applies.
+    reworded: list[str]
+    #: Changed answer key: the old history is about a different question.
+    rekeyed: list[str]
+    unchanged: list[str]
+
+    @property
+    def changed(self) -> list[str]:
+        """Every changed question id, reworded or rekeyed, in the new bank's order."""
+        return self.reworded + self.rekeyed
+
+
+def compare_banks(old: Bank, new: Bank) -> BankChanges:
+    """Question ids added, removed, changed (reworded or with a new answer key), unchanged."""
+    before = {q.id: q for q in old.questions}
+    after_ids = {q.id for q in new.questions}
+    added, reworded, rekeyed, unchanged = [], [], [], []
+    for q in new.questions:
+        was = before.get(q.id)
+        if was is None:
+            added.append(q.id)
+        elif was.model_dump(mode="json") == q.model_dump(mode="json"):
+            unchanged.append(q.id)
+        elif answer_key(was) == answer_key(q):
+            reworded.append(q.id)
+        else:
+            rekeyed.append(q.id)
+    removed = [q.id for q in old.questions if q.id not in after_ids]
+    return BankChanges(added, removed, reworded, rekeyed, unchanged)

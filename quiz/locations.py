@@ -1,7 +1,7 @@
 """Where `quiz` keeps its files: shipped banks, the user's banks, the database.
 
-Environment overrides (`QUIZ_DB`, `QUIZ_BANKS_DIR`, `QUIZ_DATA_DIR`) exist so tests and
-scripts never touch a real user's data.
+Environment overrides (`QUIZ_DB`, `QUIZ_BANKS_DIR`, `QUIZ_DATA_DIR`, `QUIZ_CACHE_DIR`) exist
+so tests and scripts never touch a real user's data.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_cache_path, user_data_path
 
 APP_NAME = "quiz"
 
@@ -26,6 +26,12 @@ def data_dir() -> Path:
     """The per-user data folder (created on first use by whoever writes there)."""
     override = os.environ.get("QUIZ_DATA_DIR")
     return Path(override) if override else user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Files `quiz` can rebuild (the bank index): `QUIZ_CACHE_DIR`, else the user cache."""
+    override = os.environ.get("QUIZ_CACHE_DIR")
+    return Path(override) if override else user_cache_path(APP_NAME, appauthor=False)
 
 
 def user_banks_dir() -> Path:

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self, get_args
 
 from pydantic import (
+    BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     TypeAdapter,
     field_validator,
@@ -32,6 +34,25 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_
 #: (in pydantic-core, far cheaper than a Python check per string).
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+#: Exactly the published schema's types: a boolean is true or false (not "yes", 1 or
+#: "true"), a number is a number (not "4", not true), an integer has no fraction.
+Boolean = Annotated[bool, Strict()]
+Number = Annotated[float, Strict()]
+
+
+def _integral(value: Any) -> Any:
+    """2.0 is the integer 2 in JSON Schema (and TOML writes it so); 2.5 stays refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _not_boolean(value: Any) -> Any:
+    """true is not the number 1 (pydantic's Literal[1] would take it)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+Integer = Annotated[int, Strict(), BeforeValidator(_integral)]
 
 #: `{{answer}}` or `{{answer|alternative|...}}` in a cloze text.
 CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -101,6 +122,19 @@ class Source(StrictModel):
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
+class Caveat(StrictModel):
+    """What a reader should know beyond the article, where the article would mislead.
+
+    Shown after the answer under its own label, never used for grading: the key follows
+    the article, the caveat says where the field disagrees and names a `reference` (a
+    trial, guideline or society statement) that a reader can look up.
+    """
+
+    text: NonEmpty
+    reference: NonEmpty
+
+
+@dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class QuestionBase(StrictModel):
     """Fields every question carries, whatever its type."""
 
@@ -109,8 +143,9 @@ class QuestionBase(StrictModel):
     explanation: NonEmpty
     source_quote: NonEmpty | None = None
     tags: list[Tag] = Field(default_factory=list)
-    difficulty: int = Field(default=3, ge=1, le=5)
+    difficulty: Integer = Field(default=3, ge=1, le=5)
     hint: str | None = None
+    caveat: Caveat | None = None
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
@@ -118,11 +153,11 @@ class Choice(StrictModel):
     """One option of a multiple choice or multiple select question."""
 
     text: NonEmpty
-    correct: bool = False
+    correct: Boolean = False
     feedback: str | None = None
     #: Partial credit for a wrong but nearly right choice of a multiple_choice question
     #: (Moodle's `~%50%answer`); the correct choice is always worth 1.
-    credit: float | None = Field(default=None, gt=0, lt=1)
+    credit: Number | None = Field(default=None, gt=0, lt=1)
 
 
 def _check_choices(choices: list[Choice]) -> None:
@@ -143,7 +178,7 @@ class MultipleChoice(QuestionBase):
 
     type: Literal["multiple_choice"]
     choices: list[Choice] = Field(min_length=2)
-    shuffle: bool = True
+    shuffle: Boolean = True
 
     @field_validator("choices")
     @classmethod
@@ -169,7 +204,7 @@ class MultipleSelect(QuestionBase):
 
     type: Literal["multiple_select"]
     choices: list[Choice] = Field(min_length=2)
-    shuffle: bool = True
+    shuffle: Boolean = True
 
     @field_validator("choices")
     @classmethod
@@ -192,7 +227,7 @@ class TrueFalse(QuestionBase):
     """A statement the learner marks true or false."""
 
     type: Literal["true_false"]
-    answer: bool
+    answer: Boolean
 
 
 #: One key concept of a typed answer: its alternative wordings (at least one).
@@ -221,8 +256,8 @@ class ShortAnswer(QuestionBase):
 
     type: Literal["short_answer"]
     accept: list[NonEmpty] = Field(min_length=1)
-    case_sensitive: bool = False
-    exact: bool = False
+    case_sensitive: Boolean = False
+    exact: Boolean = False
     must: list[KeyTerm] = Field(default_factory=list)
     must_not: list[NonEmpty] = Field(default_factory=list)
 
@@ -239,11 +274,11 @@ class ShortAnswer(QuestionBase):
 class NumericRange(StrictModel):
     """A further accepted numeric answer, worth `credit` (0 < credit <= 1)."""
 
-    answer: float | None = None
-    tolerance: float = Field(default=0.0, ge=0)
-    min: float | None = None
-    max: float | None = None
-    credit: float = Field(default=1.0, gt=0, le=1)
+    answer: Number | None = None
+    tolerance: Number = Field(default=0.0, ge=0)
+    min: Number | None = None
+    max: Number | None = None
+    credit: Number = Field(default=1.0, gt=0, le=1)
 
     @model_validator(mode="after")
     def _answer_or_range(self) -> NumericRange:
@@ -265,10 +300,10 @@ class Numeric(QuestionBase):
     """A number, right within `tolerance` of `answer` or inside [`min`, `max`]."""
 
     type: Literal["numeric"]
-    answer: float | None = None
-    tolerance: float = Field(default=0.0, ge=0)
-    min: float | None = None
-    max: float | None = None
+    answer: Number | None = None
+    tolerance: Number = Field(default=0.0, ge=0)
+    min: Number | None = None
+    max: Number | None = None
     unit: str | None = None
     partial: list[NumericRange] = Field(default_factory=list)
 
@@ -290,7 +325,7 @@ def cloze_gaps(text: str) -> list[list[str]]:
 class GapTerms(StrictModel):
     """Key terms for one gap of a cloze (`gap` counts from 1), as for a short answer."""
 
-    gap: int = Field(ge=1)
+    gap: Integer = Field(ge=1)
     must: list[KeyTerm] = Field(default_factory=list)
     must_not: list[NonEmpty] = Field(default_factory=list)
 
@@ -301,8 +336,8 @@ class Cloze(QuestionBase):
 
     type: Literal["cloze"]
     text: NonEmpty
-    case_sensitive: bool = False
-    exact: bool = False
+    case_sensitive: Boolean = False
+    exact: Boolean = False
     gap_terms: list[GapTerms] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -426,7 +461,7 @@ QUESTION_TYPES: tuple[str, ...] = tuple(QUESTION_MODELS)
 class Bank(StrictModel):
     """A question bank: metadata plus a non-empty list of questions."""
 
-    schema_version: Literal[1] = Field(alias="schema")
+    schema_version: Annotated[Literal[1], BeforeValidator(_not_boolean)] = Field(alias="schema")
     id: Slug
     title: NonEmpty
     description: str = ""
@@ -476,7 +511,7 @@ def json_schema() -> dict[str, Any]:
     schema = BANK_ADAPTER.json_schema(by_alias=True)
     # Pydantic lists a dataclass's properties in no useful order; editors offer them in
     # schema order, so put them in the order the models (and the docs) give them.
-    parts = [Source, Choice, NumericRange, Pair, GapTerms, *QUESTION_MODELS.values()]
+    parts = [Source, Caveat, Choice, NumericRange, Pair, GapTerms, *QUESTION_MODELS.values()]
     for cls, node in [(Bank, schema), *((m, schema["$defs"][m.__name__]) for m in parts)]:
         order = field_keys(cls)
         node["properties"] = {k: node["properties"][k] for k in order}

@@ -16,11 +16,12 @@ Who decides what:
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from quiz.models import CLOZE_GAP, Bank, Cloze, Flashcard, Question
 from quiz.numbers import format_interval
@@ -46,7 +47,10 @@ from quiz.store import (
 )
 from quiz.store.common import QuestionKey
 
+_T = TypeVar("_T")
+
 __all__ = [
+    "HomeNumbers",
     "Recorded",
     "Started",
     "StoreRecorder",
@@ -200,6 +204,15 @@ def session_bank_ids(state: SessionState) -> list[str]:
     return list(dict.fromkeys(b for b, _ in state.queue))
 
 
+@dataclass(frozen=True)
+class HomeNumbers:
+    """What Home shows beside the bank titles, read for one profile."""
+
+    profile: str
+    summaries: dict[str, BankSummary]
+    unfinished: list[SessionState]
+
+
 @dataclass
 class StudyService:
     """The study loop for one learner profile over a set of banks (see module docstring)."""
@@ -210,9 +223,31 @@ class StudyService:
     now: Callable[[], datetime] = _utcnow
     clock: Callable[[], float] = time.monotonic
     info: CatalogInfo = field(init=False)
+    _reader: Store | None = field(default=None, init=False, repr=False)
+    _reader_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.info = CatalogInfo.from_banks(self.banks.values())
+
+    def _read(self, read: Callable[[Store], _T]) -> _T:
+        """Run `read` on the service's second connection: safe from any thread.
+
+        A SQLite connection belongs to one thread at a time; the reader is opened on first
+        use and shared under a lock, so Home and Stats read the history off the UI thread
+        while the first connection records answers.
+        """
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = Store.open_reader(self.store.path)
+            return read(self._reader)
+
+    def close(self) -> None:
+        """Close the store and the reader."""
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+        self.store.close()
 
     # -- banks and profiles ----------------------------------------------------------
 
@@ -421,6 +456,9 @@ class StudyService:
                 f"Forgotten {stored.lapses} times: this question is now a leech ({what}). "
                 "Consider rewriting it."
             )
+        alert = self.store.take_alert()  # e.g. its folder vanished and it was rescued
+        if alert:
+            notice = f"{alert} {notice}" if notice else alert
         return Recorded(record, stored, notice, headline(record, stored, self.now()))
 
     def submit(self, session: QuizSession, answer: Any, *, hinted: bool = False) -> Recorded:
@@ -532,6 +570,24 @@ class StudyService:
         """What Stats and `quiz stats` show."""
         return self.store.stats_report(
             self.profile, self.info, now=self.now(), heatmap_days=heatmap_days
+        )
+
+    def read_home(self) -> HomeNumbers:
+        """Home's numbers and unfinished sessions, read on the reader (any thread)."""
+        profile, info, now = self.profile, self.info, self.now()
+        return self._read(
+            lambda r: HomeNumbers(
+                profile,
+                r.bank_summaries(profile, info, now=now),
+                [s for s in r.unfinished_sessions(profile) if s.answered],
+            )
+        )
+
+    def read_stats(self, heatmap_days: int = 365) -> StatsReport:
+        """What Stats shows, read on the reader (any thread)."""
+        profile, info, now = self.profile, self.info, self.now()
+        return self._read(
+            lambda r: r.stats_report(profile, info, now=now, heatmap_days=heatmap_days)
         )
 
     # -- classroom -------------------------------------------------------------------

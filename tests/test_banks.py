@@ -584,7 +584,7 @@ def test_catalog_keeps_going_past_invalid_banks(tmp_path: Path) -> None:
 def test_shipped_banks_load_cleanly() -> None:
     catalog = banks.load_catalog([locations.shipped_banks_dir()])
     assert not catalog.invalid, [p.format() for _, ps in catalog.invalid for p in ps]
-    assert sum(len(b.bank.questions) for b in catalog.banks) >= 80
+    assert sum(len(b.bank.questions) for b in catalog.banks) >= 60  # see test_shipped_banks
     for loaded in catalog.banks:
         assert loaded.article is not None
         for q in loaded.bank.questions:
@@ -658,9 +658,7 @@ def test_validate_ok_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_validate_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "/no/such/path"]) == 2
     assert "no such file" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as info:
-        main(["validate", "--no-such-flag"])
-    assert info.value.code == 2
+    assert main(["validate", "--no-such-flag"]) == 2
 
 
 def test_validate_default_paths_find_the_shipped_banks(

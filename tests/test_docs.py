@@ -21,6 +21,7 @@ from quiz.models import (
     QUESTION_MODELS,
     QUESTION_TYPES,
     Bank,
+    Caveat,
     Choice,
     GapTerms,
     NumericRange,
@@ -195,7 +196,7 @@ def _field_names(model: type[StrictModel]) -> set[str]:
     return set(field_keys(model))
 
 
-ALL_MODELS: list[type[StrictModel]] = [Bank, Source, Choice, NumericRange, Pair, GapTerms]
+ALL_MODELS: list[type[StrictModel]] = [Bank, Source, Caveat, Choice, NumericRange, Pair, GapTerms]
 ALL_MODELS += list(QUESTION_MODELS.values())
 
 

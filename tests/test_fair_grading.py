@@ -346,24 +346,26 @@ def run_grade(capsys: Any, *argv: str) -> tuple[int, str, str]:
 
 
 def test_grade_command_json(capsys: Any) -> None:
-    code, out, _ = run_grade(capsys, "msc-therapy", "msc-tregs", "T", "reg", "cells", "--json")
+    code, out, _ = run_grade(
+        capsys, "msc-therapy", "msc-shared-tolerance", "self", "tolerance", "--json"
+    )
     assert code == 0
     report = json.loads(out)
     assert set(report) == {"outcome", "score", "note", "correct_answer"}
     assert report["outcome"] == "correct" and report["score"] == 1
-    assert report["correct_answer"].startswith("regulatory T cells")
+    assert report["correct_answer"].startswith("immune tolerance")
 
 
 def test_grade_command_text_for_a_cloze(capsys: Any) -> None:
-    code, out, _ = run_grade(capsys, "hsct", "hsct-auto-allo-cloze", "allogeneic", "analogous")
+    code, out, _ = run_grade(capsys, "hsct", "hsct-infusion-destination", "bone marrow", "suppress")
     assert code == 0
     assert out.splitlines()[0] == "◐ Partly correct 50% (score 0.5)"
     assert "Gaps: 1. ✓  2. ✗" in out
-    assert "Right answer: 1. allogeneic or allogenic; 2. autologous" in out
+    assert "Right answer: 1. bone marrow or marrow or bone-marrow; 2. repopulate or rebuild" in out
 
 
 def test_grade_command_shows_a_forgiven_typo(capsys: Any) -> None:
-    code, out, _ = run_grade(capsys, "hsct", "hsct-gvhd-name", "graft versus host desease")
+    code, out, _ = run_grade(capsys, "hsct", "hsct-sibling-donor", "graft versus host desease")
     assert code == 0
     assert out.startswith("✓ Correct")
     assert "Note: Accepted with a typo; the spelling is 'graft-versus-host disease'" in out
@@ -372,8 +374,8 @@ def test_grade_command_shows_a_forgiven_typo(capsys: Any) -> None:
 @pytest.mark.parametrize(
     ("argv", "status", "message"),
     [
-        (["hsct", "hsct-auto-allo-cloze", "autologous"], 2, "has 2 gap(s): give 2 ANSWER"),
-        (["hsct", "hsct-risks", "infections"], 2, "is a multiple_select"),
+        (["hsct", "hsct-infusion-destination", "marrow"], 2, "has 2 gap(s): give 2 ANSWER"),
+        (["hsct", "hsct-risk-compare", "infections"], 2, "is a multiple_select"),
         (["hsct", "no-such-question", "x"], 1, "has no question 'no-such-question'"),
         (["no-such-bank", "q", "x"], 1, "no bank with the id 'no-such-bank'"),
     ],

@@ -24,6 +24,9 @@ def test_wheel_ships_the_banks_and_the_article(tmp_path: Path) -> None:
     for name in shipped:
         assert f"quiz/_shipped_banks/{name}" in names
     assert "quiz/_shipped_banks/articles/stem-cells-autoimmune-therapy.txt" in names
+    # The browser client of `quiz class host`: static files, no build step.
+    for name in ("index.html", "app.js", "style.css"):
+        assert f"quiz/classroom/static/{name}" in names
     entry_points = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith("entry_points.txt"))
     )

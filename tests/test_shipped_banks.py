@@ -49,7 +49,10 @@ HSCT_STEPS = [
     "stem cell infusion",
     "immune reconstitution",
 ]
-MIN_TOTAL = 80
+# Issue 3 asked for 80; issue 13's review showed that this 1,000-word article cannot carry
+# 80 questions without repeating itself (18 on a 95-word section). Density now follows the
+# article: at most 4 questions quote any one sentence (test_no_sentence_is_over_mined).
+MIN_TOTAL = 60
 MIN_PER_PART = 8
 
 

@@ -77,16 +77,17 @@ def test_stats_text_names_the_weak_question(
     assert f"33% of 3   {bank_id}/{qid}: {' '.join(prompt.split())[:20]}" in out
 
 
-def test_stats_on_a_damaged_database_reports_and_still_works(
+def test_stats_on_a_file_that_is_not_a_database_refuses_and_leaves_it_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "q.db"
-    db.write_bytes(b"not a database at all" * 300)
-    assert main(["stats", "--db", str(db), "--json"]) == 0
+    notes = tmp_path / "notes.txt"
+    content = b"not a database at all" * 300
+    notes.write_bytes(content)
+    assert main(["stats", "--db", str(notes), "--json"]) == 1
     captured = capsys.readouterr()
-    assert "damaged" in captured.err
-    assert json.loads(captured.out)["totals"]["attempts"] == 0
-    assert len(list(tmp_path.glob("q.db.corrupt-*"))) == 1
+    assert "is not a quiz database" in captured.err and "left untouched" in captured.err
+    assert notes.read_bytes() == content
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
 def test_stats_bad_days_is_a_usage_error(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from quiz.cli import main
 from quiz.models import BANK_ADAPTER, Bank
 from quiz.scheduler import Rating, Settings, State
 from quiz.store import (
@@ -26,6 +27,7 @@ from quiz.store import (
     StoreError,
     migrate,
 )
+from quiz.store.safety import NotOurFile
 
 ROOT = Path(__file__).resolve().parent.parent
 # Local noon, so "today" is the same local day whatever the machine's time zone.
@@ -197,7 +199,9 @@ def test_migration_from_every_older_version_keeps_data(db_path: Path, old_versio
 def test_database_from_a_newer_quiz_is_refused_untouched(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     conn = sqlite3.connect(db_path)
+    MIGRATIONS[0](conn)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.commit()
     conn.close()
     before = db_path.read_bytes()
     with pytest.raises(StoreError, match="schema version"):
@@ -206,38 +210,138 @@ def test_database_from_a_newer_quiz_is_refused_untouched(db_path: Path) -> None:
     assert not list(db_path.parent.glob("*.corrupt-*"))
 
 
-def test_garbage_file_is_set_aside_and_a_fresh_database_works(db_path: Path) -> None:
-    db_path.parent.mkdir(parents=True)
-    garbage = os.urandom(8192)
-    db_path.write_bytes(garbage)
+def _beside(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir())
+
+
+@pytest.mark.parametrize(
+    "content",
+    [os.urandom(8192), b"# My notes\n\nnot a database at all\n", b"SQLite format 2\x00" * 64],
+    ids=["random bytes", "a text file", "almost the header"],
+)
+def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(
+    tmp_path: Path, content: bytes
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(content)
+    with pytest.raises(NotOurFile, match=r"not a quiz database .*left untouched"):
+        Store.open(notes)
+    assert notes.read_bytes() == content
+    assert _beside(notes) == ["notes.txt"]
+
+
+def test_another_applications_database_is_refused_not_migrated(tmp_path: Path) -> None:
+    other = tmp_path / "places.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.org')")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(NotOurFile, match="another application"):
+        Store.open(other)
+    assert other.read_bytes() == before
+    assert _beside(other) == ["places.sqlite"]
+
+
+def test_another_applications_wal_database_gets_no_files_beside_it(tmp_path: Path) -> None:
+    other = tmp_path / "app.db"
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE things (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(NotOurFile, match="another application"):
+        Store.open(other)
+    # Opening a WAL file, even read-only, would leave app.db-wal and app.db-shm behind.
+    assert other.read_bytes() == before
+    assert _beside(other) == ["app.db"]
+
+
+def test_an_empty_sqlite_file_becomes_a_store(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    with Store.open(empty) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+
+
+def _damage(db_path: Path) -> None:
+    """Damage data pages (the answers' tables), as a failing disk might, after a crash.
+
+    The schema's pages are left whole (a damaged schema is not recognisable as ours and
+    is left untouched). The open checks the whole file only after an unclean shutdown,
+    so the process that had it open is made to look killed.
+    """
+    conn = sqlite3.connect(db_path)
+    pages = [
+        int(n)
+        for (n,) in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name IN ('attempts', 'reviews', 'cards')"
+            " AND pagetype = 'leaf' ORDER BY pageno"
+        )
+    ]
+    conn.close()
+    data = bytearray(db_path.read_bytes())
+    page = 4096
+    assert len(pages) >= 4
+    for number in pages[::2]:
+        offset = (number - 1) * page
+        data[offset : offset + 64] = os.urandom(64)
+    db_path.write_bytes(bytes(data))
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    marker = db_path.with_name(db_path.name + ".open")
+    marker.mkdir(exist_ok=True)
+    (marker / f"{gone.stdout.strip()}-killed").touch()
+
+
+def _fill(db_path: Path, n: int = 300, moment: datetime = NOW) -> None:
+    with Store.open(db_path, now=moment) as s:
+        for i in range(n):
+            answer(s, None, f"q{i}", "correct", NOW)
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def test_damaged_pages_are_set_aside_only_after_a_backup_exists(db_path: Path) -> None:
+    _fill(db_path)
+    # No backup yet (the store was new): the damaged file is copied first.
+    assert not (db_path.parent / "backups").exists()
+    _damage(db_path)
+    damaged = db_path.read_bytes()
     moment = datetime(2026, 11, 25, 20, 15, 0).astimezone()
     with Store.open(db_path, now=moment) as s:
         assert s.notice is not None
-        assert "damaged" in s.notice and "quiz.db.corrupt-20261125T201500" in s.notice
-        sid = s.start_session(P, "study", [("b", "q1")])
-        answer(s, sid, "q1", "correct", NOW)
-    aside = db_path.parent / "quiz.db.corrupt-20261125T201500"
-    assert aside.read_bytes() == garbage
-    with Store.open(db_path) as again:
-        assert again.notice is None
-        assert again.card(P, "b", "q1") is not None
-
-
-def test_damaged_pages_fail_the_quick_check_and_are_set_aside(db_path: Path) -> None:
-    with Store.open(db_path) as s:
-        for i in range(300):
-            answer(s, None, f"q{i}", "correct", NOW)
-        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = bytearray(db_path.read_bytes())
-    page = 4096
-    assert len(data) > 10 * page
-    for offset in range(3 * page, len(data) - page, 2 * page):
-        data[offset : offset + 64] = os.urandom(64)
-    db_path.write_bytes(bytes(data))
-    with Store.open(db_path) as s:
-        assert s.notice is not None and "damaged" in s.notice
         assert s.card(P, "b", "q1") is None
-    assert len(list(db_path.parent.glob("quiz.db.corrupt-*"))) == 1
+    aside = db_path.parent / "quiz.db.corrupt-20261125T201500"
+    copy = db_path.parent / "backups" / "quiz-20261125T201500-damaged.db"
+    assert aside.read_bytes() == damaged and copy.read_bytes() == damaged
+    assert "failed its integrity check" in s.notice
+    assert str(aside) in s.notice and str(copy) in s.notice
+
+
+def test_damage_with_an_earlier_backup_names_it_and_how_to_restore(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fill(db_path, 300)
+    day1 = datetime(2026, 11, 24, 9, 0).astimezone()
+    with Store.open(db_path, now=day1) as s:  # the day's first open backs it up
+        pass
+    backups = sorted((db_path.parent / "backups").iterdir())
+    assert [b.name for b in backups] == ["quiz-20261124T090000.db"]
+    _damage(db_path)
+    with Store.open(db_path, now=day1 + timedelta(days=1)) as s:
+        assert s.notice is not None
+        assert f"quiz restore {backups[0]} --db {db_path}" in s.notice
+    # The restore the message names brings every answer back.
+    assert main(["restore", str(backups[0]), "--db", str(db_path)]) == 0
+    with Store.open(db_path) as s:
+        assert s.conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 300
 
 
 def test_a_folder_in_the_way_is_an_error_not_damage(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -21,12 +22,16 @@ from pydantic import BaseModel
 
 from quiz.classroom.db import SessionRow
 from quiz.classroom.models import DistributionRow
-from quiz.grading import describe_answer, grade
+from quiz.classroom.text import csv_cell, printable
+from quiz.grading import GradeResult, Outcome, describe_answer, grade, normalise_text
 from quiz.models import (
     QUESTION_ADAPTER,
+    Cloze,
     MultipleChoice,
     MultipleSelect,
+    Numeric,
     Question,
+    ShortAnswer,
     TrueFalse,
 )
 
@@ -34,8 +39,42 @@ from quiz.models import (
 MAX_FREE_ROWS = 8
 
 
-def distribution(q: Question, answers: Sequence[Any]) -> list[DistributionRow]:
-    """The bars of an answer distribution: one per choice, or per distinct answer given."""
+def is_typed(q: Question) -> bool:
+    """Whether answers to `q` are typed text (the teacher may accept one for everyone)."""
+    return isinstance(q, ShortAnswer | Cloze | Numeric)
+
+
+def accept_key(label: str) -> str:
+    """What makes two typed answers the same one to accept: their normalised text."""
+    return normalise_text(label)
+
+
+def answer_key(q: Question, answer: Any) -> str:
+    """The accept key of a stored answer (as its distribution label reads)."""
+    return accept_key(describe_answer(q, answer))
+
+
+#: The note a student reads on an answer the teacher accepted.
+ACCEPTED_NOTE = "Accepted by your teacher."
+
+
+def accepted_result(result: GradeResult) -> GradeResult:
+    """`result` turned right by the teacher's acceptance (key and feedback kept)."""
+    return replace(
+        result,
+        outcome=Outcome.CORRECT,
+        score=1.0,
+        note=ACCEPTED_NOTE,
+        parts=tuple(True for _ in result.parts),
+    )
+
+
+def distribution(
+    q: Question, answers: Sequence[Any], accepted: Collection[str] = ()
+) -> list[DistributionRow]:
+    """The bars of an answer distribution: one per choice, or per distinct answer given.
+
+    `accepted`: accept keys of typed answers the teacher accepted (shown as right)."""
     if isinstance(q, MultipleChoice):
         counts = Counter(a for a in answers if isinstance(a, int))
         return [
@@ -61,10 +100,15 @@ def distribution(q: Question, answers: Sequence[Any]) -> list[DistributionRow]:
         groups[label] += 1
         if label not in right:
             right[label] = grade(q, a).score >= 1.0
-    return [
-        DistributionRow(label=label, count=n, correct=right[label])
-        for label, n in groups.most_common(MAX_FREE_ROWS)
-    ]
+    rows = []
+    for label, n in groups.most_common(MAX_FREE_ROWS):
+        by_teacher = not right[label] and accept_key(label) in accepted
+        rows.append(
+            DistributionRow(
+                label=label, count=n, correct=right[label] or by_teacher, accepted=by_teacher
+            )
+        )
+    return rows
 
 
 class StudentAnswerReport(BaseModel):
@@ -74,6 +118,8 @@ class StudentAnswerReport(BaseModel):
     outcome: str
     score: float
     time_ms: int
+    #: The grader refused this answer and the teacher accepted it for everyone.
+    accepted_by_teacher: bool = False
 
 
 class StudentReport(BaseModel):
@@ -99,6 +145,8 @@ class QuestionReport(BaseModel):
     facility: float | None
     discrimination: float | None
     distribution: list[DistributionRow]
+    #: Typed answers the teacher accepted as right for everyone who gave them.
+    accepted_by_teacher: list[str] = []
 
 
 class Report(BaseModel):
@@ -125,12 +173,17 @@ def build_report(row: SessionRow) -> Report:
         asked = {r.idx for r in row.runs}
     else:
         asked = set(range(len(questions))) if row.started_at is not None else set()
-    by_student: dict[int, dict[str, Any]] = {s.id: {} for s in row.students}
+    # Students the teacher removed (a throwaway second name, say) are not part of the class.
+    kept = [s for s in row.students if s.removed_at is None]
+    by_student: dict[int, dict[str, Any]] = {s.id: {} for s in kept}
     for a in row.answers:
         by_student.setdefault(a.student_id, {})[a.question_id] = a
     max_score = len(asked)
+    accepted: dict[str, dict[str, str]] = {}
+    for k in row.accepted:
+        accepted.setdefault(k.question_id, {})[k.key] = k.label
     students: list[StudentReport] = []
-    for s in row.students:
+    for s in kept:
         mine = by_student[s.id]
         answers = {
             q.id: StudentAnswerReport(
@@ -138,6 +191,8 @@ def build_report(row: SessionRow) -> Report:
                 outcome=mine[q.id].outcome,
                 score=mine[q.id].score,
                 time_ms=mine[q.id].elapsed_ms,
+                accepted_by_teacher=q.id in accepted
+                and answer_key(q, mine[q.id].answer) in accepted[q.id],
             )
             for q in questions
             if q.id in mine
@@ -159,7 +214,7 @@ def build_report(row: SessionRow) -> Report:
     top, bottom = ranked[:group], ranked[-group:]
     reports: list[QuestionReport] = []
     for i, q in enumerate(questions):
-        given = [by_student[s.id][q.id] for s in row.students if q.id in by_student[s.id]]
+        given = [by_student[s.id][q.id] for s in kept if q.id in by_student[s.id]]
 
         def item(s: StudentReport, qid: str = q.id) -> float:
             a = s.answers.get(qid)
@@ -181,7 +236,10 @@ def build_report(row: SessionRow) -> Report:
                 answered=len(given),
                 facility=facility,
                 discrimination=discrimination,
-                distribution=distribution(q, [a.answer for a in given]),
+                distribution=distribution(
+                    q, [a.answer for a in given], accepted.get(q.id, {}).keys()
+                ),
+                accepted_by_teacher=list(accepted.get(q.id, {}).values()),
             )
         )
     return Report(
@@ -197,20 +255,24 @@ def build_report(row: SessionRow) -> Report:
 
 
 def report_csv(report: Report) -> str:
-    """One row per student: name, score, percent, time, then each question's score."""
+    """One row per student: name, score, percent, time, each question's score, and the
+    questions whose answer the teacher accepted (`accepted_by_teacher`, ids by spaces)."""
     out = io.StringIO()
     w = csv.writer(out)
     qids = [q.id for q in report.questions if q.asked]
-    w.writerow(["name", "score", "max_score", "percent", "time_s", *qids])
+    header = ["name", "score", "max_score", "percent", "time_s", *qids, "accepted_by_teacher"]
+    w.writerow([csv_cell(c) for c in header])
     for s in report.students:
+        by_teacher = [q for q in qids if q in s.answers and s.answers[q].accepted_by_teacher]
         w.writerow(
             [
-                s.name,
+                csv_cell(s.name),
                 s.score,
                 s.max_score,
                 s.percent,
                 round(s.time_ms / 1000, 1),
                 *(s.answers[q].score if q in s.answers else "" for q in qids),
+                csv_cell(" ".join(by_teacher)),
             ]
         )
     return out.getvalue()
@@ -228,14 +290,15 @@ def facility_legend(report: Report) -> str:
 
 def report_text(report: Report) -> str:
     """The report as plain text for the terminal."""
+    p = printable
     lines = [
-        f"{report.title} — session {report.session} ({report.mode}, bank {report.bank_id})",
+        p(f"{report.title} — session {report.session} ({report.mode}, bank {report.bank_id})"),
         "",
         f"{'#':>3}  {'name':<32} {'score':>7} {'%':>6} {'time':>8}",
     ]
     for n, s in enumerate(report.students, 1):
         lines.append(
-            f"{n:>3}  {s.name:<32} {s.score:>7.2f} {s.percent:>6.1f} {s.time_ms / 1000:>7.1f}s"
+            f"{n:>3}  {p(s.name):<32} {s.score:>7.2f} {s.percent:>6.1f} {s.time_ms / 1000:>7.1f}s"
         )
     if not report.students:
         lines.append("     (no students joined)")
@@ -245,13 +308,18 @@ def report_text(report: Report) -> str:
     ]
     for q in report.questions:
         if not q.asked:
-            lines.append(f"{q.id:<28} {'(not asked)':>8}")
+            lines.append(f"{p(q.id):<28} {'(not asked)':>8}")
             continue
         fac = "-" if q.facility is None else f"{q.facility:.2f}"
         dis = "-" if q.discrimination is None else f"{q.discrimination:+.2f}"
-        lines.append(f"{q.id:<28} {q.answered:>8} {fac:>9} {dis:>9}")
+        lines.append(f"{p(q.id):<28} {q.answered:>8} {fac:>9} {dis:>9}")
         for row in q.distribution:
-            mark = "*" if row.correct else " "
-            lines.append(f"      {mark} {row.count:>4}  {row.label}")
-    lines += ["", facility_legend(report), "* = a right answer."]
+            mark = "+" if row.accepted else ("*" if row.correct else " ")
+            note = "  (accepted by the teacher)" if row.accepted else ""
+            lines.append(f"      {mark} {row.count:>4}  {p(row.label)}{note}")
+    lines += [
+        "",
+        facility_legend(report),
+        "* = a right answer; + = an answer the teacher accepted for everyone.",
+    ]
     return "\n".join(lines)

@@ -9,7 +9,9 @@ Questions the student missed are recorded in their local `quiz` store as review 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -26,8 +28,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from quiz.classroom.dashboard import DistributionBars
+from quiz.classroom.keep import class_bank, class_bank_id, keep_class_bank
 from quiz.classroom.models import (
-    BROWSER_ADDRESS_HEADER,
     CODE_LENGTH,
     AnswerResponse,
     JoinResponse,
@@ -35,10 +37,11 @@ from quiz.classroom.models import (
     ResultView,
     StudentState,
 )
-from quiz.classroom.render import renderable_question, to_original
-from quiz.classroom.web import BROWSER_ADDRESS_ENV
+from quiz.classroom.render import renderable_question, to_ids
+from quiz.classroom.text import printable
 from quiz.grading import GradeResult, Outcome
-from quiz.models import QUESTION_ADAPTER, Question
+from quiz.locations import user_banks_dir
+from quiz.models import QUESTION_ADAPTER, Bank, Question
 from quiz.numbers import format_points, format_score_percent
 from quiz.ui.widgets.feedback import FeedbackPanel
 from quiz.ui.widgets.question_view import QuestionView
@@ -77,15 +80,9 @@ class ClassClient:
         )
 
     async def join(self, code: str, name: str) -> JoinResponse:
-        """Join; keeps the token for later calls.
-
-        A client started by the browser server forwards its browser's address, so the
-        server limits join attempts per browser, not per the teacher's machine.
-        """
-        browser = os.environ.get(BROWSER_ADDRESS_ENV)
-        headers = {BROWSER_ADDRESS_HEADER: browser} if browser else {}
+        """Join; keeps the token for later calls."""
         async with self._client() as c:
-            resp = await c.post("/api/join", json={"code": code, "name": name}, headers=headers)
+            resp = await c.post("/api/join", json={"code": code, "name": name})
         if resp.status_code != 200:
             raise _refusal(resp)
         joined = JoinResponse.model_validate(resp.json())
@@ -133,12 +130,49 @@ class ClassClient:
                     yield StudentState.model_validate_json(line[6:])
 
 
+def load_saved(path: Path | None, url: str) -> JoinResponse | None:
+    """The join this client made to `url` before (token included), if it kept one."""
+    if path is None:
+        return None
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8")).get(url)
+        return None if saved is None else JoinResponse.model_validate(saved)
+    except (OSError, ValueError, AttributeError):
+        return None  # missing or unreadable: join afresh
+
+
+def save_join(path: Path | None, url: str, joined: JoinResponse | None) -> None:
+    """Keep (or, with None, forget) the join to `url`, written atomically, owner-only."""
+    if path is None:
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    if joined is None:
+        data.pop(url, None)
+    else:
+        data[url] = joined.model_dump(mode="json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+        os.chmod(tmp, 0o600)  # bearer tokens
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def grade_result(view: ResultView) -> GradeResult:
     """A grading result rebuilt from the server's feedback (for the feedback panel)."""
     return GradeResult(
         outcome=Outcome(view.outcome),
         score=view.score,
-        correct_answer=view.correct_answer,
+        correct_answer=view.correct_answer or "",
         feedback=tuple(view.feedback),
         note=view.note,
     )
@@ -191,7 +225,7 @@ class JoinScreen(ModalScreen[tuple[str, str]]):
                     max_length=CODE_LENGTH,
                     id="code",
                 )
-            yield Static(Content(self.message), id="name-error")
+            yield Static(Content(printable(self.message)), id="name-error")
 
     def on_mount(self) -> None:
         """Start where something is still missing (the code after a wrong one)."""
@@ -246,9 +280,13 @@ class StudentApp(App[None]):
         profile: str | None = None,
         record: bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
+        token_file: Path | None = None,
+        banks_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.api = ClassClient(url, transport)
+        #: Where the client keeps its token to come back as the same student after a restart.
+        self.token_file = token_file
         #: The join code given on the command line; None: ask for it (the browser client,
         #: whose command line must not carry it).
         self.code = code
@@ -256,6 +294,10 @@ class StudentApp(App[None]):
         self.db = db
         self.profile = profile or "default"
         self.record = record
+        #: Where the session's questions are kept as a bank at the end (None: the user's
+        #: bank folder), so the review cards of missed questions can be asked later.
+        self.banks_dir = banks_dir
+        self.kept_bank = False
         self.joined: JoinResponse | None = None
         self.state: StudentState | None = None
         self.public: PublicQuestion | None = None
@@ -264,6 +306,7 @@ class StudentApp(App[None]):
         self.recorded: set[str] = set()
         self.sent: dict[str, Any] = {}
         self.waiting_next = False
+        self.shown_review = False
         self._deadline_mono: float | None = None
         #: A problem that ends the client (wrong code, server gone); exit status 1.
         self.failure: str | None = None
@@ -280,10 +323,41 @@ class StudentApp(App[None]):
     def on_mount(self) -> None:
         """Join (asking for a name, and the code if not given), then follow the session."""
         self.set_interval(1.0, self.tick)
+        saved = load_saved(self.token_file, self.api.url)
+        if saved is not None and (
+            not self.student_name or self.student_name.casefold() == saved.name.casefold()
+        ):
+            self.rejoin(saved)
+        else:
+            self.start_join()
+
+    def start_join(self) -> None:
+        """Join with the name and code given, or ask for what is missing."""
         if self.student_name and self.code:
             self.join(self.student_name, self.code)
         else:
             self.ask_name(name=self.student_name or "")
+
+    @work(exclusive=True, group="join")
+    async def rejoin(self, saved: JoinResponse) -> None:
+        """Come back as the student this client was (after a restart or lost connection)."""
+        self.api.token = saved.student_token
+        try:
+            await self.api.state()
+        except ClientRefused:
+            # Removed, another session on that address, or a re-admitted name: join afresh.
+            self.api.token = None
+            save_join(self.token_file, self.api.url, None)
+            self.start_join()
+            return
+        except httpx.HTTPError as exc:
+            self.fail(f"Could not reach {self.api.url}: {exc}")
+            return
+        self.joined = saved
+        self.notify(f"Welcome back, {printable(saved.name)}.", markup=False)
+        self.sub_title = printable(f"{saved.title} — {saved.name}")
+        self.refresh_bindings()
+        self.follow()
 
     def ask_name(self, message: str = "", *, name: str = "", code: str = "") -> None:
         """Show the join dialog; join with what is typed."""
@@ -316,7 +390,11 @@ class StudentApp(App[None]):
         except httpx.HTTPError as exc:
             self.fail(f"Could not reach {self.api.url}: {exc}")
             return
-        self.sub_title = f"{self.joined.title} — {self.joined.name}"
+        self.sub_title = printable(f"{self.joined.title} — {self.joined.name}")
+        try:
+            save_join(self.token_file, self.api.url, self.joined)
+        except OSError as exc:
+            self.notify(f"could not keep the token to rejoin later: {exc}", severity="warning")
         self.refresh_bindings()
         self.follow()
 
@@ -331,7 +409,7 @@ class StudentApp(App[None]):
     def fail(self, message: str) -> None:
         """Show a fatal problem and set a failing exit status."""
         self.failure = message
-        self.query_one("#info", Static).update(Text(message, style="bold red"))
+        self.query_one("#info", Static).update(Text(printable(message), style="bold red"))
 
     @work(exclusive=True, group="events")
     async def follow(self) -> None:
@@ -343,6 +421,8 @@ class StudentApp(App[None]):
                 if self.state is not None and self.state.phase == "ended":
                     return
             except ClientRefused as exc:
+                if exc.error in ("removed", "bad_token"):
+                    save_join(self.token_file, self.api.url, None)
                 self.fail(exc.message)
                 return
             except httpx.HTTPError:
@@ -358,7 +438,7 @@ class StudentApp(App[None]):
         s = self.state
         if s is None:
             return
-        parts = [s.title, s.name]
+        parts = [printable(s.title), printable(s.name)]
         if s.index is not None:
             parts.append(f"question {s.index + 1}/{s.total}")
         parts.append(f"score {format_points(s.score)}")
@@ -369,7 +449,7 @@ class StudentApp(App[None]):
 
     def info(self, text: str) -> None:
         """The message line."""
-        self.query_one("#info", Static).update(Text(text))
+        self.query_one("#info", Static).update(Text(printable(text, keep_newlines=True)))
 
     async def apply(self, state: StudentState) -> None:
         """Show a state: a new question, a lock, a reveal, the end."""
@@ -409,6 +489,23 @@ class StudentApp(App[None]):
             self.info(f"You have finished: {score}. Well done!")
         elif state.phase == "ended":
             self.info(f"The session has ended. Your score: {format_points(state.score)}.")
+            await self.show_review(state)
+            self.keep_session(state)
+
+    async def show_review(self, state: StudentState) -> None:
+        """Self-paced with keys at the end: every question with its key, once it has ended."""
+        if self.shown_review or not state.review or state.mode != "self-paced":
+            return
+        self.shown_review = True
+        body = self.query_one("#body", VerticalScroll)
+        await body.remove_children()
+        for item in state.review:
+            full = QUESTION_ADAPTER.validate_python(item.question)
+            if item.result is None:
+                await body.mount(Static(Text(f"{full.prompt}\n(not answered)")))
+                continue
+            await body.mount(Static(Text(full.prompt, style="bold")))
+            await body.mount(FeedbackPanel(full, grade_result(item.result)))
 
     async def reveal(self, q: PublicQuestion, state: StudentState) -> None:
         """Live: the right answer, your result and the class's distribution."""
@@ -426,6 +523,36 @@ class StudentApp(App[None]):
         if state.distribution:
             self.query_one("#dist", DistributionBars).show(state.distribution, reveal=True)
 
+    def keep_session(self, state: StudentState) -> None:
+        """Once the session has ended (keys may be had): keep its questions as a local bank
+        and (self-paced) make every miss a review card against it (off for `--no-store`)."""
+        if not self.record or self.kept_bank or not state.review or self.joined is None:
+            return
+        self.kept_bank = True
+        try:
+            bank = class_bank(
+                state.bank_id, state.session, state.title, (i.question for i in state.review)
+            )
+        except ValueError as exc:
+            self.notify(f"could not keep the session's questions: {exc}", severity="warning")
+            return
+        self.save_bank(bank)
+        if state.mode != "self-paced":
+            return  # live misses were recorded at each reveal
+        for item in state.review:
+            if item.result is not None:
+                self.remember_missed(QUESTION_ADAPTER.validate_python(item.question), item.result)
+
+    @work(thread=True, group="store")
+    def save_bank(self, bank: Bank) -> None:
+        """The bank file write, off the UI thread."""
+        try:
+            keep_class_bank(bank, self.banks_dir or user_banks_dir())
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify, f"could not keep the session's questions: {exc}", severity="warning"
+            )
+
     def remember_missed(self, question: Question, result: ResultView) -> None:
         """Record a missed question once as a review card (off for browser students)."""
         if not self.record or result.outcome == "correct" or question.id in self.recorded:
@@ -433,7 +560,13 @@ class StudentApp(App[None]):
         if self.joined is None:
             return
         self.recorded.add(question.id)
-        self.save_missed(self.joined.bank_id, question.id, self.sent.get(question.id), result)
+        # The stored form (bank indices) when the server gave it; the ids sent mean nothing
+        # outside this session.
+        answer = result.answer if result.answer is not None else self.sent.get(question.id)
+        # Against the bank kept at the end (`keep_session`), not the teacher's bank, which
+        # this student does not have.
+        bank_id = class_bank_id(self.joined.bank_id, self.joined.session)
+        self.save_missed(bank_id, question.id, answer, result)
 
     @work(thread=True, group="store")
     def save_missed(self, bank_id: str, qid: str, answer: Any, result: ResultView) -> None:
@@ -452,7 +585,7 @@ class StudentApp(App[None]):
         if self.public is None:
             return
         pq = self.public
-        answer = to_original(pq, event.answer)
+        answer = to_ids(pq, event.answer)
         self.sent[pq.id] = answer
         try:
             resp = await self.api.answer(pq.id, answer)
@@ -464,8 +597,17 @@ class StudentApp(App[None]):
             if self.view is not None:
                 self.view.locked = False
             return
-        if resp.result is None or resp.revealed is None:
+        if resp.result is None:
             self.info("Answer sent — waiting for the teacher.")
+            return
+        if resp.revealed is None:
+            # Self-paced, keys at the end: right or wrong only.
+            verdict = {"correct": "Right.", "partial": "Partly right."}.get(
+                resp.result.outcome, "Not right."
+            )
+            self.waiting_next = True
+            self.refresh_bindings()
+            self.info(f"{verdict} The answers are shown when the session ends. Press n.")
             return
         full = QUESTION_ADAPTER.validate_python(resp.revealed)
         await self.query_one("#body", VerticalScroll).mount(

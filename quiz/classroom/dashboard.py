@@ -12,19 +12,24 @@ from typing import Any, ClassVar
 
 import httpx
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
+from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from quiz.classroom.analysis import Report
 from quiz.classroom.models import DistributionRow, TeacherState
 from quiz.classroom.report_view import ReportScreen
+from quiz.classroom.text import printable
 from quiz.numbers import format_points
+
+#: Question types whose answers are typed: the teacher may accept one the grader refused.
+TYPED_TYPES = frozenset({"short_answer", "cloze", "numeric"})
 
 #: Bars are never drawn longer than this, however wide the panel.
 MAX_BAR = 40
@@ -38,14 +43,15 @@ def bars(rows: list[DistributionRow], *, reveal: bool, width: int = 72) -> Text:
     """
     total = max(1, sum(r.count for r in rows))
     digits = max((len(str(r.count)) for r in rows), default=1)
-    longest = max((len(r.label) for r in rows), default=0)
+    longest = max((len(printable(r.label)) for r in rows), default=0)
     # "✓ " + label + " " + bar + " " + count: the label takes at most 40% of the line.
     label_width = max(1, min(longest, max(6, (width * 2) // 5), width - digits - 5))
     room = max(0, min(MAX_BAR, width - label_width - digits - 4))
     lines: list[Text] = []
     for r in rows:
         mark = "✓" if (reveal and r.correct) else " "
-        label = r.label if len(r.label) <= label_width else r.label[: label_width - 1] + "…"
+        text = printable(r.label)
+        label = text if len(text) <= label_width else text[: label_width - 1] + "…"
         # Any answer at all shows as at least one cell.
         n = max(1 if r.count and room else 0, round(room * r.count / total))
         style = "green" if (reveal and r.correct) else "cyan"
@@ -55,6 +61,15 @@ def bars(rows: list[DistributionRow], *, reveal: bool, width: int = 72) -> Text:
         lines.append(line)
     out = Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
     return out
+
+
+def rules(state: TeacherState) -> str:
+    """The mode and when students see the answers, as the dashboard says it."""
+    if state.mode == "live":
+        return "live, answers shown at each reveal"
+    if state.feedback == "immediate":
+        return "self-paced, practice: answers shown after each answer"
+    return "self-paced, graded: right/wrong only, answers shown when the session ends"
 
 
 class DistributionBars(Widget):
@@ -87,6 +102,36 @@ class DistributionBars(Widget):
         return self.render().plain
 
 
+class StudentPicker(ModalScreen[int | None]):
+    """Ask for a number: which student (their # on the board) to remove or re-admit, or
+    which listed answer to accept. The question is plain text (it may quote students)."""
+
+    DEFAULT_CSS = """
+    StudentPicker { align: center middle; }
+    StudentPicker > Vertical { width: 60; height: auto; border: round $accent; padding: 1 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        """The question and a number field."""
+        with Vertical():
+            yield Label(Text(self.question))
+            yield Input(placeholder="#", type="integer", id="pick")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        """Return the number typed (None if empty)."""
+        self.dismiss(int(event.value) if event.value.strip() else None)
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)
+
+
 class DashboardApp(App[None]):
     """The teacher's view of one session."""
 
@@ -108,6 +153,19 @@ class DashboardApp(App[None]):
         Binding("r", "reveal", "Reveal", tooltip="Show the answer distribution and right answer"),
         Binding("e", "end", "End session", tooltip="Press twice: end the session"),
         Binding("v", "show_report", "Report", tooltip="The end-of-session report"),
+        Binding("x", "pick('remove')", "Remove", tooltip="Remove a student (by # on the board)"),
+        Binding(
+            "a",
+            "pick('readmit')",
+            "Re-admit",
+            tooltip="Let a student who lost their token join again as themselves",
+        ),
+        Binding(
+            "g",
+            "accept",
+            "Accept answer",
+            tooltip="Accept a typed answer the grader refused, for everyone who gave it",
+        ),
         Binding("q", "quit", "Quit", tooltip="Quit the dashboard (resume with --resume)"),
     ]
 
@@ -168,7 +226,7 @@ class DashboardApp(App[None]):
         left = max(0.0, self._deadline_mono - time.monotonic())
         position = "" if state.index is None else f" — question {state.index + 1}/{state.total}"
         self.query_one("#phase", Static).update(
-            Text(f"OPEN{position} — {left:.0f} s left  ({state.mode}, {state.total} questions)")
+            Text(f"OPEN{position} — {left:.0f} s left  ({rules(state)}, {state.total} questions)")
         )
 
     @work(exclusive=True, group="events")
@@ -192,7 +250,7 @@ class DashboardApp(App[None]):
         self._deadline_mono = (
             None if state.seconds_left is None else time.monotonic() + state.seconds_left
         )
-        self.sub_title = f"{state.title} — {state.mode}"
+        self.sub_title = printable(f"{state.title} — {rules(state)}")
         code = " ".join(state.code)
         self.query_one("#code", Static).update(Content.assemble("JOIN CODE\n\n", (code, "bold")))
         join = Text(f"quiz class join {self.join_url} --code {state.code}\n")
@@ -205,25 +263,27 @@ class DashboardApp(App[None]):
         for rank, r in enumerate(state.roster, 1):
             table.add_row(
                 str(rank),
-                Text(r.name),
+                Text(printable(r.name)),
                 format_points(r.score),
                 str(r.answered),
-                "✓" if r.answered_current else "",
+                "✓" if r.answered_current else ("may rejoin" if r.readmit else ""),
             )
         position = "" if state.index is None else f" — question {state.index + 1}/{state.total}"
         left = "" if state.seconds_left is None else f" — {state.seconds_left:.0f} s left"
+        what = f"({rules(state)}, {state.total} questions)"
         self.query_one("#phase", Static).update(
-            Text(f"{state.phase.upper()}{position}{left}  ({state.mode}, {state.total} questions)")
+            Text(f"{state.phase.upper()}{position}{left}  {what}")
         )
         prompt = Text()
         if state.question is not None:
-            prompt.append(str(state.question.get("prompt", "")), style="bold")
+            prompt_text = str(state.question.get("prompt", ""))
+            prompt.append(printable(prompt_text, keep_newlines=True), style="bold")
             pq = state.public
             # Options in the order students see them, numbered as on their screens.
             for n, option in enumerate(
                 (pq.choices or pq.items or pq.rights or []) if pq else [], 1
             ):
-                prompt.append(f"\n  {n}. {option.text}")
+                prompt.append(f"\n  {n}. {printable(option.text)}")
         elif state.phase == "lobby":
             prompt.append(
                 "Waiting for students. Press n to "
@@ -233,7 +293,7 @@ class DashboardApp(App[None]):
         counts = Text(f"Answers in: {state.answers_in}/{len(state.roster)}")
         if state.phase == "revealed" and state.correct_answer is not None:
             counts.append("\nRight answer: ", style="bold")
-            counts.append(state.correct_answer, style="green")
+            counts.append(printable(state.correct_answer), style="green")
         self.query_one("#counts", Static).update(counts)
         dist = self.query_one("#dist", DistributionBars)
         if state.phase == "revealed" and state.distribution:
@@ -266,9 +326,21 @@ class DashboardApp(App[None]):
         """The report key only once there is a report; the controls only before the end."""
         if action == "show_report":
             return self.report is not None and not isinstance(self.screen, ReportScreen)
-        if action in ("open", "close", "reveal", "end"):
+        if action in ("open", "close", "reveal", "end", "pick"):
             return self.state is None or self.state.phase != "ended"
+        if action == "accept":
+            # Shown only where it means something: a revealed question with typed answers.
+            return bool(self.refused_answers())
         return True
+
+    def refused_answers(self) -> list[DistributionRow]:
+        """The typed answers of the revealed question that the grader did not count right."""
+        s = self.state
+        if s is None or s.phase != "revealed" or s.question is None:
+            return []
+        if s.question.get("type") not in TYPED_TYPES:
+            return []
+        return [r for r in s.distribution or [] if not r.correct]
 
     async def _control(self, action: str) -> None:
         async with self.client() as client:
@@ -283,6 +355,81 @@ class DashboardApp(App[None]):
             except ValueError:
                 message = resp.text
             self.notify(str(message), title=f"cannot {action}", severity="warning", markup=False)
+            return
+        self.show(TeacherState.model_validate(resp.json()))
+
+    def action_pick(self, action: str) -> None:
+        """Ask for a student's # on the board, then remove or re-admit them."""
+        if self.state is None or not self.state.roster:
+            self.notify("No students yet.")
+            return
+        roster = list(self.state.roster)
+        verb = "remove" if action == "remove" else "re-admit (they join again with their name)"
+
+        def chosen(rank: int | None) -> None:
+            if rank is None:
+                return
+            if not 1 <= rank <= len(roster):
+                self.notify(f"There is no #{rank} on the board.", severity="warning")
+                return
+            self.run_worker(self._student_action(action, roster[rank - 1].id), group="pick")
+
+        self.push_screen(StudentPicker(f"Which student to {verb}? Their # on the board:"), chosen)
+
+    def action_accept(self) -> None:
+        """Ask which refused typed answer to accept (by its # in a list), then accept it for
+        every student who gave it: the server re-grades them."""
+        rows = self.refused_answers()
+        state = self.state
+        if not rows or state is None or state.question is None:
+            self.notify("No typed answer to accept here (reveal a typed question first).")
+            return
+        qid = str(state.question.get("id", ""))
+        listing = "\n".join(
+            f"  {n}. {printable(r.label)} ({r.count})" for n, r in enumerate(rows, 1)
+        )
+
+        def chosen(n: int | None) -> None:
+            if n is None:
+                return
+            if not 1 <= n <= len(rows):
+                self.notify(f"There is no answer #{n}.", severity="warning")
+                return
+            self.run_worker(self._accept(qid, rows[n - 1].label), group="accept")
+
+        self.push_screen(
+            StudentPicker(f"Accept which answer as right for everyone who gave it?\n{listing}"),
+            chosen,
+        )
+
+    async def _accept(self, question_id: str, label: str) -> None:
+        async with self.client() as client:
+            try:
+                resp = await client.post(
+                    "/api/teacher/accept", json={"question_id": question_id, "answer": label}
+                )
+            except httpx.HTTPError as exc:
+                self.notify(f"accept: {exc}", severity="error")
+                return
+        if resp.status_code != 200:
+            try:
+                message = json.loads(resp.text).get("message", resp.text)
+            except ValueError:
+                message = resp.text
+            self.notify(str(message), title="cannot accept", severity="warning", markup=False)
+            return
+        self.notify(f"Accepted {printable(label)!r} for everyone who gave it.", markup=False)
+        self.show(TeacherState.model_validate(resp.json()))
+
+    async def _student_action(self, action: str, student_id: int) -> None:
+        async with self.client() as client:
+            try:
+                resp = await client.post(f"/api/teacher/{action}", json={"student_id": student_id})
+            except httpx.HTTPError as exc:
+                self.notify(f"{action}: {exc}", severity="error")
+                return
+        if resp.status_code != 200:
+            self.notify(resp.text[:200], title=f"cannot {action}", severity="warning", markup=False)
             return
         self.show(TeacherState.model_validate(resp.json()))
 

@@ -19,8 +19,20 @@ from typing import Any
 
 from quiz import locations
 from quiz.store import write_transaction
+from quiz.store.safety import inspect_file
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
+
+# Version 3 adds the `accepted` table (created by `_SCHEMA`, which every open runs).
+
+#: Version 1 databases get these columns (version 2 creates them with the tables).
+_MIGRATE_1_TO_2 = (
+    "ALTER TABLE sessions ADD COLUMN feedback TEXT NOT NULL DEFAULT 'end'",
+    "ALTER TABLE sessions ADD COLUMN host_pid INTEGER",
+    "ALTER TABLE sessions ADD COLUMN host_name TEXT",
+    "ALTER TABLE sessions ADD COLUMN host_lease TEXT",
+    "ALTER TABLE students ADD COLUMN removed_at TEXT",
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -37,7 +49,11 @@ CREATE TABLE IF NOT EXISTS sessions (
     phase TEXT NOT NULL,
     current INTEGER NOT NULL DEFAULT -1,
     started_at TEXT,
-    ended_at TEXT
+    ended_at TEXT,
+    feedback TEXT NOT NULL DEFAULT 'end',
+    host_pid INTEGER,
+    host_name TEXT,
+    host_lease TEXT
 );
 CREATE TABLE IF NOT EXISTS students (
     session_id TEXT NOT NULL REFERENCES sessions(id),
@@ -46,6 +62,7 @@ CREATE TABLE IF NOT EXISTS students (
     name_key TEXT NOT NULL,
     token_hash TEXT NOT NULL,
     joined_at TEXT NOT NULL,
+    removed_at TEXT,
     PRIMARY KEY (session_id, id),
     UNIQUE (session_id, name_key)
 );
@@ -69,6 +86,14 @@ CREATE TABLE IF NOT EXISTS answers (
     elapsed_ms INTEGER NOT NULL,
     answered_at TEXT NOT NULL,
     PRIMARY KEY (session_id, student_id, question_id)
+);
+CREATE TABLE IF NOT EXISTS accepted (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    question_id TEXT NOT NULL,
+    answer_key TEXT NOT NULL,
+    label TEXT NOT NULL,
+    accepted_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, question_id, answer_key)
 );
 """
 
@@ -108,6 +133,18 @@ class AnswerRow:
 
 
 @dataclass
+class AcceptedRow:
+    """A typed answer the teacher accepted as right for everyone who gave it."""
+
+    question_id: str
+    #: The answer's normalised text (`quiz.grading.normalise_text`): what is compared.
+    key: str
+    #: The answer as the distribution showed it.
+    label: str
+    accepted_at: datetime
+
+
+@dataclass
 class StudentRow:
     """One stored student."""
 
@@ -115,6 +152,7 @@ class StudentRow:
     name: str
     token_hash: str
     joined_at: datetime
+    removed_at: datetime | None = None
 
 
 @dataclass
@@ -146,19 +184,38 @@ class SessionRow:
     current: int
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    feedback: str = "end"
     students: list[StudentRow] = field(default_factory=list)
     runs: list[RunRow] = field(default_factory=list)
     answers: list[AnswerRow] = field(default_factory=list)
+    accepted: list[AcceptedRow] = field(default_factory=list)
 
 
 class SessionNotFound(LookupError):
     """No session with that id (or id prefix)."""
 
 
+#: The tables every classroom database has had since schema version 1: a file without
+#: them is another application's and is never opened for writing.
+CLASSROOM_TABLES = frozenset({"sessions", "students", "runs", "answers"})
+
+
 class ClassroomDB:
     """A connection to the classroom database; every write is its own transaction."""
 
     def __init__(self, path: Path) -> None:
+        """Open (or create) the classroom database at `path`.
+
+        A file that is not an SQLite database, or an SQLite database of another
+        application (the learner's `quiz.db` included), raises `NotOurFile` and is left
+        byte-for-byte untouched, nothing created beside it (as the learner store does).
+        """
+        inspect_file(
+            path,
+            tables=CLASSROOM_TABLES,
+            what="a quiz classroom database",
+            check="Check QUIZ_DATA_DIR (the classroom database is classroom.db there).",
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         # The server touches the db only from its event loop thread, but that thread is not
@@ -176,6 +233,9 @@ class ClassroomDB:
                 f"({SCHEMA_VERSION}); upgrade quiz"
             )
         with self.transaction():
+            if version == 1:
+                for stmt in _MIGRATE_1_TO_2:
+                    self.conn.execute(stmt)
             for stmt in _SCHEMA.split(";"):
                 if stmt.strip():
                     self.conn.execute(stmt)
@@ -196,8 +256,8 @@ class ClassroomDB:
         with self.transaction() as c:
             c.execute(
                 "INSERT INTO sessions (id, code, bank_id, title, mode, time_limit, seed, "
-                "questions, teacher_token_hash, created_at, phase, current) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "questions, teacher_token_hash, created_at, phase, current, feedback) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     row.id,
                     row.code,
@@ -211,6 +271,7 @@ class ClassroomDB:
                     iso(row.created_at),
                     row.phase,
                     row.current,
+                    row.feedback,
                 ),
             )
 
@@ -235,6 +296,66 @@ class ClassroomDB:
                     student.token_hash,
                     iso(student.joined_at),
                 ),
+            )
+
+    def remove_student(self, session_id: str, student_id: int, at: datetime) -> None:
+        """Mark a student removed; their name key is freed for someone else to join with."""
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE students SET removed_at = ?, name_key = name_key || ' #removed ' || id "
+                "WHERE session_id = ? AND id = ? AND removed_at IS NULL",
+                (iso(at), session_id, student_id),
+            )
+
+    def set_student_token(self, session_id: str, student_id: int, token_hash: str) -> None:
+        """Give a student a new token (re-admitted by the teacher); the old one stops working."""
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE students SET token_hash = ? WHERE session_id = ? AND id = ?",
+                (token_hash, session_id, student_id),
+            )
+
+    def take_host_lease(
+        self, session_id: str, pid: int, host: str, until: datetime, *, alive: Any
+    ) -> tuple[int, str] | None:
+        """Become the session's host; returns the (pid, host) of a live host holding it instead.
+
+        A lease held by a process that is gone (on this machine) or has expired is taken over:
+        that is a restart after a crash. `alive(pid)` tells whether a local process runs.
+        """
+        with self.transaction() as c:
+            r = c.execute(
+                "SELECT host_pid, host_name, host_lease FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+            if r is None:
+                raise SessionNotFound(f"no classroom session {session_id!r} in {self.path}")
+            held_pid, held_host, lease = r
+            lease_at = parse_dt(lease)
+            if held_pid is not None and lease_at is not None and lease_at > datetime.now(UTC):
+                same_machine = held_host == host
+                if not same_machine or (held_pid != pid and alive(held_pid)):
+                    return int(held_pid), str(held_host)
+            c.execute(
+                "UPDATE sessions SET host_pid = ?, host_name = ?, host_lease = ? WHERE id = ?",
+                (pid, host, iso(until), session_id),
+            )
+        return None
+
+    def renew_host_lease(self, session_id: str, pid: int, until: datetime) -> None:
+        """Extend this host's lease."""
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE sessions SET host_lease = ? WHERE id = ? AND host_pid = ?",
+                (iso(until), session_id, pid),
+            )
+
+    def release_host_lease(self, session_id: str, pid: int) -> None:
+        """Give the session up (a clean stop)."""
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE sessions SET host_pid = NULL, host_name = NULL, host_lease = NULL "
+                "WHERE id = ? AND host_pid = ?",
+                (session_id, pid),
             )
 
     def set_phase(
@@ -288,6 +409,32 @@ class ClassroomDB:
                 ),
             )
 
+    def accept_answer(
+        self, session_id: str, accepted: AcceptedRow, regraded: list[tuple[int, str, float]]
+    ) -> None:
+        """Store an answer the teacher accepted and the new grade of each student who gave
+        it, (student_id, outcome, score), in one transaction."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO accepted (session_id, question_id, answer_key, label, accepted_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    accepted.question_id,
+                    accepted.key,
+                    accepted.label,
+                    iso(accepted.accepted_at),
+                ),
+            )
+            c.executemany(
+                "UPDATE answers SET outcome = ?, score = ? "
+                "WHERE session_id = ? AND student_id = ? AND question_id = ?",
+                [
+                    (outcome, score, session_id, sid, accepted.question_id)
+                    for sid, outcome, score in regraded
+                ],
+            )
+
     # -- reads ----------------------------------------------------------------------------
 
     def resolve(self, ref: str) -> str:
@@ -336,7 +483,7 @@ class ClassroomDB:
         """A whole session: its row, students, runs and answers."""
         r = self.conn.execute(
             "SELECT id, code, bank_id, title, mode, time_limit, seed, questions, "
-            "teacher_token_hash, created_at, phase, current, started_at, ended_at "
+            "teacher_token_hash, created_at, phase, current, started_at, ended_at, feedback "
             "FROM sessions WHERE id = ?",
             (session_id,),
         ).fetchone()
@@ -359,14 +506,16 @@ class ClassroomDB:
             current=r[11],
             started_at=parse_dt(r[12]),
             ended_at=parse_dt(r[13]),
+            feedback=r[14],
         )
         for s in self.conn.execute(
-            "SELECT id, name, token_hash, joined_at FROM students WHERE session_id = ? ORDER BY id",
+            "SELECT id, name, token_hash, joined_at, removed_at FROM students "
+            "WHERE session_id = ? ORDER BY id",
             (session_id,),
         ):
             joined = parse_dt(s[3])
             assert joined is not None
-            row.students.append(StudentRow(s[0], s[1], s[2], joined))
+            row.students.append(StudentRow(s[0], s[1], s[2], joined, parse_dt(s[4])))
         for u in self.conn.execute(
             "SELECT idx, opened_at, deadline, closed_at, revealed_at FROM runs "
             "WHERE session_id = ? ORDER BY idx",
@@ -383,4 +532,12 @@ class ClassroomDB:
             at = parse_dt(a[7])
             assert at is not None
             row.answers.append(AnswerRow(a[0], a[1], a[2], json.loads(a[3]), a[4], a[5], a[6], at))
+        for k in self.conn.execute(
+            "SELECT question_id, answer_key, label, accepted_at FROM accepted "
+            "WHERE session_id = ? ORDER BY accepted_at",
+            (session_id,),
+        ):
+            at = parse_dt(k[3])
+            assert at is not None
+            row.accepted.append(AcceptedRow(k[0], k[1], k[2], at))
         return row

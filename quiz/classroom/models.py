@@ -8,7 +8,10 @@ answer key, explanation, feedback and source quote.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -33,11 +36,11 @@ NAME_MAX = 32
 #: A join code: six characters from an alphabet without look-alikes (0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-#: Header a browser student's client process (on the teacher's machine, so on loopback) uses
-#: to pass on its browser's address; honoured only from loopback while `--web` serves.
-BROWSER_ADDRESS_HEADER = "X-Quiz-Browser-Address"
 
 Mode = Literal["live", "self-paced"]
+#: When a self-paced student sees keys: after the session ends (graded use), or right after
+#: each answer (practice). Live sessions show them at each reveal.
+Feedback = Literal["end", "immediate"]
 #: What a student sees the session doing.
 Phase = Literal["lobby", "open", "closed", "revealed", "finished", "ended"]
 
@@ -76,17 +79,21 @@ class JoinResponse(ApiModel):
 
 
 class PublicOption(ApiModel):
-    """One choice, ordering item or matching right-hand side: its text and original index."""
+    """One choice, ordering item or matching side: an opaque id and its text.
 
-    index: int
+    Ids are made per student and per question from the session's secret seed, so neither
+    an id nor the position of an option says anything about its place in the bank.
+    """
+
+    id: str
     text: str
 
 
 class PublicQuestion(ApiModel):
     """A question as a student may see it before reveal: no answer key of any kind.
 
-    Options are listed in display order; `index` is the position in the bank's original
-    order, which is what an answer refers to (see the grading contract).
+    Options are listed in the student's own display order (shuffled per student) and carry
+    opaque ids; answers refer to those ids (see `AnswerRequest`).
     """
 
     id: str
@@ -95,22 +102,35 @@ class PublicQuestion(ApiModel):
     hint: str | None = None
     choices: list[PublicOption] | None = None  # multiple_choice, multiple_select
     items: list[PublicOption] | None = None  # ordering (display order, not the right order)
-    lefts: list[str] | None = None  # matching, in bank order
+    lefts: list[PublicOption] | None = None  # matching, shuffled
     rights: list[PublicOption] | None = None  # matching, shuffled
     segments: list[str] | None = None  # cloze: the text around the gaps (gaps + 1 pieces)
     unit: str | None = None  # numeric
 
 
 class ResultView(ApiModel):
-    """The grade of one answer, shown when the session's rules allow feedback."""
+    """The grade of one answer, shown when the session's rules allow feedback.
+
+    Before the key may be shown (self-paced with `--feedback end`) only `outcome`, `score`
+    and `your_answer` are filled: right or wrong, never what was right.
+    """
 
     outcome: str
     score: float
-    correct_answer: str
+    correct_answer: str | None = None
     feedback: list[str] = Field(default_factory=list)
     note: str | None = None
-    explanation: str
+    explanation: str | None = None
     your_answer: str
+    #: The answer as stored (the bank's indices), once the key may be shown.
+    answer: Any = None
+
+
+class ReviewItem(ApiModel):
+    """A question with its key and the student's result, sent once keys may be shown."""
+
+    question: dict[str, Any]
+    result: ResultView | None = None
 
 
 class DistributionRow(ApiModel):
@@ -119,6 +139,8 @@ class DistributionRow(ApiModel):
     label: str
     count: int
     correct: bool
+    #: A typed answer the grader refused and the teacher accepted for everyone.
+    accepted: bool = False
 
 
 class StudentState(ApiModel):
@@ -128,6 +150,7 @@ class StudentState(ApiModel):
     title: str
     bank_id: str
     mode: Mode
+    feedback: Feedback = "end"
     phase: Phase
     name: str
     index: int | None
@@ -142,11 +165,20 @@ class StudentState(ApiModel):
     distribution: list[DistributionRow] | None = None
     score: float = 0.0
     answered_count: int = 0
+    #: Every question with its key and the student's result, once the session has ended.
+    review: list[ReviewItem] | None = None
     version: int
 
 
 class AnswerRequest(ApiModel):
-    """An answer to the current question; shapes as in the grading contract."""
+    """An answer to the current question.
+
+    Choice types refer to the option ids of the student's state: multiple_choice an id,
+    multiple_select a list of ids, ordering the item ids in the chosen order, matching a
+    list with a right id (or null) for each left, in the order `lefts` was sent. Other
+    types as in the grading contract (true_false a boolean, short_answer a string, numeric
+    a number or string, cloze a list of strings, flashcard a rating 1 to 4).
+    """
 
     question_id: Annotated[str, StringConstraints(min_length=1, max_length=80)]
     answer: Any
@@ -157,14 +189,19 @@ class AnswerResponse(ApiModel):
 
     accepted: bool
     duplicate: bool = False
-    #: Feedback, in self-paced mode only (live mode shows it after the reveal).
+    #: Self-paced only: right or wrong (with `--feedback immediate`, the whole feedback).
     result: ResultView | None = None
-    #: The answered question with its key, with the feedback (self-paced mode only).
+    #: The answered question with its key (self-paced with `--feedback immediate` only).
     revealed: dict[str, Any] | None = None
 
 
 class RosterEntry(ApiModel):
-    """A student as the teacher sees them."""
+    """A student as the teacher sees them.
+
+    Live, `score` and `time_ms` count revealed questions only, so the projected leaderboard
+    moves at the reveal and never tells who got an open question right. Self-paced with
+    `--feedback end`, they stay 0 until the session ends.
+    """
 
     id: int
     name: str
@@ -172,6 +209,8 @@ class RosterEntry(ApiModel):
     answered: int
     time_ms: int
     answered_current: bool
+    #: The teacher re-admitted this name: the next join with it continues as this student.
+    readmit: bool = False
 
 
 class TeacherState(ApiModel):
@@ -181,11 +220,12 @@ class TeacherState(ApiModel):
     code: str
     title: str
     mode: Mode
+    feedback: Feedback = "end"
     phase: Phase
     index: int | None
     total: int
     question: dict[str, Any] | None = None
-    #: The current question as students see it (choices in their display order).
+    #: The current question as projected (its own shuffled order; students each have theirs).
     public: PublicQuestion | None = None
     correct_answer: str | None = None
     deadline: datetime | None = None
@@ -202,36 +242,57 @@ class ControlRequest(ApiModel):
     index: int | None = None
 
 
-def _shuffled(n: int, seed: str) -> list[int]:
+class AcceptRequest(ApiModel):
+    """The teacher accepts a typed answer as right for everyone who gave it: `answer` is a
+    label of the question's distribution (compared as normalised text)."""
+
+    question_id: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    answer: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class StudentRequest(ApiModel):
+    """A teacher action on one student (remove, re-admit), by the roster's `id`."""
+
+    student_id: int
+
+
+def _rng(seed: str, viewer: int, qid: str) -> random.Random:
+    digest = hmac.new(seed.encode(), f"order:{viewer}:{qid}".encode(), hashlib.sha256).digest()
+    return random.Random(digest)
+
+
+def _option_id(seed: str, viewer: int, qid: str, kind: str, index: int) -> str:
+    # An HMAC of the secret seed: ids of one option differ between students and say
+    # nothing about its bank position.
+    mac = hmac.new(seed.encode(), f"id:{viewer}:{qid}:{kind}:{index}".encode(), hashlib.sha256)
+    return mac.hexdigest()[:12]
+
+
+def _order(rng: random.Random, n: int) -> list[int]:
+    # A plain uniform shuffle. Never showing the right order (as this once did) is itself a
+    # tell: the order shown is then known to be wrong, and blind answers score below chance.
     order = list(range(n))
-    random.Random(seed).shuffle(order)
+    rng.shuffle(order)
     return order
 
 
-def display_order(question: Question, seed: str) -> list[int]:
-    """The order (original indices) in which a question's options are shown to everyone.
+@dataclass(frozen=True)
+class StudentView:
+    """One viewer's display of one question: the public question and its id mappings."""
 
-    The same for every student of a session, so a teacher can talk about "the third choice".
-    """
-    key = f"{seed}:{question.id}"
-    if isinstance(question, MultipleChoice | MultipleSelect):
-        n = len(question.choices)
-        return _shuffled(n, key) if question.shuffle else list(range(n))
-    if isinstance(question, Ordering | Matching):
-        n = len(question.items) if isinstance(question, Ordering) else len(question.pairs)
-        order = _shuffled(n, key)
-        # Shown in the right order (or with every pair side by side) would give it away.
-        if order == sorted(order):
-            order = order[1:] + order[:1]
-        return order
-    return []
+    public: PublicQuestion
+    #: option id -> bank index, per kind ("c" choices, "i" items, "l" lefts, "r" rights).
+    ids: dict[str, dict[str, int]]
+    #: Matching: the bank index of each left, in the order `lefts` was sent.
+    left_order: tuple[int, ...] = ()
 
 
-def public_question(question: Question, seed: str) -> PublicQuestion:
-    """What a student may see of `question` before the answer is revealed.
+def student_view(question: Question, seed: str, viewer: int) -> StudentView:
+    """What viewer `viewer` (a student id; 0 for the projected dashboard) sees of `question`.
 
     Built field by field (never by copying and deleting) so a new key field in the schema
-    cannot leak by default.
+    cannot leak by default. Choices keep the bank order only when the author turned
+    `shuffle` off (e.g. "none of the above" last).
     """
     base: dict[str, Any] = {
         "id": question.id,
@@ -239,18 +300,79 @@ def public_question(question: Question, seed: str) -> PublicQuestion:
         "prompt": question.prompt,
         "hint": question.hint,
     }
-    order = display_order(question, seed)
+    rng = _rng(seed, viewer, question.id)
+    ids: dict[str, dict[str, int]] = {}
+    left_order: tuple[int, ...] = ()
+
+    def options(kind: str, texts: list[str], order: list[int]) -> list[PublicOption]:
+        made = {_option_id(seed, viewer, question.id, kind, i): i for i in order}
+        if len(made) != len(order):  # pragma: no cover - a 48-bit collision
+            raise ValueError(f"option id collision in {question.id!r}")
+        ids[kind] = made
+        return [PublicOption(id=oid, text=texts[i]) for oid, i in made.items()]
+
     if isinstance(question, MultipleChoice | MultipleSelect):
-        base["choices"] = [PublicOption(index=i, text=question.choices[i].text) for i in order]
+        n = len(question.choices)
+        order = _order(rng, n) if question.shuffle else list(range(n))
+        base["choices"] = options("c", [c.text for c in question.choices], order)
     elif isinstance(question, Ordering):
-        base["items"] = [PublicOption(index=i, text=question.items[i]) for i in order]
+        order = _order(rng, len(question.items))
+        base["items"] = options("i", list(question.items), order)
     elif isinstance(question, Matching):
-        base["lefts"] = [p.left for p in question.pairs]
-        base["rights"] = [PublicOption(index=i, text=question.pairs[i].right) for i in order]
+        n = len(question.pairs)
+        lefts = _order(rng, n)
+        rights = _order(rng, n)
+        base["lefts"] = options("l", [p.left for p in question.pairs], lefts)
+        base["rights"] = options("r", [p.right for p in question.pairs], rights)
+        left_order = tuple(lefts)
     elif isinstance(question, Cloze):
         base["segments"] = CLOZE_GAP.split(question.text)[::2]
     elif isinstance(question, Numeric):
         base["unit"] = question.unit
     elif isinstance(question, TrueFalse | ShortAnswer | Flashcard):
         pass
-    return PublicQuestion(**base)
+    return StudentView(PublicQuestion(**base), ids, left_order)
+
+
+def public_question(question: Question, seed: str, viewer: int = 0) -> PublicQuestion:
+    """What `viewer` may see of `question` before the answer is revealed."""
+    return student_view(question, seed, viewer).public
+
+
+class AnswerIdError(ValueError):
+    """An answer names an option id the student was not shown."""
+
+
+def to_bank_answer(question: Question, view: StudentView, raw: Any) -> Any:
+    """A student's id-based answer in the bank's indices (what the grader takes).
+
+    Other question types pass through unchanged; shapes are checked by the grader after.
+    """
+
+    def one(kind: str, value: Any) -> int:
+        if not isinstance(value, str) or value not in view.ids[kind]:
+            raise AnswerIdError(f"{value!r} is not one of the option ids you were shown")
+        return view.ids[kind][value]
+
+    def many(value: Any, what: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise AnswerIdError(f"the answer must be a list of {what}")
+        return value
+
+    if isinstance(question, MultipleChoice):
+        return one("c", raw)
+    if isinstance(question, MultipleSelect):
+        return [one("c", v) for v in many(raw, "option ids")]
+    if isinstance(question, Ordering):
+        return [one("i", v) for v in many(raw, "item ids")]
+    if isinstance(question, Matching):
+        given = many(raw, "right ids (or null), one per left")
+        if len(given) != len(view.left_order):
+            raise AnswerIdError(
+                f"the answer must have {len(view.left_order)} entries, one per left item"
+            )
+        bank: list[int | None] = [None] * len(view.left_order)
+        for pos, value in enumerate(given):
+            bank[view.left_order[pos]] = None if value is None else one("r", value)
+        return bank
+    return raw

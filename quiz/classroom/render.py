@@ -3,8 +3,9 @@
 The question widgets take a full bank `Question`; a student has only the public view (no key).
 `renderable_question` builds a model in *display order* with placeholder keys that the input
 widgets never show (the client never asks them to mark results; feedback is shown with the
-real question once the server reveals it). `to_original` maps the widgets' answer, which
-indexes that display-order model, back to the bank's original indices the server grades.
+real question once the server reveals it). `to_ids` maps the widgets' answer, which
+indexes that display-order model, to the option ids the server was sent (it alone knows
+which bank option each id stands for).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def renderable_question(pq: PublicQuestion) -> Question:
             return Ordering(type="ordering", items=[i.text for i in pq.items or []], **base)
         case "matching":
             pairs = [
-                Pair(left=left, right=r.text)
+                Pair(left=left.text, right=r.text)
                 for left, r in zip(pq.lefts or [], pq.rights or [], strict=True)
             ]
             return Matching(type="matching", pairs=pairs, **base)
@@ -69,14 +70,14 @@ def renderable_question(pq: PublicQuestion) -> Question:
     raise ValueError(f"unknown question type {pq.type!r}")
 
 
-def to_original(pq: PublicQuestion, answer: Any) -> Any:
-    """The widgets' answer (display-order indices) in the bank's original indices."""
+def to_ids(pq: PublicQuestion, answer: Any) -> Any:
+    """The widgets' answer (display-order positions) as the option ids the API takes."""
     if pq.type == "multiple_choice" and pq.choices is not None:
-        return pq.choices[answer].index
+        return pq.choices[answer].id
     if pq.type == "multiple_select" and pq.choices is not None:
-        return sorted(pq.choices[i].index for i in answer)
+        return [pq.choices[i].id for i in answer]
     if pq.type == "ordering" and pq.items is not None:
-        return [pq.items[i].index for i in answer]
+        return [pq.items[i].id for i in answer]
     if pq.type == "matching" and pq.rights is not None:
-        return [None if j is None else pq.rights[j].index for j in answer]
+        return [None if j is None else pq.rights[j].id for j in answer]
     return answer

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from quiz.classroom.analysis import Report, facility_legend
+from quiz.classroom.text import printable
 from quiz.numbers import format_percent, format_score
 
 #: Prompts and choice texts longer than this are cut (the full text is in `quiz class report`).
@@ -26,7 +27,7 @@ CELL_MAX = 48
 
 def _cut(text: str, limit: int = CELL_MAX) -> Text:
     """Plain text, one line, cut with an ellipsis."""
-    flat = " ".join(text.split())
+    flat = " ".join(printable(text).split())
     return Text(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
@@ -59,7 +60,7 @@ class ReportScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="report-body"):
             yield Static(
-                Text(f"{r.title} — session {r.session} ({r.mode}, bank {r.bank_id})"),
+                Text(printable(f"{r.title} — session {r.session} ({r.mode}, bank {r.bank_id})")),
                 id="report-title",
             )
             yield Static(Text(facility_legend(r)), id="report-legend")
@@ -79,7 +80,7 @@ class ReportScreen(Screen[None]):
         for n, s in enumerate(r.students, 1):
             students.add_row(
                 str(n),
-                Text(s.name),
+                Text(printable(s.name)),
                 Text(format_score(s.score, s.max_score), justify="right"),
                 Text(format_percent(s.percent / 100), justify="right"),
                 Text(f"{s.time_ms / 1000:.1f} s", justify="right"),
@@ -91,7 +92,7 @@ class ReportScreen(Screen[None]):
         questions.add_columns("question", "answered", "facility", "discrim.", "prompt")
         for q in r.questions:
             questions.add_row(
-                Text(q.id),
+                Text(printable(q.id)),
                 Text(str(q.answered) if q.asked else "not asked", justify="right"),
                 Text(_num(q.facility, ".2f"), justify="right"),
                 Text(_num(q.discrimination, "+.2f"), justify="right"),
@@ -105,7 +106,11 @@ class ReportScreen(Screen[None]):
             for row in q.distribution:
                 choices.add_row(
                     Text(q.id),
-                    Text("✓" if row.correct else "", style="green"),
+                    # An answer the teacher accepted says so: the grader refused it.
+                    Text(
+                        "✓ accepted by you" if row.accepted else ("✓" if row.correct else ""),
+                        style="green",
+                    ),
                     _cut(row.label),
                     Text(str(row.count), justify="right"),
                 )

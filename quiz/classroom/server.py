@@ -14,23 +14,26 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quiz.classroom.analysis import Report, build_report
+from quiz.classroom.db import hash_token
 from quiz.classroom.models import (
-    BROWSER_ADDRESS_HEADER,
+    AcceptRequest,
     AnswerRequest,
     AnswerResponse,
     ControlRequest,
     JoinRequest,
     JoinResponse,
     Refusal,
+    StudentRequest,
     StudentState,
     TeacherState,
 )
@@ -38,12 +41,76 @@ from quiz.classroom.state import ClassSession, Refused, Student
 
 #: Largest request body accepted (bytes); answers are small.
 MAX_BODY = 16 * 1024
-#: Joins allowed per client address per minute (a burst of this many, refilled steadily).
-JOIN_LIMIT = 30
-#: Addresses of this machine (where `--web` client processes join from).
-LOOPBACK = ("127.0.0.1", "::1")
+#: Joins allowed per client address per minute (a burst of this many, refilled steadily):
+#: a class of 200 behind one school NAT joins within the first minute.
+JOIN_LIMIT = 240
+#: Wrong join codes allowed per client address per minute: a code guesser needs years for
+#: 31**6 codes; a class that mistypes now and then never notices.
+BAD_CODE_LIMIT = 20
+#: Static files of the browser client (shipped in the wheel; nothing is fetched elsewhere).
+STATIC_FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+}
+#: Headers of every page and file of the browser client: only this origin's own files,
+#: never framed, no referrer.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-cache",
+}
 #: Seconds between keep-alive comments on an idle event stream.
 KEEPALIVE = 15.0
+#: Event streams one token may hold at once (a reload briefly holds two).
+STREAMS_PER_TOKEN = 3
+#: File descriptors kept free for the database, logs and the listening socket.
+FD_RESERVE = 64
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's soft open-file limit to its hard limit; returns the soft limit.
+
+    Every student holds one or two connections (the event stream and an answer); the soft
+    limit is often 256 (macOS) or 1024 (Linux), far below what a class needs.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return 512
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    # macOS reports an unlimited hard limit but refuses more than OPEN_MAX (10240).
+    target = hard if hard != resource.RLIM_INFINITY else 10240
+    target = min(target, 1 << 20)
+    if target > soft:
+        for value in (target, 10240, 4096):
+            if value <= soft:
+                break
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (value, hard))
+                soft = value
+                break
+            except (ValueError, OSError):
+                continue
+    return int(soft)
+
+
+def connection_budget(soft_limit: int) -> int:
+    """How many connections the server takes before answering 503: the open-file limit
+    less what is already open and a reserve, so it never runs out of descriptors."""
+    try:
+        import os
+
+        in_use = len(os.listdir("/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"))
+    except OSError:
+        in_use = 32
+    return max(16, soft_limit - in_use - FD_RESERVE)
+
 
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     code: {"model": Refusal} for code in (401, 403, 404, 409, 410, 413, 422, 429)
@@ -87,6 +154,12 @@ class RateLimiter:
         self.rate = per_minute / 60.0
         self.clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}
+
+    def has(self, address: str) -> bool:
+        """Whether `address` has a token left (without taking it)."""
+        now = self.clock()
+        tokens, last = self._buckets.get(address, (self.capacity, now))
+        return min(self.capacity, tokens + (now - last) * self.rate) >= 1.0
 
     def allow(self, address: str) -> bool:
         """Take one token for `address`; False when its bucket is empty."""
@@ -136,6 +209,90 @@ class _TooLarge(Exception):
     pass
 
 
+class Capacity:
+    """ASGI middleware: past `limit` open requests (event streams count while open), a new
+    one gets a clear 503 with Retry-After instead of the server running out of files.
+
+    The teacher (`exempt(token)`) always gets through, so a full class can still be run."""
+
+    def __init__(
+        self, app: ASGIApp, limit: int, exempt: Callable[[str], bool] | None = None
+    ) -> None:
+        self.app = app
+        self.limit = limit
+        self.exempt = exempt
+        self.active = 0
+
+    def _exempt(self, scope: Scope) -> bool:
+        if self.exempt is None:
+            return False
+        for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                return scheme.lower() == "bearer" and self.exempt(token.strip())
+        return False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.active >= self.limit and not self._exempt(scope):
+            body = Refusal(
+                error="busy",
+                message=f"the classroom server is at capacity ({self.limit} connections); "
+                "try again in a few seconds",
+            ).model_dump_json()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 503,
+                    "headers": [(b"content-type", b"application/json"), (b"retry-after", b"5")],
+                }
+            )
+            await send({"type": "http.response.body", "body": body.encode()})
+            return
+        self.active += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.active -= 1
+
+
+class SameOrigin:
+    """ASGI middleware: a request a browser sends from another site's page is refused (403).
+
+    Browsers send `Origin` with cross-site requests (and with every POST); this server's
+    own page sends its own. Websockets are refused outright: the classroom has none, so a
+    foreign page cannot open one (nor start anything) here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        if scope["type"] == "http":
+            headers = dict(scope.get("headers", []))
+            origin = headers.get(b"origin")
+            host = headers.get(b"host", b"")
+            if origin is not None and origin.split(b"://", 1)[-1] != host:
+                body = Refusal(
+                    error="foreign_origin", message="requests from other sites are refused"
+                ).model_dump_json()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 403,
+                        "headers": [(b"content-type", b"application/json")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body.encode()})
+                return
+        await self.app(scope, receive, send)
+
+
 async def _too_large(send: Send, limit: int) -> None:
     body = (
         Refusal(error="too_large", message=f"request bodies are limited to {limit} bytes")
@@ -156,20 +313,23 @@ def create_app(
     session: ClassSession,
     *,
     join_limit: int = JOIN_LIMIT,
-    loopback_join_limit: int | None = None,
+    bad_code_limit: int = BAD_CODE_LIMIT,
     max_body: int = MAX_BODY,
     tick_interval: float = 0.2,
     notifier: Notifier | None = None,
+    lease: Callable[[], None] | None = None,
+    lease_interval: float = 5.0,
+    max_connections: int | None = None,
+    streams_per_token: int = STREAMS_PER_TOKEN,
 ) -> FastAPI:
-    """The API for one session. The app's lifespan runs the deadline ticker."""
+    """The API for one session. The app's lifespan runs the deadline ticker (and renews the
+    host's lease on the session with `lease`, every `lease_interval` seconds)."""
     everyone = notifier or Notifier()
     teacher_changes = Notifier()
     limiter = RateLimiter(join_limit)
-    # With --web, every browser student joins through a local client process, i.e. from
-    # the loopback address, which passes on its browser's address: that address is then
-    # limited like any other. Loopback joins without it get their own, larger budget.
-    loopback = RateLimiter(loopback_join_limit or join_limit)
-    trust_forwarded = loopback_join_limit is not None
+    bad_codes = RateLimiter(bad_code_limit)
+    #: Open event streams per token hash.
+    streams: dict[str, int] = {}
 
     def on_change(for_everyone: bool) -> None:
         teacher_changes.bump()
@@ -181,8 +341,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async def ticker() -> None:
+            renewed = time.monotonic()
             while True:
                 session.tick()
+                if lease is not None and time.monotonic() - renewed >= lease_interval:
+                    lease()
+                    renewed = time.monotonic()
                 await asyncio.sleep(tick_interval)
 
         app.state.loop = asyncio.get_running_loop()
@@ -225,16 +389,20 @@ def create_app(
             raise Refused(401, "no_token", "send your token as 'Authorization: Bearer <token>'")
         return creds.credentials
 
-    def student(creds: Creds) -> Student:
+    # Dependencies are async: FastAPI runs plain functions in a worker thread, a thread hop
+    # per request for a dictionary lookup.
+    async def student(creds: Creds) -> Student:
         token = token_of(creds)
         found = session.student_for(token)
         if found is None:
             if session.is_teacher(token):
                 raise Refused(403, "not_a_student", "that is the teacher's token")
+            if session.was_removed(token):
+                raise Refused(401, "removed", "the teacher removed you from this session")
             raise Refused(401, "bad_token", "unknown token; join the session first")
         return found
 
-    def teacher(creds: Creds) -> None:
+    async def teacher(creds: Creds) -> None:
         token = token_of(creds)
         if not session.is_teacher(token):
             if session.student_for(token) is not None:
@@ -247,16 +415,14 @@ def create_app(
     async def join(body: JoinRequest, request: Request) -> JoinResponse:
         """Join with the session's code and a display name; returns the student token."""
         address = request.client.host if request.client else "unknown"
-        bucket = limiter
-        if address in LOOPBACK:
-            forwarded = request.headers.get(BROWSER_ADDRESS_HEADER, "").strip()
-            if trust_forwarded and forwarded:
-                address = forwarded
-            else:
-                bucket = loopback
-        if not bucket.allow(address):
+        if not bad_codes.has(address) or not limiter.allow(address):
             raise Refused(429, "rate_limited", "too many joins from your address; wait a minute")
-        st, token = session.join(body.code, body.name)
+        try:
+            st, token = session.join(body.code, body.name)
+        except Refused as exc:
+            if exc.error == "bad_code":
+                bad_codes.allow(address)
+            raise
         return JoinResponse(
             student_token=token,
             student_id=st.id,
@@ -284,8 +450,18 @@ def create_app(
         me = session.student_for(token)
         is_teacher = me is None and session.is_teacher(token)
         if me is None and not is_teacher:
+            if session.was_removed(token):
+                raise Refused(401, "removed", "the teacher removed you from this session")
             raise Refused(401, "bad_token", "unknown token")
         source = teacher_changes if is_teacher else everyone
+        key = hash_token(token)
+        if streams.get(key, 0) >= streams_per_token:
+            raise Refused(
+                429,
+                "too_many_streams",
+                f"this token already has {streams_per_token} open event streams; close one",
+            )
+        streams[key] = streams.get(key, 0) + 1
 
         def snapshot() -> str:
             if me is not None:
@@ -293,11 +469,22 @@ def create_app(
             return session.teacher_state().model_dump_json()
 
         async def stream() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in updates():
+                    yield chunk
+            finally:
+                streams[key] -= 1
+                if not streams[key]:
+                    del streams[key]
+
+        async def updates() -> AsyncIterator[bytes]:
             yield f"event: state\ndata: {snapshot()}\n\n".encode()
             while not source.closing:
                 changed = await source.wait(KEEPALIVE)
                 if source.closing:
                     break
+                if me is not None and me.removed_at is not None:
+                    break  # removed by the teacher: a reconnect is told why
                 if not changed:
                     yield b": ping\n\n"
                     continue
@@ -349,6 +536,41 @@ def create_app(
     control("reveal", lambda b: session.reveal(), "Live: show the answer and distribution.")
     control("end", lambda b: session.end(), "End the session.")
 
+    @app.post(
+        "/api/teacher/remove",
+        response_model=TeacherState,
+        responses=_REFUSALS,
+        dependencies=[Depends(teacher)],
+    )
+    async def teacher_remove(body: StudentRequest) -> TeacherState:
+        """Remove a student: their token stops working, their name is free again and their
+        answers leave the leaderboard and the report."""
+        session.remove(body.student_id)
+        return session.teacher_state()
+
+    @app.post(
+        "/api/teacher/readmit",
+        response_model=TeacherState,
+        responses=_REFUSALS,
+        dependencies=[Depends(teacher)],
+    )
+    async def teacher_readmit(body: StudentRequest) -> TeacherState:
+        """Let the next join with this student's name continue as them (lost token)."""
+        session.readmit(body.student_id)
+        return session.teacher_state()
+
+    @app.post(
+        "/api/teacher/accept",
+        response_model=TeacherState,
+        responses=_REFUSALS,
+        dependencies=[Depends(teacher)],
+    )
+    async def teacher_accept(body: AcceptRequest) -> TeacherState:
+        """Accept a typed answer (a label of the distribution) as right for everyone who gave
+        it, once the question is revealed or the session has ended; students are re-graded."""
+        session.accept(body.question_id, body.answer)
+        return session.teacher_state()
+
     @app.get(
         "/api/results", response_model=Report, responses=_REFUSALS, dependencies=[Depends(teacher)]
     )
@@ -356,7 +578,27 @@ def create_app(
         """Scores per student and item analysis per question, so far."""
         return build_report(session.db.load(session.id))
 
+    pages = {
+        path: (resources.files("quiz.classroom").joinpath("static", name).read_bytes(), kind)
+        for path, (name, kind) in STATIC_FILES.items()
+    }
+
+    def page(path: str) -> Callable[[], Awaitable[Response]]:
+        body, kind = pages[path]
+
+        async def serve() -> Response:
+            return Response(body, media_type=kind, headers=PAGE_HEADERS)
+
+        serve.__name__ = "page_" + path.strip("/").replace("/", "_").replace(".", "_")
+        return serve
+
+    for path in pages:
+        app.get(path, include_in_schema=False)(page(path))
+
     app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(SameOrigin)
+    if max_connections is not None:
+        app.add_middleware(Capacity, limit=max_connections, exempt=session.is_teacher)
     return app
 
 
@@ -372,8 +614,11 @@ def _close_streams(app: Any) -> None:
             loop.call_soon_threadsafe(notifier.close)
 
 
-def make_server(app: FastAPI, host: str, port: int) -> Any:
-    """A uvicorn server whose exit (signal or `should_exit`) first ends the event streams."""
+def make_server(app: FastAPI, host: str, port: int, limit_concurrency: int | None = None) -> Any:
+    """A uvicorn server whose exit (signal or `should_exit`) first ends the event streams.
+
+    `limit_concurrency` (open connections, idle ones included) is the backstop behind the
+    app's own `Capacity` check: uvicorn answers a plain 503 past it."""
     import uvicorn
 
     class _Server(uvicorn.Server):
@@ -386,7 +631,15 @@ def make_server(app: FastAPI, host: str, port: int) -> Any:
             self.should_exit = True
 
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+        limit_concurrency=limit_concurrency,
+        # Students are idle between questions: uvicorn's 5 s default closed their connections
+        # just as some answered (a reset the client must retry; 65 in a 500-student run).
+        timeout_keep_alive=30,
     )
     return _Server(config)
 
@@ -398,7 +651,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     report it plainly instead of uvicorn's exit from inside its loop.
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are
+    # TCP; without it a response written in two parts waits ~40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
@@ -414,12 +669,17 @@ class ServerThread:
     """uvicorn serving an app in a worker thread, with a clean stop (used by the dashboard)."""
 
     def __init__(
-        self, app: FastAPI, host: str, port: int, sock: socket.socket | None = None
+        self,
+        app: FastAPI,
+        host: str,
+        port: int,
+        sock: socket.socket | None = None,
+        limit_concurrency: int | None = None,
     ) -> None:
         self.app = app
         self.sock = sock or bind_socket(host, port)
         self.port = int(self.sock.getsockname()[1])
-        self.server = make_server(app, host, self.port)
+        self.server = make_server(app, host, self.port, limit_concurrency)
         self.thread = threading.Thread(target=self._run, name="classroom-server", daemon=True)
         self.error: BaseException | None = None
 

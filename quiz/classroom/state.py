@@ -17,22 +17,35 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from quiz.classroom import analysis
-from quiz.classroom.db import AnswerRow, ClassroomDB, RunRow, SessionRow, StudentRow, hash_token
+from quiz.classroom.db import (
+    AcceptedRow,
+    AnswerRow,
+    ClassroomDB,
+    RunRow,
+    SessionRow,
+    StudentRow,
+    hash_token,
+)
 from quiz.classroom.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     NAME_MAX,
+    AnswerIdError,
     AnswerResponse,
     DistributionRow,
+    Feedback,
     Mode,
     Phase,
-    PublicQuestion,
     ResultView,
+    ReviewItem,
     RosterEntry,
     StudentState,
+    StudentView,
     TeacherState,
-    public_question,
+    student_view,
+    to_bank_answer,
 )
+from quiz.classroom.text import control_characters, describe
 from quiz.grading import (
     AnswerError,
     GradeResult,
@@ -66,11 +79,24 @@ def normalise_name(raw: str) -> str:
     name = " ".join(unicodedata.normalize("NFC", raw).split())
     if not name:
         raise Refused(422, "name_invalid", "a name is required")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise Refused(422, "name_invalid", "a name must not contain control characters")
+    bad = [ch for ch in name if unicodedata.category(ch).startswith("C")]
+    if bad:
+        raise Refused(
+            422,
+            "name_invalid",
+            f"a name must not contain control or format characters ({describe(bad)})",
+        )
     if len(name) > NAME_MAX:
         raise Refused(422, "name_invalid", f"a name may be at most {NAME_MAX} characters long")
     return name
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same person on a leaderboard: the Unicode TR39 skeleton
+    (NFKC, confusables folded, case folded), so `Ａｎｎ` and Cyrillic `Аnn` are `ann`."""
+    from disarm import skeleton_key
+
+    return str(skeleton_key(name)) or name.casefold()
 
 
 def new_code() -> str:
@@ -92,6 +118,12 @@ class Student:
     question_started: datetime | None = None
     score: float = 0.0
     time_ms: int = 0
+    #: When the teacher removed the student (their token no longer works).
+    removed_at: datetime | None = None
+    #: The teacher let this name join again (lost device): the next join with it is them.
+    readmit: bool = False
+    #: This student's display of each question (option order and ids), built when needed.
+    views: dict[str, StudentView] = field(default_factory=dict)
 
 
 @dataclass
@@ -137,6 +169,7 @@ class ClassSession:
     questions: list[Question]
     teacher_token_hash: str
     clock: Clock = utcnow
+    feedback: Feedback = "end"
     phase: Phase = "lobby"
     current: int = -1
     started_at: datetime | None = None
@@ -151,12 +184,15 @@ class ClassSession:
     on_change: Callable[[bool], None] | None = None
     _by_token: dict[str, int] = field(default_factory=dict)
     _by_name: dict[str, int] = field(default_factory=dict)
-    _public: dict[str, PublicQuestion] = field(default_factory=dict)
+    #: The projected display (viewer 0) of each question.
+    _projected: dict[str, StudentView] = field(default_factory=dict)
     _key_text: dict[str, str] = field(default_factory=dict)
     #: Indexes of `answers`, so a state costs O(questions), not O(all answers).
     _by_student: dict[int, dict[str, Answer]] = field(default_factory=dict)
     _by_question: dict[str, list[Answer]] = field(default_factory=dict)
     _dist_cache: dict[int, list[DistributionRow]] = field(default_factory=dict)
+    #: Typed answers the teacher accepted: question id -> {accept key: label}.
+    accepted: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # -- creation -------------------------------------------------------------------------
 
@@ -170,6 +206,7 @@ class ClassSession:
         questions: Sequence[Question],
         mode: Mode = "live",
         time_limit: float | None = None,
+        feedback: Feedback = "end",
         clock: Clock = utcnow,
     ) -> tuple[ClassSession, str]:
         """A new session, stored; returns it with the teacher's token."""
@@ -190,6 +227,7 @@ class ClassSession:
             questions=list(questions),
             teacher_token_hash=hash_token(teacher_token),
             clock=clock,
+            feedback=feedback,
         )
         db.create_session(
             SessionRow(
@@ -205,6 +243,7 @@ class ClassSession:
                 created_at=now,
                 phase=session.phase,
                 current=session.current,
+                feedback=feedback,
             )
         )
         return session, teacher_token
@@ -235,16 +274,20 @@ class ClassSession:
             current=row.current,
             started_at=row.started_at,
             ended_at=row.ended_at,
+            feedback="immediate" if row.feedback == "immediate" else "end",
         )
         db.set_teacher_token(row.id, session.teacher_token_hash)
         for s in row.students:
-            session._add_student(Student(s.id, s.name, s.token_hash, s.joined_at))
+            st = Student(s.id, s.name, s.token_hash, s.joined_at, removed_at=s.removed_at)
+            session._add_student(st)
         for r in row.runs:
             session.runs[r.idx] = Run(r.idx, r.opened_at, r.deadline, r.closed_at, r.revealed_at)
+        for k in row.accepted:
+            session.accepted.setdefault(k.question_id, {})[k.key] = k.label
         by_id = {q.id: q for q in session.questions}
         for a in row.answers:
             q = by_id[a.question_id]
-            result = grade(q, check_answer_shape(q, a.answer))
+            result = session._grade(q, check_answer_shape(q, a.answer))
             session._remember(
                 Answer(
                     a.student_id,
@@ -281,7 +324,14 @@ class ClassSession:
         if token is None:
             return None
         sid = self._by_token.get(hash_token(token))
-        return None if sid is None else self.students[sid]
+        if sid is None or self.students[sid].removed_at is not None:
+            return None
+        return self.students[sid]
+
+    def was_removed(self, token: str) -> bool:
+        """Whether `token` belonged to a student the teacher removed."""
+        sid = self._by_token.get(hash_token(token))
+        return sid is not None and self.students[sid].removed_at is not None
 
     def deadline(self, student: Student | None = None) -> datetime | None:
         """When answering the current question stops (live) or the session stops (self-paced)."""
@@ -292,12 +342,13 @@ class ClassSession:
             return None
         return self.started_at + timedelta(seconds=self.time_limit)
 
-    def public(self, idx: int) -> PublicQuestion:
-        """The student's view of question `idx` (cached)."""
+    def view(self, idx: int, student: Student | None = None) -> StudentView:
+        """`student`'s display of question `idx` (None: the projected one); cached."""
         q = self.questions[idx]
-        if q.id not in self._public:
-            self._public[q.id] = public_question(q, self.seed)
-        return self._public[q.id]
+        cache = self._projected if student is None else student.views
+        if q.id not in cache:
+            cache[q.id] = student_view(q, self.seed, 0 if student is None else student.id)
+        return cache[q.id]
 
     def key_text(self, q: Question) -> str:
         """The human-readable right answer of `q` (from the grader)."""
@@ -315,7 +366,38 @@ class ClassSession:
             note=a.result.note,
             explanation=q.explanation,
             your_answer=describe_answer(q, a.answer),
+            answer=a.answer,
         )
+
+    def verdict_view(self, q: Question, a: Answer) -> ResultView:
+        """Right or wrong only: nothing that tells what the right answer was."""
+        return ResultView(
+            outcome=str(a.result.outcome),
+            score=a.result.score,
+            your_answer=describe_answer(q, a.answer),
+        )
+
+    def keys_shown(self, idx: int) -> bool:
+        """Whether students may see question `idx`'s key now."""
+        if self.phase == "ended":
+            return True
+        if self.mode == "live":
+            run = self.runs.get(idx)
+            return run is not None and run.revealed_at is not None
+        return self.feedback == "immediate"
+
+    def visible_score(self, student: Student) -> tuple[float, int]:
+        """Score and time as the leaderboard may show them now (see `RosterEntry`)."""
+        if self.phase == "ended" or (self.mode == "self-paced" and self.feedback == "immediate"):
+            return student.score, student.time_ms
+        if self.mode == "self-paced":
+            return 0.0, 0
+        shown = [
+            a
+            for a in self._by_student.get(student.id, {}).values()
+            if self.runs[a.idx].revealed_at is not None
+        ]
+        return sum(a.result.score for a in shown), sum(a.elapsed_ms for a in shown)
 
     def answers_for(self, idx: int) -> list[Answer]:
         """Every answer given to question `idx`."""
@@ -338,6 +420,7 @@ class ClassSession:
             title=self.title,
             bank_id=self.bank_id,
             mode=self.mode,
+            feedback=self.feedback,
             phase=phase,
             name=student.name,
             index=idx,
@@ -353,10 +436,12 @@ class ClassSession:
             )
         else:
             state.score = student.score
+        if phase == "ended":
+            state.review = self._review(student)
         if idx is None or phase in ("lobby", "ended"):
             return state
         q = self.questions[idx]
-        state.question = self.public(idx)
+        state.question = self.view(idx, student).public
         mine = self.answers.get((student.id, q.id))
         state.answered = mine is not None
         deadline = self.deadline(student)
@@ -375,23 +460,29 @@ class ClassSession:
         now = self.clock()
         idx = self.current if self.mode == "live" and self.current >= 0 else None
         current_qid = self.questions[idx].id if idx is not None else None
-        roster = [
-            RosterEntry(
-                id=s.id,
-                name=s.name,
-                score=s.score,
-                answered=len(self._by_student.get(s.id, {})),
-                time_ms=s.time_ms,
-                answered_current=(s.id, current_qid) in self.answers if current_qid else False,
+        roster = []
+        for s in self.students.values():
+            if s.removed_at is not None:
+                continue
+            score, time_ms = self.visible_score(s)
+            roster.append(
+                RosterEntry(
+                    id=s.id,
+                    name=s.name,
+                    score=score,
+                    answered=len(self._by_student.get(s.id, {})),
+                    time_ms=time_ms,
+                    answered_current=(s.id, current_qid) in self.answers if current_qid else False,
+                    readmit=s.readmit,
+                )
             )
-            for s in self.students.values()
-        ]
         roster.sort(key=lambda r: (-r.score, r.time_ms, r.name.casefold()))
         state = TeacherState(
             session=self.id,
             code=self.code,
             title=self.title,
             mode=self.mode,
+            feedback=self.feedback,
             phase=self.phase,
             index=idx,
             total=self.total,
@@ -406,10 +497,12 @@ class ClassSession:
             q = self.questions[idx]
             given = self.answers_for(idx)
             state.question = q.model_dump(mode="json")
-            state.public = self.public(idx)
+            state.public = self.view(idx).public
             state.correct_answer = self.key_text(q)
             state.answers_in = len(given)
-            state.distribution = analysis.distribution(q, [a.answer for a in given])
+            state.distribution = analysis.distribution(
+                q, [a.answer for a in given], self.accepted.get(q.id, {}).keys()
+            )
         else:
             state.answers_in = len(self.answers)
         return state
@@ -423,8 +516,15 @@ class ClassSession:
         if self.phase == "ended":
             raise Refused(410, "session_ended", "this session has ended")
         name = normalise_name(raw_name)
-        if name.casefold() in self._by_name:
-            raise Refused(409, "name_taken", f"the name {name!r} is taken in this session")
+        key = name_key(name)
+        if key in self._by_name and self.students[self._by_name[key]].readmit:
+            return self._rejoin(self.students[self._by_name[key]])
+        if key in self._by_name:
+            raise Refused(
+                409,
+                "name_taken",
+                f"the name {name!r} is taken in this session (or one that looks the same)",
+            )
         token = secrets.token_urlsafe(24)
         student = Student(
             id=max(self.students, default=0) + 1,
@@ -435,7 +535,7 @@ class ClassSession:
         self.db.add_student(
             self.id,
             StudentRow(student.id, student.name, student.token_hash, student.joined_at),
-            name.casefold(),
+            key,
         )
         self._add_student(student)
         self._changed(everyone=False)
@@ -449,7 +549,8 @@ class ClassSession:
             # A retried request: the same answer again is acknowledged, not counted twice.
             q = self._question(question_id)
             try:
-                same = _same(check_answer_shape(q, raw), previous.answer)
+                bank_form = to_bank_answer(q, self.view(previous.idx, student), raw)
+                same = _same(check_answer_shape(q, bank_form), previous.answer)
             except (AnswerError, ValueError):
                 same = False
             if not same:
@@ -469,14 +570,23 @@ class ClassSession:
             )
         if self.phase != "open":
             raise Refused(409, "closed", "this question is closed")
+        bad = control_characters(raw)
+        if bad:
+            raise Refused(
+                422,
+                "bad_answer",
+                f"answer to {q.id!r}: control characters are not allowed ({describe(bad)})",
+            )
         deadline = self.deadline(student)
         if deadline is not None and now > deadline:
             raise Refused(409, "past_deadline", "the time for this question is over")
         try:
-            shaped = check_answer_shape(q, raw)
+            shaped = check_answer_shape(q, to_bank_answer(q, self.view(idx, student), raw))
+        except AnswerIdError as exc:
+            raise Refused(422, "bad_answer", f"answer to {q.id!r}: {exc}") from None
         except (AnswerError, ValueError) as exc:
             raise Refused(422, "bad_answer", f"answer to {q.id!r}: {exc}") from None
-        result = grade(q, shaped)
+        result = self._grade(q, shaped)
         started = self._question_started(student, now)
         elapsed = max(0, int((now - started).total_seconds() * 1000))
         record = Answer(student.id, q.id, idx, shaped, result, elapsed, now)
@@ -494,6 +604,37 @@ class ClassSession:
         return self._accepted(q, record, duplicate=False)
 
     # -- the teacher's controls -----------------------------------------------------------
+
+    def readmit(self, student_id: int) -> None:
+        """Let the next join with this student's name come back as them (a new token; the
+        old one stops working then). For a student whose device lost its token."""
+        st = self.students.get(student_id)
+        if st is None or st.removed_at is not None:
+            raise Refused(404, "no_such_student", f"no student {student_id} in this session")
+        st.readmit = True
+        self._changed(everyone=False)
+
+    def _rejoin(self, st: Student) -> tuple[Student, str]:
+        token = secrets.token_urlsafe(24)
+        self.db.set_student_token(self.id, st.id, hash_token(token))
+        self._by_token.pop(st.token_hash, None)
+        st.token_hash = hash_token(token)
+        st.readmit = False
+        self._by_token[st.token_hash] = st.id
+        self._changed(everyone=False)
+        return st, token
+
+    def remove(self, student_id: int) -> None:
+        """Remove a student: their token stops working, their name is free again, and their
+        answers no longer count on the leaderboard or in the report."""
+        st = self.students.get(student_id)
+        if st is None or st.removed_at is not None:
+            raise Refused(404, "no_such_student", f"no student {student_id} in this session")
+        now = self.clock()
+        self.db.remove_student(self.id, student_id, now)
+        st.removed_at = now
+        self._by_name.pop(name_key(st.name), None)
+        self._changed(everyone=False)
 
     def open(self, index: int | None = None) -> None:
         """Live: open the next question (or `index`); self-paced: start the session."""
@@ -552,6 +693,53 @@ class ClassSession:
         self.ended_at = now
         self._set_phase("ended", self.current, run)
 
+    def accept(self, question_id: str, label: str) -> int:
+        """The teacher accepts a typed answer (a label of the question's distribution) as
+        right: every student who gave it (same normalised text) is re-graded to right, now
+        and in the stored session. Only once the answers are out (revealed, or the session
+        ended), so it never tells anything early. Returns how many answers changed."""
+        q = self._question(question_id)
+        if not analysis.is_typed(q):
+            raise Refused(
+                422,
+                "not_typed",
+                "only typed answers (short answer, cloze, numeric) can be accepted",
+            )
+        idx = self.questions.index(q)
+        run = self.runs.get(idx)
+        revealed = self.mode == "live" and run is not None and run.revealed_at is not None
+        if not (revealed or self.phase == "ended"):
+            raise Refused(
+                409, "not_revealed", "reveal the question (or end the session) before accepting"
+            )
+        key = analysis.accept_key(label)
+        given = [
+            a for a in self._by_question.get(q.id, []) if analysis.answer_key(q, a.answer) == key
+        ]
+        if not given:
+            raise Refused(404, "no_such_answer", f"nobody answered {label!r} to {q.id!r}")
+        if key in self.accepted.get(q.id, {}):
+            raise Refused(409, "already_accepted", f"{label!r} is already accepted")
+        wrong = [a for a in given if a.result.score < 1.0]
+        if not wrong:
+            raise Refused(409, "already_right", f"{label!r} is already graded right")
+        now = self.clock()
+        new = {a.student_id: analysis.accepted_result(a.result) for a in wrong}
+        self.db.accept_answer(
+            self.id,
+            AcceptedRow(q.id, key, label, now),
+            [(sid, str(r.outcome), r.score) for sid, r in new.items()],
+        )
+        self.accepted.setdefault(q.id, {})[key] = label
+        for a in wrong:
+            st = self.students.get(a.student_id)
+            if st is not None:
+                st.score += new[a.student_id].score - a.result.score
+            a.result = new[a.student_id]
+        self._dist_cache.pop(idx, None)
+        self._changed(everyone=True)
+        return len(wrong)
+
     def tick(self) -> bool:
         """Close what has passed its deadline; True if anything changed."""
         if self.phase != "open":
@@ -564,6 +752,14 @@ class ClassSession:
 
     # -- internals ------------------------------------------------------------------------
 
+    def _grade(self, q: Question, answer: Any) -> GradeResult:
+        """The grader's verdict, or right when the teacher accepted this typed answer."""
+        result = grade(q, answer)
+        accepted = self.accepted.get(q.id)
+        if accepted and result.score < 1.0 and analysis.answer_key(q, answer) in accepted:
+            return analysis.accepted_result(result)
+        return result
+
     def _question(self, question_id: str) -> Question:
         for q in self.questions:
             if q.id == question_id:
@@ -574,6 +770,10 @@ class ClassSession:
         # Live sessions show feedback only after the reveal, through the state.
         if self.mode != "self-paced":
             return AnswerResponse(accepted=True, duplicate=duplicate)
+        if not self.keys_shown(a.idx):
+            return AnswerResponse(
+                accepted=True, duplicate=duplicate, result=self.verdict_view(q, a)
+            )
         return AnswerResponse(
             accepted=True,
             duplicate=duplicate,
@@ -616,14 +816,25 @@ class ClassSession:
     def _add_student(self, student: Student) -> None:
         self.students[student.id] = student
         self._by_token[student.token_hash] = student.id
-        self._by_name[student.name.casefold()] = student.id
+        if student.removed_at is None:
+            self._by_name[name_key(student.name)] = student.id
+
+    def _review(self, student: Student) -> list[ReviewItem]:
+        mine = self._by_student.get(student.id, {})
+        return [
+            ReviewItem(
+                question=q.model_dump(mode="json"),
+                result=None if q.id not in mine else self.result_view(q, mine[q.id]),
+            )
+            for q in self.questions
+        ]
 
     def _revealed_distribution(self, idx: int) -> list[DistributionRow]:
         # A revealed question takes no more answers: compute its bars once, not per student.
         if idx not in self._dist_cache:
             q = self.questions[idx]
             self._dist_cache[idx] = analysis.distribution(
-                q, [a.answer for a in self.answers_for(idx)]
+                q, [a.answer for a in self.answers_for(idx)], self.accepted.get(q.id, {}).keys()
             )
         return self._dist_cache[idx]
 

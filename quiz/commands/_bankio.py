@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from quiz.banks import LoadedBank, Problem
@@ -34,10 +34,23 @@ def print_problems(problems: list[Problem]) -> None:
         print(f"quiz: error: {p.format()}", file=sys.stderr)
 
 
-def fail(message: str) -> int:
-    """Report an error on stderr; the exit status for bad input."""
-    print(f"quiz: error: {terminal_safe(message)}", file=sys.stderr)
-    return 1
+def fail_problems(problems: list[Problem]) -> NoReturn:
+    """Each problem on stderr, located, then a data error (exit 1) carrying them all."""
+    from quiz.cli import CommandError
+
+    print_problems(problems)
+    paths = sorted({p.path for p in problems})
+    raise CommandError(
+        f"{len(problems)} problem(s) in {', '.join(paths) or 'the bank'}",
+        problems=[p.to_dict() for p in problems],
+    )
+
+
+def fail(message: str, *, system: bool = False) -> NoReturn:
+    """A problem in the input (exit 1), or one the system caused (`system`: exit 3)."""
+    from quiz.cli import EXIT_DATA, EXIT_SYSTEM, CommandError
+
+    raise CommandError(message, EXIT_SYSTEM if system else EXIT_DATA)
 
 
 def check_dumped(bank: Bank, fmt: str, path: Path) -> str:

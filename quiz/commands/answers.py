@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the typed answers of a bank (or one of its questions)."""
     from quiz.banks import load_catalog
     from quiz.commands._learner import open_store
-    from quiz.store import StoreError, UnknownProfile
+    from quiz.store import UnknownProfile
 
     catalog = load_catalog()
     banks = {lb.bank.id: lb.bank for lb in catalog.banks}
@@ -86,17 +85,14 @@ def run(args: argparse.Namespace) -> int:
         if (q.id == args.question_id) or (args.question_id is None and q.type in TYPED)
     ]
     profile: str | None = getattr(args, "profile", None)
-    try:
-        with open_store(args) as store:
-            if profile is not None:
-                try:
-                    store.require_profile(profile)
-                except UnknownProfile as exc:
-                    raise UsageError(str(exc)) from None
-            rows = store.typed_answers(bank.id, args.question_id, profile)
-    except StoreError as exc:
-        print(f"quiz: error: {exc}", file=sys.stderr)
-        return 1
+    # The store's errors reach cli.main, which reports them the one way (JSON with --json).
+    with open_store(args) as store:
+        if profile is not None:
+            try:
+                store.require_profile(profile)
+            except UnknownProfile as exc:
+                raise UsageError(str(exc)) from None
+        rows = store.typed_answers(bank.id, args.question_id, profile)
     tallies: dict[str, dict[str, _Tally]] = {q.id: {} for q in questions}
     for qid, answer, outcome, graded_outcome, overridden, n in rows:
         if qid not in tallies or answer is None:  # timed out: nothing was typed

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
-from quiz.cli import UsageError, add_common_options
+from quiz.cli import CommandError, UsageError, add_common_options
 
 if TYPE_CHECKING:
     from quiz.store import SetAsideCard
@@ -82,7 +81,6 @@ def _clean(text: str) -> str:
 def run_cards(args: argparse.Namespace) -> int:
     """List the set-aside questions."""
     from quiz.commands._learner import open_store
-    from quiz.store import StoreError
 
     kind = (
         "suspended"
@@ -93,25 +91,21 @@ def run_cards(args: argparse.Namespace) -> int:
         if args.leeches
         else "all"
     )
-    try:
-        with open_store(args) as store:
-            service = _service(args, store)
-            if args.bank_id is not None and args.bank_id not in service.banks:
-                known = ", ".join(sorted(service.banks)) or "(none)"
-                raise UsageError(f"no valid bank with id {args.bank_id!r}; known ids: {known}")
-            cards = [
-                c
-                for c in service.set_aside(kind)  # type: ignore[arg-type]
-                if args.bank_id is None or c.bank_id == args.bank_id
-            ]
-            prompts = {
-                c.key: q.prompt
-                for c in cards
-                if (q := service.banks[c.bank_id].question(c.question_id)) is not None
-            }
-    except StoreError as exc:
-        print(f"quiz: error: {exc}", file=sys.stderr)
-        return 1
+    with open_store(args) as store:
+        service = _service(args, store)
+        if args.bank_id is not None and args.bank_id not in service.banks:
+            known = ", ".join(sorted(service.banks)) or "(none)"
+            raise UsageError(f"no valid bank with id {args.bank_id!r}; known ids: {known}")
+        cards = [
+            c
+            for c in service.set_aside(kind)  # type: ignore[arg-type]
+            if args.bank_id is None or c.bank_id == args.bank_id
+        ]
+        prompts = {
+            c.key: q.prompt
+            for c in cards
+            if (q := service.banks[c.bank_id].question(c.question_id)) is not None
+        }
     if args.json:
         print(json.dumps([_row(c, prompts.get(c.key)) for c in cards], indent=2))
         return 0
@@ -143,36 +137,32 @@ def _resolve(ident: str, cards: list[SetAsideCard]) -> list[SetAsideCard]:
 def run_restore(args: argparse.Namespace) -> int:
     """Unsuspend or unbury the named questions."""
     from quiz.commands._learner import open_store
-    from quiz.store import StoreError
 
     unsuspend = args.action == "unsuspend"
     verb = "suspended" if unsuspend else "buried"
     missing: list[str] = []
-    try:
-        with open_store(args) as store:
-            service = _service(args, store)
-            cards = service.store.set_aside_cards(
-                service.profile, "suspended" if unsuspend else "buried"
-            )
-            targets: list[SetAsideCard] = []
-            for ident in args.ids:
-                found = _resolve(ident, cards)
-                if len(found) > 1:
-                    options = ", ".join(f"{c.bank_id}/{c.question_id}" for c in found)
-                    raise UsageError(f"{ident!r} is in several banks; name one of: {options}")
-                if not found:
-                    missing.append(ident)
-                targets.extend(found)
-            for card in targets:
-                if unsuspend:
-                    service.unsuspend(card.key)
-                else:
-                    service.unbury(card.key)
-                done = "Unsuspended" if unsuspend else "Unburied"
-                print(f"{done}: {card.bank_id}/{card.question_id}")
-    except StoreError as exc:
-        print(f"quiz: error: {exc}", file=sys.stderr)
-        return 1
-    for ident in missing:
-        print(f"quiz: {ident!r} is not {verb} (see `quiz cards --{verb}`)", file=sys.stderr)
-    return 1 if missing else 0
+    with open_store(args) as store:
+        service = _service(args, store)
+        cards = service.store.set_aside_cards(
+            service.profile, "suspended" if unsuspend else "buried"
+        )
+        targets: list[SetAsideCard] = []
+        for ident in args.ids:
+            found = _resolve(ident, cards)
+            if len(found) > 1:
+                options = ", ".join(f"{c.bank_id}/{c.question_id}" for c in found)
+                raise UsageError(f"{ident!r} is in several banks; name one of: {options}")
+            if not found:
+                missing.append(ident)
+            targets.extend(found)
+        for card in targets:
+            if unsuspend:
+                service.unsuspend(card.key)
+            else:
+                service.unbury(card.key)
+            done = "Unsuspended" if unsuspend else "Unburied"
+            print(f"{done}: {card.bank_id}/{card.question_id}")
+    if missing:
+        names = ", ".join(repr(ident) for ident in missing)
+        raise CommandError(f"{names} is not {verb} (see `quiz cards --{verb}`)")
+    return 0

@@ -7,16 +7,16 @@ fastapi, uvicorn, httpx and the Textual screens are imported inside the function
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import random
-import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quiz.cli import UsageError, add_common_options
+from quiz.cli import CommandError, UsageError, add_common_options
 
 if TYPE_CHECKING:
     from quiz.classroom.db import ClassroomDB
@@ -24,8 +24,67 @@ if TYPE_CHECKING:
     from quiz.models import Bank
 
 
-#: Joins per minute from the loopback address with --web (browser students arrive that way).
-WEB_JOIN_LIMIT = 300
+#: As in quiz.classroom.server (not imported here: fastapi loads only for `quiz class host`).
+JOIN_LIMIT = 240
+BAD_CODE_LIMIT = 20
+#: A host holds its session for this long past its last renewal (every 5 s while it runs).
+LEASE_SECONDS = 20.0
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process `pid` runs on this machine."""
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+class HostLease:
+    """This process's claim to host one session (a lease in the session database).
+
+    A second `quiz class host --resume` of a session whose host still runs is refused;
+    a host that was killed (its process gone) or whose lease ran out is taken over.
+    """
+
+    def __init__(self, db: ClassroomDB, session_id: str) -> None:
+        import os
+
+        self.db = db
+        self.session_id = session_id
+        self.pid = os.getpid()
+        self.host = socket.gethostname()
+
+    def _until(self) -> Any:
+        from datetime import UTC, datetime, timedelta
+
+        return datetime.now(UTC) + timedelta(seconds=LEASE_SECONDS)
+
+    def take(self) -> None:
+        """Claim the session, or raise UsageError naming the host that has it."""
+        held = self.db.take_host_lease(
+            self.session_id, self.pid, self.host, self._until(), alive=_pid_alive
+        )
+        if held is not None:
+            pid, host = held
+            raise UsageError(
+                f"session {self.session_id} is already hosted by process {pid} on {host}; "
+                "stop that host first (q on its dashboard, or Ctrl+C), then --resume it. "
+                f"A host that was killed on another machine is taken over {LEASE_SECONDS:.0f} s "
+                "after it stopped."
+            )
+
+    def renew(self) -> None:
+        """Extend the claim (called every few seconds while serving)."""
+        self.db.renew_host_lease(self.session_id, self.pid, self._until())
+
+    def release(self) -> None:
+        """Give the session up (a clean stop)."""
+        self.db.release_host_lease(self.session_id, self.pid)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,6 +110,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     host.add_argument("--count", type=int, metavar="N", help="use N questions of the bank")
     host.add_argument("--mode", choices=("live", "self-paced"), default="live")
     host.add_argument(
+        "--feedback",
+        choices=("end", "immediate"),
+        default="end",
+        help="self-paced: show right/wrong only and the answers when the session ends (end, "
+        "for graded sessions), or the whole feedback after each answer (immediate, practice)",
+    )
+    host.add_argument(
         "--time-limit",
         type=float,
         metavar="SECONDS",
@@ -59,10 +125,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     host.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     host.add_argument("--port", type=int, default=8765, help="port to listen on (8765; 0: any)")
     host.add_argument(
-        "--web", action="store_true", help="also serve the student client to browsers"
-    )
-    host.add_argument("--web-port", type=int, metavar="PORT", help="browser port (port + 1)")
-    host.add_argument(
         "--no-ui",
         action="store_true",
         help="no dashboard: print one JSON line {url, code, teacher_token, session} and serve",
@@ -70,9 +132,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     host.add_argument(
         "--join-limit",
         type=int,
-        default=30,
+        default=JOIN_LIMIT,
         metavar="N",
-        help="joins allowed per client address per minute (30)",
+        help=f"joins allowed per client address per minute ({JOIN_LIMIT}: a class behind one "
+        f"school address; wrong codes are limited to {BAD_CODE_LIMIT} a minute)",
     )
     host.add_argument("--classroom-db", type=Path, metavar="PATH", help=argparse.SUPPRESS)
     host.set_defaults(func=run_host)
@@ -121,12 +184,15 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 def _open_db(args: argparse.Namespace) -> ClassroomDB:
     from quiz.classroom.db import ClassroomDB
+    from quiz.store.safety import NotOurFile
 
     path = _db_path(args)
     try:
         return ClassroomDB(path)
+    except NotOurFile as exc:  # not ours: left untouched, and the message says so
+        raise CommandError(str(exc)) from None
     except Exception as exc:  # sqlite3.DatabaseError, permissions, a newer schema
-        raise UsageError(f"cannot open the classroom database {path}: {exc}") from None
+        raise CommandError(f"cannot open the classroom database {path}: {exc}") from None
 
 
 def _find_bank(ref: str) -> Bank:
@@ -171,6 +237,7 @@ def _new_session(args: argparse.Namespace, db: ClassroomDB) -> tuple[ClassSessio
         questions=questions,
         mode=args.mode,
         time_limit=args.time_limit,
+        feedback=args.feedback,
     )
 
 
@@ -189,7 +256,13 @@ def _public_host(host: str) -> str:
 def run_host(args: argparse.Namespace) -> int:
     """Start (or resume) a session; serve it with the dashboard, or alone with --no-ui."""
     from quiz.classroom.db import SessionNotFound
-    from quiz.classroom.server import bind_socket, create_app, make_server
+    from quiz.classroom.server import (
+        bind_socket,
+        connection_budget,
+        create_app,
+        make_server,
+        raise_open_file_limit,
+    )
     from quiz.classroom.state import ClassSession
 
     if args.host in ("0.0.0.0", "::"):
@@ -200,47 +273,59 @@ def run_host(args: argparse.Namespace) -> int:
         )
     if args.join_limit < 1:
         raise UsageError("--join-limit must be at least 1")
+    # Each student holds a connection or two: raise the open-file limit first, and answer
+    # 503 well before the server could run out.
+    budget = connection_budget(raise_open_file_limit())
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as exc:
+        hint = ""
+        if exc.errno == errno.EADDRINUSE:
+            hint = (
+                " — another program (perhaps another `quiz class host`) uses that port; "
+                "stop it, or choose another with --port N (students then use the new URL)"
+            )
         raise UsageError(
-            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}{hint}"
         ) from None
+    lease: HostLease | None = None
+    db: ClassroomDB | None = None
     try:
         db = _open_db(args)
         if args.resume:
             if args.bank:
                 raise UsageError("give either BANK_ID or --resume SESSION, not both")
             try:
-                session, teacher_token = ClassSession.resume(db, db.resolve(args.resume))
+                session_id = db.resolve(args.resume)
+                # Claimed before anything is changed, so a refused second host leaves the
+                # running one (and its teacher token) alone.
+                lease = HostLease(db, session_id)
+                lease.take()
+                session, teacher_token = ClassSession.resume(db, session_id)
             except SessionNotFound as exc:
                 raise UsageError(str(exc)) from None
         else:
             session, teacher_token = _new_session(args, db)
+            lease = HostLease(db, session.id)
+            lease.take()
         app = create_app(
             session,
             join_limit=args.join_limit,
-            loopback_join_limit=max(args.join_limit, WEB_JOIN_LIMIT) if args.web else None,
+            lease=lease.renew,
+            max_connections=budget * 9 // 10,
         )
         if args.no_ui:
-            server = make_server(app, args.host, int(sock.getsockname()[1]))
+            server = make_server(app, args.host, int(sock.getsockname()[1]), budget)
             return _serve_headless(server, sock, session, teacher_token, args)
-        return _serve_with_dashboard(app, sock, session, teacher_token, args)
+        return _serve_with_dashboard(app, sock, session, teacher_token, args, budget)
     finally:
         sock.close()
-
-
-def _start_web(url: str, host: str, port: int) -> subprocess.Popen[bytes]:
-    """textual-serve in a child process (it wants the main thread for its own loop).
-
-    The join code is not passed: browser students type it, like everyone else.
-    """
-    public = f"http://{_public_host(host)}:{port}"
-    return subprocess.Popen(
-        [sys.executable, "-m", "quiz.classroom.web", url, host, str(port), public],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-    )
+        if lease is not None:
+            # If the database is gone the lease simply runs out.
+            with contextlib.suppress(Exception):
+                lease.release()
+        if db is not None:
+            db.close()
 
 
 def _serve_headless(
@@ -252,10 +337,7 @@ def _serve_headless(
 ) -> int:
     import asyncio
 
-    web: subprocess.Popen[bytes] | None = None
-
     async def main() -> None:
-        nonlocal web
         task = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started:
             if task.done():
@@ -270,23 +352,10 @@ def _serve_headless(
             "teacher_token": teacher_token,
             "session": session.id,
         }
-        if args.web:
-            web_port = args.web_port or port + 1
-            web = _start_web(f"http://127.0.0.1:{port}", args.host, web_port)
-            line["web_url"] = f"http://{_public_host(args.host)}:{web_port}"
         print(json.dumps(line), flush=True)
         await task
 
-    try:
-        asyncio.run(main())
-    finally:
-        if web is not None:
-            web.send_signal(signal.SIGTERM)
-            try:
-                web.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                web.kill()
-        session.db.close()
+    asyncio.run(main())
     return 0
 
 
@@ -296,11 +365,12 @@ def _serve_with_dashboard(
     session: ClassSession,
     teacher_token: str,
     args: argparse.Namespace,
+    budget: int,
 ) -> int:
     from quiz.classroom.dashboard import DashboardApp
     from quiz.classroom.server import ServerThread
 
-    thread = ServerThread(app, args.host, args.port, sock=sock)
+    thread = ServerThread(app, args.host, args.port, sock=sock, limit_concurrency=budget)
     try:
         thread.start()
     except RuntimeError as exc:
@@ -308,34 +378,22 @@ def _serve_with_dashboard(
     port = thread.port
     local = f"http://127.0.0.1:{port}" if args.host in ("0.0.0.0", "::") else None
     url = f"http://{_public_host(args.host)}:{port}"
-    web: subprocess.Popen[bytes] | None = None
-    web_url = None
-    if args.web:
-        web_port = args.web_port or port + 1
-        web = _start_web(local or url, args.host, web_port)
-        web_url = f"http://{_public_host(args.host)}:{web_port}"
     try:
         DashboardApp(
             api_url=local or url,
             join_url=url,
             teacher_token=teacher_token,
-            web_url=web_url,
+            web_url=url + "/",
         ).run()
     finally:
-        if web is not None:
-            web.terminate()
-            try:
-                web.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                web.kill()
         thread.stop()
-        session.db.close()
     print(f"Session {session.id} stored. Report: quiz class report {session.id}")
     return 0
 
 
 def run_join(args: argparse.Namespace) -> int:
     """Open the student client."""
+    from quiz import locations
     from quiz.classroom.client import StudentApp
 
     url = args.url.rstrip("/")
@@ -348,11 +406,11 @@ def run_join(args: argparse.Namespace) -> int:
         db=getattr(args, "db", None),
         profile=getattr(args, "profile", None),
         record=not args.no_store,
+        token_file=locations.data_dir() / "classroom-tokens.json",
     )
     app.run()
     if app.failure:
-        print(f"quiz: {app.failure}", file=sys.stderr)
-        return 1
+        raise CommandError(app.failure)
     return 0
 
 

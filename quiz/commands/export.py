@@ -34,9 +34,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Export and write atomically; warnings on stderr."""
     from quiz.banks import BankLoadError
-    from quiz.commands._bankio import fail, find_bank, print_problems, print_warnings
+    from quiz.commands._bankio import fail, fail_problems, find_bank, print_warnings
     from quiz.files import write_text_atomic
-    from quiz.interop import export_text
+    from quiz.interop import caveats_dropped, export_text
 
     out: Path = args.output
     fmt = args.format or _BY_EXTENSION.get(out.suffix.lower())
@@ -45,8 +45,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         loaded = find_bank(args.bank)
     except BankLoadError as exc:
-        print_problems(exc.problems)
-        return 1
+        fail_problems(exc.problems)
     if loaded is None:
         return fail(f"no bank with the id {args.bank!r} (see `quiz banks`)")
     bank = loaded.bank
@@ -57,12 +56,14 @@ def run(args: argparse.Namespace) -> int:
             # Media an import copied beside the bank goes back into the package.
             media = loaded.path.parent / f"{loaded.path.stem}_media"
             result = write_apkg(bank, out, media_dir=media if media.is_dir() else None)
+            if (dropped := caveats_dropped(bank, fmt)) is not None:
+                result.warnings.append(dropped)
         else:
             result = export_text(bank, fmt)
             assert result.text is not None
             write_text_atomic(out, result.text)
     except OSError as exc:
-        return fail(f"{out}: cannot write: {exc.strerror or exc}")
+        return fail(f"{out}: cannot write: {exc.strerror or exc}", system=True)
     print_warnings(result.warnings, str(loaded.path))
     print(
         f"{out}: {result.exported} of {len(bank.questions)} question(s) exported as {fmt}, "

@@ -48,15 +48,14 @@ def plain(text: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Grade and print; never records anything."""
     from quiz.banks import BankLoadError
-    from quiz.commands._bankio import fail, find_bank, print_problems
+    from quiz.commands._bankio import fail, fail_problems, find_bank
     from quiz.grading import AnswerError, Outcome, grade
     from quiz.models import Cloze, cloze_gaps
 
     try:
         loaded = find_bank(args.bank)
     except BankLoadError as exc:
-        print_problems(exc.problems)
-        return 1
+        fail_problems(exc.problems)
     if loaded is None:
         return fail(f"no bank with the id {plain(args.bank)!r} (see `quiz banks`)")
     question = loaded.bank.question(args.question)

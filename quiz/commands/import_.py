@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from quiz.cli import UsageError, add_common_options
+from quiz.cli import EXIT_DATA, EXIT_OK, EXIT_PARTIAL, UsageError, add_common_options
 
-#: Exit statuses, as `quiz import --help` tells them.
-ALL_IMPORTED = 0
-NONE_IMPORTED = 1
-SOME_SKIPPED = 3
+#: Exit statuses, as `quiz import --help` tells them (from the table every command uses).
+ALL_IMPORTED = EXIT_OK
+NONE_IMPORTED = EXIT_DATA
+SOME_SKIPPED = EXIT_PARTIAL
 
 EPILOG = """\
 exit status:
@@ -21,6 +21,7 @@ exit status:
   1  nothing was imported and no file written (unreadable file, no valid question,
      or with --strict any skipped question)
   2  wrong command line
+  4  the system refused (a read-only folder, a full disk)
 """
 
 
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from quiz.commands._bankio import (
         check_dumped,
         fail,
-        print_problems,
+        fail_problems,
         print_warnings,
         terminal_safe,
     )
@@ -86,8 +87,7 @@ def run(args: argparse.Namespace) -> int:
     except InteropError as exc:
         return fail(str(exc))
     except BankLoadError as exc:
-        print_problems(exc.problems)
-        return 1
+        fail_problems(exc.problems)
     print_warnings(result.warnings, str(src))
     for err in result.skipped:
         print(f"skipped: {terminal_safe(err.located())}", file=sys.stderr)
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_text_atomic(out, text)
     except OSError as exc:
-        return fail(f"{out}: cannot write: {exc.strerror or exc}")
+        return fail(f"{out}: cannot write: {exc.strerror or exc}", system=True)
     print(f"{out}: bank {result.bank.id!r}: {result.summary()}, {len(result.warnings)} warning(s)")
     return SOME_SKIPPED if result.skipped else ALL_IMPORTED
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import replace
 from typing import Any
 
@@ -55,7 +54,6 @@ def run(args: argparse.Namespace) -> int:
     """Print the settings, after applying any change asked for."""
     from quiz.commands._learner import open_store, profile_for
     from quiz.scheduler import SettingsError
-    from quiz.store import StoreError
 
     changes: dict[str, Any] = {
         field: getattr(args, flag[2:].replace("-", "_"))
@@ -64,20 +62,16 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.leech_action is not None:
         changes["leech_action"] = args.leech_action
-    try:
-        with open_store(args) as store:
-            # Showing settings reads; changing them may create the profile.
-            profile = profile_for(store, args, read_only=not changes)
-            settings = store.settings(profile)
-            if changes:
-                try:
-                    settings = replace(settings, **changes)
-                except SettingsError as exc:
-                    raise UsageError(str(exc)) from None
-                store.save_settings(profile, settings)
-    except StoreError as exc:
-        print(f"quiz: error: {exc}", file=sys.stderr)
-        return 1
+    with open_store(args) as store:
+        # Showing settings reads; changing them may create the profile.
+        profile = profile_for(store, args, read_only=not changes)
+        settings = store.settings(profile)
+        if changes:
+            try:
+                settings = replace(settings, **changes)
+            except SettingsError as exc:
+                raise UsageError(str(exc)) from None
+            store.save_settings(profile, settings)
     data = settings.to_dict()
     if args.json:
         print(json.dumps({"profile": profile, **data}, indent=2))

@@ -38,22 +38,15 @@ def run(args: argparse.Namespace) -> int:
     """Print the statistics report of the chosen profile."""
     from quiz.banks import load_catalog
     from quiz.commands._learner import open_store, profile_for
-    from quiz.store import StoreError
     from quiz.study import StudyService
 
     if args.days < 1:
         raise UsageError(f"--days must be at least 1, got {args.days}")
     catalog = load_catalog()
-    try:
-        with open_store(args) as store:
-            profile = profile_for(store, args, read_only=True)
-            service = StudyService(
-                store, profile, banks={lb.bank.id: lb.bank for lb in catalog.banks}
-            )
-            report = service.stats(heatmap_days=args.days).to_json()
-    except StoreError as exc:
-        print(f"quiz: error: {exc}", file=sys.stderr)
-        return 1
+    with open_store(args) as store:
+        profile = profile_for(store, args, read_only=True)
+        service = StudyService(store, profile, banks={lb.bank.id: lb.bank for lb in catalog.banks})
+        report = service.stats(heatmap_days=args.days).to_json()
     if catalog.invalid:
         print(
             f"quiz: {len(catalog.invalid)} invalid bank file(s) left out; "

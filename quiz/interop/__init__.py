@@ -36,6 +36,7 @@ __all__ = [
     "ImportResult",
     "InteropError",
     "InteropWarning",
+    "caveats_dropped",
     "detect_format",
     "export_text",
     "import_file",
@@ -214,4 +215,17 @@ def export_text(bank: models.Bank, fmt: str) -> ExportResult:
     """The bank in a text format (every export format but apkg)."""
     if fmt not in EXPORTERS:
         raise InteropError(f"unknown text export format {fmt!r}")
-    return EXPORTERS[fmt](bank)
+    result = EXPORTERS[fmt](bank)
+    if (dropped := caveats_dropped(bank, fmt)) is not None:
+        result.warnings.append(dropped)
+    return result
+
+
+def caveats_dropped(bank: models.Bank, fmt: str) -> InteropWarning | None:
+    """The warning an export owes when the bank has caveats: no export format holds them."""
+    n = sum(1 for q in bank.questions if q.caveat is not None)
+    if not n:
+        return None
+    return InteropWarning(
+        None, f"caveats (beyond the article) are not part of {fmt}: dropped ({n})"
+    )

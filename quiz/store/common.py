@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -24,6 +24,15 @@ DEFAULT_PROFILE = "default"
 
 class StoreError(Exception):
     """A database problem the learner must act on (message is ready to show)."""
+
+    #: The command line's exit status for it (quiz.cli.EXIT_CODES): a problem in the data.
+    exit_code = 1
+
+
+class StoreUnavailable(StoreError):
+    """The system refused: a read-only folder, a full disk, a folder that went away."""
+
+    exit_code = 4
 
 
 class UnknownProfile(StoreError):
@@ -46,10 +55,14 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite rolls back by itself on some errors (SQLITE_FULL, SQLITE_IOERR): a second
+        # ROLLBACK would fail and hide the error that matters.
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def resolve_db_path(path: str | Path | None = None) -> Path:

@@ -26,15 +26,17 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import os
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
+from quiz.locations import data_dir
 from quiz.scheduler import (
     Card,
     Rating,
@@ -49,9 +51,12 @@ from quiz.scheduler import (
     rating_for,
     review,
 )
+from quiz.store import shutdown
 from quiz.store.common import (
+    BUSY_TIMEOUT_MS,
     QuestionKey,
     StoreError,
+    StoreUnavailable,
     UnknownProfile,
     from_ms,
     local_date,
@@ -71,7 +76,28 @@ from quiz.store.records import (
     SessionState,
     SetAsideCard,
 )
-from quiz.store.schema import connect_checked, set_aside, user_version
+from quiz.store.safety import (
+    backed_up_today,
+    backup_to,
+    check_backup,
+    copy_damaged,
+    create_private_file,
+    folder_read_only,
+    inspect_file,
+    list_backups,
+    make_private_dir,
+    open_read_only,
+    restore_into,
+    write_backup,
+)
+from quiz.store.schema import (
+    SCHEMA_VERSION,
+    connect_checked,
+    migrate,
+    rebuild_aggregates,
+    set_aside,
+    user_version,
+)
 
 if TYPE_CHECKING:
     from quiz.store.statistics import BankSummary, StatsReport
@@ -83,54 +109,222 @@ SetAsideKind = Literal["suspended", "buried", "leeches", "all"]
 # --------------------------------------------------------------------------- store
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
+def _write_problem(path: Path, exc: sqlite3.OperationalError) -> StoreError:
+    """A failed write explained: what happened, that earlier answers are safe, what to do."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == sqlite3.SQLITE_FULL:
+        return StoreUnavailable(
+            f"the disk holding {path} is full: this was not saved (everything saved before "
+            "is kept). Free some space and try again."
+        )
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR):
+        return StoreUnavailable(
+            f"{path} cannot be written ({exc}{_folder_hint(path)}): this was not saved "
+            "(everything saved before is kept)."
+        )
+    return StoreError(
+        f"cannot write to {path}: {exc}; this was not saved (everything saved before is kept)"
+    )
+
+
+def _read_only_notice(db_path: Path, *, writing: bool = False) -> str:
+    done = " This was not saved; everything saved before is kept." if writing else ""
+    return (
+        f"The folder {db_path.parent} is read-only: quiz shows what is saved in {db_path.name} "
+        f"but cannot save anything new there.{done} Make the folder writable, or use --db "
+        "with a writable place."
+    )
+
+
+def _folder_hint(db_path: Path) -> str:
+    """Why a database may not open: the reasons a learner can do something about."""
+    folder = db_path.parent
+    if not folder.exists():
+        return f" (the folder {folder} does not exist)"
+    if folder_read_only(folder):
+        return f" (the folder {folder} is read-only; quiz needs to write there)"
+    return ""
+
+
+def _set_aside_after_backup(db_path: Path, now: datetime, exc: sqlite3.DatabaseError) -> str:
+    """Move a damaged quiz database aside once a backup exists; the message to show."""
+    earlier = [p for p in list_backups(db_path) if not p.name.endswith("-damaged.db")]
+    copy = copy_damaged(db_path, now)  # raises, leaving the file where it is, if it cannot
+    aside = set_aside(db_path, now)
+    if earlier:
+        restore = (
+            f"The latest backup is {earlier[-1]}; to go back to it: "
+            f"quiz restore {earlier[-1]} --db {db_path}"
+        )
+    else:
+        restore = f"There was no earlier backup; a copy of the damaged file is {copy}"
+    return (
+        f"The database {db_path} failed its integrity check ({exc}). It was moved to "
+        f"{aside} and a new, empty database was started. {restore}"
+    )
+
+
 class Store:
     """A connection to one learner database. Not shared between threads."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, notice: str | None = None) -> None:
         self.conn = conn
         self.path = path
+        self._identity = _identity(path)
+        #: Opened in a folder quiz cannot write to: reads work, every write is refused.
+        self.read_only = False
+        #: Set when something happened to the file mid-run (see take_alert).
+        self.alert: str | None = None
         #: Set when the database was damaged and replaced; show it to the learner.
         self.notice = notice
         self._profile_ids: dict[str, int] = {}
         self._settings: dict[str, Settings] = {}
+        #: This process's open marker (`quiz.store.shutdown`), removed by `close`.
+        self._marker: Path | None = None
 
     # -- opening --------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, now: datetime | None = None) -> Store:
+    def open(
+        cls, path: str | Path | None = None, *, now: datetime | None = None, backup: bool = True
+    ) -> Store:
         """Open (creating and migrating as needed) the database at `path`.
 
-        A file that is not a database or fails `PRAGMA quick_check` is renamed to
-        `<name>.corrupt-<YYYYmmddTHHMMSS>` and a fresh database is created; `notice` then
-        says so. Raises StoreError when the file cannot be opened at all or was written
-        by a newer quiz.
+        Only a quiz database is ever changed: a file that is not an SQLite database, or
+        the database of another application, raises NotOurFile and is left untouched.
+        An existing store is backed up before a migration and once a day (`backup`).
+        A quiz database that fails `PRAGMA quick_check` is set aside as
+        `<name>.corrupt-<YYYYmmddTHHMMSS>` only once a backup exists, and a fresh database
+        is started; `notice` then names both files and how to restore. Raises StoreError
+        when the file cannot be opened at all or was written by a newer quiz.
+        After an unclean shutdown (a process that had the store open ended without closing
+        it, `quiz.store.shutdown`) the whole file is checked first; otherwise the open
+        reads only what it needs.
         """
         db_path = resolve_db_path(path)
+        moment = now_utc(now)
+        found = inspect_file(db_path)
+        if found.version == SCHEMA_VERSION and folder_read_only(db_path.parent):
+            # Show what is saved; say that nothing new can be (every write would fail).
+            try:
+                conn = open_read_only(db_path)
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(
+                    f"cannot open the database {db_path}: {exc}{_folder_hint(db_path)}"
+                ) from exc
+            store = cls(conn, db_path, _read_only_notice(db_path))
+            store.read_only = True
+            return store
         try:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(db_path.parent)
+            if db_path.parent.resolve() == data_dir().resolve():
+                # Our data folder may have been made by `quiz add` (for banks/) with the
+                # umask's mode; the folder holding the learner's answers is private.
+                os.chmod(db_path.parent, 0o700)
+            if not found.exists:
+                create_private_file(db_path)
+        except FileExistsError:
+            pass  # another process created it a moment ago
         except OSError as exc:
-            raise StoreError(f"cannot create the folder for {db_path}: {exc}") from exc
+            raise StoreUnavailable(
+                f"cannot create the database {db_path}: {exc.strerror or exc}"
+                f"{_folder_hint(db_path)}"
+            ) from exc
+
+        def before_migration(conn: sqlite3.Connection, version: int) -> None:
+            write_backup(conn, db_path, moment, tag=f"v{version}")
+
         notice: str | None = None
+        # The whole-file check only after a process ended without closing the store.
+        check = shutdown.unclean(db_path)
         try:
-            conn = connect_checked(db_path)
+            conn = connect_checked(db_path, before_migration, check=check)
+        except StoreError:
+            raise
         except sqlite3.OperationalError as exc:
-            # Locked, unreadable, a directory...: not damage; never move such a file away.
-            raise StoreError(f"cannot open the database {db_path}: {exc}") from exc
+            # Locked, unreadable, read-only...: not damage; never move such a file away.
+            hint = _folder_hint(db_path)
+            error = StoreUnavailable if hint else StoreError
+            raise error(f"cannot open the database {db_path}: {exc}{hint}") from exc
         except sqlite3.DatabaseError as exc:
-            aside = set_aside(db_path, now_utc(now))
-            notice = (
-                f"The database {db_path} was damaged ({exc}). It was moved to {aside.name} "
-                "and a new, empty database was started."
-            )
+            notice = _set_aside_after_backup(db_path, moment, exc)
             try:
                 conn = connect_checked(db_path)
             except sqlite3.DatabaseError as exc2:
                 raise StoreError(f"cannot create a new database {db_path}: {exc2}") from exc2
-        return cls(conn, db_path, notice)
+        if check or notice:
+            shutdown.clear_stale(db_path)
+        store = cls(conn, db_path, notice)
+        store._marker = shutdown.mark_open(db_path)
+        if backup and found.version >= 1 and notice is None:
+            store.daily_backup(moment)
+        return store
+
+    @classmethod
+    def open_reader(cls, path: Path) -> Store:
+        """A second connection to a store already opened (checked and migrated) with `open`.
+
+        For history reads off the UI thread: it may be used from any thread, one at a time
+        (the caller holds a lock), and refuses writes (`query_only`). WAL lets it read
+        while the first connection writes.
+        """
+        try:
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the database {path}: {exc}") from exc
+        return cls(conn, path)
+
+    def daily_backup(self, now: datetime | None = None) -> Path | None:
+        """Back the store up unless that was done today already; the new file, if any.
+
+        A backup that cannot be written never stops the learner: `notice` says why.
+        """
+        moment = now_utc(now)
+        if backed_up_today(self.path, moment):
+            return None
+        try:
+            return write_backup(self.conn, self.path, moment)
+        except StoreError as exc:
+            self.notice = f"No daily backup today: {exc}"
+            return None
+
+    def backup(self, dest: Path | None = None, now: datetime | None = None) -> Path:
+        """Write a backup now: to `dest`, or into the backups folder (keeping the last 7)."""
+        if dest is not None:
+            return backup_to(self.conn, dest)
+        return write_backup(self.conn, self.path, now_utc(now))
+
+    def restore(self, source: Path, now: datetime | None = None) -> Path:
+        """Replace the store's contents with the backup `source`; returns the backup of
+        the store as it was. The source is checked first (ours, whole, not newer)."""
+        check_backup(source, SCHEMA_VERSION)
+        before = write_backup(self.conn, self.path, now_utc(now), tag="before-restore")
+        try:
+            restore_into(source, self.conn)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot restore {source}: {exc}") from exc
+        migrate(self.conn)
+        from quiz.store.statistics import forget_cached
+
+        forget_cached(self.path)  # the aggregates' counters start over with the backup
+        self._profile_ids.clear()
+        self._settings.clear()
+        return before
 
     def close(self) -> None:
-        """Close the connection (everything is already committed)."""
+        """Close the connection (everything is already committed): a clean shutdown."""
         self.conn.close()
+        shutdown.mark_closed(self._marker)
+        self._marker = None
 
     def __enter__(self) -> Store:
         return self
@@ -147,8 +341,104 @@ class Store:
         """The schema version of the open database."""
         return user_version(self.conn)
 
-    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
-        return write_transaction(self.conn)
+    def rebuild_aggregates(self) -> None:
+        """Derive the aggregates Home and Stats read from the whole history again.
+
+        The triggers keep them right on every write; this is for history written around
+        them (a bulk load) and for `quiz doctor`.
+        """
+        with self._tx() as c:
+            rebuild_aggregates(c)
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a full disk or a vanished file is a StoreError that
+        says what happened (the transaction is rolled back, earlier answers are kept)."""
+        if self.read_only:
+            raise StoreUnavailable(_read_only_notice(self.path, writing=True))
+        self._check_file()
+        try:
+            with write_transaction(self.conn) as c:
+                yield c
+        except sqlite3.OperationalError as exc:
+            raise _write_problem(self.path, exc) from exc
+
+    def _check_file(self) -> None:
+        """Before a write: is the store still the file we opened? If its folder was
+        removed, write what is saved so far back to the same path and carry on there."""
+        try:
+            st = os.stat(self.path)
+        except (FileNotFoundError, NotADirectoryError):
+            st = None
+        if st is not None:
+            if (st.st_dev, st.st_ino) != self._identity:
+                raise StoreError(
+                    f"{self.path} was replaced by another file while quiz was open; nothing "
+                    "more was written to it. Close quiz and open it again."
+                )
+            return
+        stamp = now_utc(None).astimezone().strftime("%Y%m%dT%H%M%S")
+        rescue = f"{self.path.stem}-rescued-{stamp}.db"
+        places = [self.path, data_dir() / rescue, Path.home() / rescue]
+        problems: list[str] = []
+        for place in dict.fromkeys(places):
+            try:
+                make_private_dir(place.parent)
+                backup_to(self.conn, place)
+                conn = connect_checked(place)
+            except (StoreError, OSError, sqlite3.Error) as exc:
+                problems.append(f"{place}: {exc}")
+                continue
+            self.conn.close()
+            self.conn = conn
+            gone = self.path
+            self.path = place
+            self._identity = _identity(place)
+            self.alert = (
+                f"The database {gone} was removed while quiz was open; every answer saved "
+                f"so far was written to {place}"
+                + ("." if place == gone else f", where quiz goes on saving (use --db {place}).")
+            )
+            return
+        raise StoreUnavailable(
+            f"the database {self.path} was removed while quiz was open and could not be "
+            f"written anywhere ({'; '.join(problems)}); this answer was not saved. Keep quiz "
+            f"open and restore the folder {self.path.parent}."
+        )
+
+    def take_alert(self) -> str | None:
+        """What happened to the store since it opened (shown once), or None."""
+        alert, self.alert = self.alert, None
+        return alert
+
+    # -- history of banks ----------------------------------------------------------------
+
+    def history_count(self, bank_id: str, question_ids: Iterable[str] | None = None) -> int:
+        """How many answers (every profile) the store holds for a bank or some questions."""
+        sql = "SELECT count(*) FROM attempts WHERE bank_id = ?"
+        params: list[Any] = [bank_id]
+        if question_ids is not None:
+            ids = list(question_ids)
+            sql += f" AND question_id IN ({','.join('?' * len(ids))})"
+            params += ids
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def forget(self, bank_id: str, question_ids: Iterable[str] | None = None) -> int:
+        """Delete the answers, cards and review logs (every profile) of a bank, or of some
+        of its questions, in one transaction; returns how many answers went."""
+        ids = None if question_ids is None else list(question_ids)
+        if ids == []:
+            return 0
+        where = "bank_id = ?"
+        params: list[Any] = [bank_id]
+        if ids is not None:
+            where += f" AND question_id IN ({','.join('?' * len(ids))})"
+            params += ids
+        with self._tx() as c:
+            gone = c.execute(f"DELETE FROM attempts WHERE {where}", params).rowcount
+            # Review logs go with their cards (ON DELETE CASCADE).
+            c.execute(f"DELETE FROM cards WHERE {where}", params)
+        return int(gone)
 
     # -- profiles ---------------------------------------------------------------------
 

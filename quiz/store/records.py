@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from quiz.models import Bank
@@ -127,10 +128,31 @@ class CatalogInfo:
     tags: Mapping[QuestionKey, tuple[str, ...]]
     titles: Mapping[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def existing(self) -> set[QuestionKey]:
-        """Every (bank_id, question_id) the banks hold now."""
+        """Every (bank_id, question_id) the banks hold now (do not modify)."""
         return set(self.tags)
+
+    @cached_property
+    def questions_by_bank(self) -> dict[str, frozenset[str]]:
+        """Each bank's question ids (do not modify)."""
+        per_bank: dict[str, set[str]] = {}
+        for b, q in self.tags:
+            per_bank.setdefault(b, set()).add(q)
+        return {b: frozenset(qs) for b, qs in per_bank.items()}
+
+    @cached_property
+    def tag_counts(self) -> Counter[str]:
+        """How many questions carry each tag (bank tags included; do not modify)."""
+        return Counter(tag for tags in self.tags.values() for tag in tags)
+
+    @cached_property
+    def bank_tag_counts(self) -> dict[str, Counter[str]]:
+        """Per bank, how many of its questions carry each tag (do not modify)."""
+        per_bank: dict[str, Counter[str]] = {}
+        for (b, _q), tags in self.tags.items():
+            per_bank.setdefault(b, Counter()).update(tags)
+        return per_bank
 
     @classmethod
     def from_banks(cls, banks: Iterable[Bank]) -> CatalogInfo:

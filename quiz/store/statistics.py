@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quiz.scheduler import Rating, State
+from quiz.scheduler import State
 from quiz.store.common import (
-    LOCAL_DAY,
     MATURE_DAYS,
-    UNSCORED_MODES,
     QuestionKey,
     from_ms,
     local_date,
     local_midnight_ms,
+    ms,
     now_utc,
     ratio,
 )
@@ -188,30 +189,119 @@ class StatsReport(_Json):
 
 
 # --------------------------------------------------------------------------- queries
+#
+# Home and Stats read the aggregates the schema's triggers keep (v4: `question_stats`,
+# `bank_stats`, `day_stats`, `bank_last`), a row per bank or per day. What the catalog no
+# longer holds (a question removed from its bank file) must not count in mastery, seen,
+# stable, due or leeches: such "extra" questions are found once per bank and kept until
+# the bank's `ids_version` (bumped by the triggers whenever a question becomes known to
+# the store or is forgotten) or the catalog changes; their own rows are then subtracted.
 
 
-def question_stats(store: Store, pid: int) -> dict[QuestionKey, tuple[int, int, float]]:
-    """(attempts, correct, score sum) per question, whole history."""
+@dataclass(frozen=True)
+class _BankRow:
+    attempts: int
+    correct: int
+    right_last: int
+    seen: int
+    stable: int
+    leeches: int
+    version: int
+
+
+@dataclass(frozen=True)
+class _Extra:
+    """What one stored question the catalog no longer holds adds to its bank's row."""
+
+    right_last: int
+    seen: int
+    stable: int
+    leeches: int
+    due: int
+
+
+#: Per store file, profile and bank: (ids_version, the catalog's ids, the extra ids).
+#: Shared by every connection of this process to that file (Home's reader, commands).
+_EXTRAS: dict[tuple[str, int, str], tuple[int, frozenset[str], frozenset[str]]] = {}
+#: Separates question ids in one `group_concat` (ids are slugs: never a control character).
+_SEP = "\x1f"
+
+
+def _stored_ids(store: Store, pid: int, bank_ids: set[str]) -> dict[str, set[str]]:
+    """The question ids the store knows (answered or with a card) per bank.
+
+    One string per bank and table, joined in SQLite: far cheaper than a row per question.
+    """
+    out: dict[str, set[str]] = {}
+    for table in ("question_stats", "cards"):
+        for b, joined in store.conn.execute(
+            f"SELECT bank_id, group_concat(question_id, char(31)) FROM {table}"
+            " WHERE profile_id = ? GROUP BY bank_id",
+            (pid,),
+        ):
+            if b in bank_ids and joined:
+                out.setdefault(b, set()).update(joined.split(_SEP))
+    return out
+
+
+def _extras(
+    store: Store, pid: int, rows: dict[str, _BankRow], per_bank: dict[str, frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """Per catalog bank with history: its questions the store knows and the catalog does
+    not (cached until the bank's ids_version or the catalog changes)."""
+    key = str(store.path)
+    out: dict[str, frozenset[str]] = {}
+    stale: set[str] = set()
+    for b, known in per_bank.items():
+        row = rows.get(b)
+        if row is None:
+            continue
+        hit = _EXTRAS.get((key, pid, b))
+        if hit is not None and hit[0] == row.version and hit[1] is known:
+            out[b] = hit[2]
+        else:
+            stale.add(b)
+    if stale:
+        for b, ids in _stored_ids(store, pid, stale).items():
+            extras = frozenset(ids - per_bank[b])
+            _EXTRAS[(key, pid, b)] = (rows[b].version, per_bank[b], extras)
+            out[b] = extras
+    return out
+
+
+def _extra(store: Store, pid: int, bank_id: str, question_id: str, now_ms: int) -> _Extra:
+    row = store.conn.execute(
+        "SELECT last_correct FROM question_stats"
+        " WHERE profile_id = ? AND bank_id = ? AND question_id = ?",
+        (pid, bank_id, question_id),
+    ).fetchone()
+    card = store.conn.execute(
+        "SELECT reps, state, stability, leech, due_ms, suspended, buried_until_ms FROM cards"
+        " WHERE profile_id = ? AND bank_id = ? AND question_id = ?",
+        (pid, bank_id, question_id),
+    ).fetchone()
+    if card is None:
+        return _Extra(int(row[0]) if row else 0, 0, 0, 0, 0)
+    reps, state, stability, leech, due_ms, suspended, buried = card
+    return _Extra(
+        right_last=int(row[0]) if row else 0,
+        seen=int(reps > 0),
+        stable=int(state == State.Review and (stability or 0) >= MATURE_DAYS),
+        leeches=int(bool(leech)),
+        due=int(
+            reps > 0 and not suspended and due_ms <= now_ms and (buried is None or buried <= now_ms)
+        ),
+    )
+
+
+def _bank_rows(store: Store, pid: int) -> dict[str, _BankRow]:
     return {
-        (b, q): (int(n), int(ok), float(total))
-        for b, q, n, ok, total in store.conn.execute(
-            "SELECT bank_id, question_id, count(*), sum(outcome = 'correct'), sum(score)"
-            " FROM attempts WHERE profile_id = ? GROUP BY bank_id, question_id",
+        b: _BankRow(*(int(v) for v in rest))
+        for b, *rest in store.conn.execute(
+            "SELECT bank_id, attempts, correct, right_last, seen, stable, leeches, ids_version"
+            " FROM bank_stats WHERE profile_id = ?",
             (pid,),
         )
-    }
-
-
-def last_correct(store: Store, pid: int) -> set[QuestionKey]:
-    """Questions whose most recent answer was fully right."""
-    return {
-        (b, q)
-        for b, q, outcome in store.conn.execute(
-            "SELECT bank_id, question_id, outcome FROM attempts WHERE id IN ("
-            " SELECT max(id) FROM attempts WHERE profile_id = ? GROUP BY bank_id, question_id)",
-            (pid,),
-        )
-        if outcome == "correct"
     }
 
 
@@ -219,21 +309,27 @@ def last_scores(store: Store, pid: int) -> dict[str, float]:
     """Mean score per bank in the last finished quiz (or flashcards) session of that bank.
 
     Reviews (a few due cards) and retries of what was missed are not a score for the
-    bank: a review of two cards got right would otherwise show as 100%.
+    bank: a review of two cards got right would otherwise show as 100%. Kept in
+    `bank_last` by a trigger when a session finishes.
     """
-    best: dict[str, tuple[int, float]] = {}
-    for b, sid, avg in store.conn.execute(
-        "SELECT a.bank_id, a.session_id, avg(a.score) FROM attempts a"
-        " JOIN sessions s ON s.id = a.session_id"
-        " WHERE s.profile_id = ? AND s.finished_ms IS NOT NULL AND s.abandoned = 0"
-        f" AND s.mode NOT IN ({', '.join('?' * len(UNSCORED_MODES))})"
-        " AND coalesce(json_extract(s.scope, '$.retry'), 0) = 0"
-        " GROUP BY a.bank_id, a.session_id",
-        (pid, *UNSCORED_MODES),
-    ):
-        if b not in best or sid > best[b][0]:
-            best[b] = (sid, float(avg))
-    return {b: v[1] for b, v in best.items()}
+    return {
+        b: float(score)
+        for b, score in store.conn.execute(
+            "SELECT bank_id, score FROM bank_last WHERE profile_id = ?", (pid,)
+        )
+    }
+
+
+def _due_per_bank(store: Store, pid: int, now_ms: int) -> dict[str, int]:
+    return {
+        b: int(n)
+        for b, n in store.conn.execute(
+            "SELECT bank_id, count(*) FROM cards INDEXED BY cards_due_cover"
+            " WHERE profile_id = ? AND due_ms <= ? AND suspended = 0 AND reps > 0"
+            " AND (buried_until_ms IS NULL OR buried_until_ms <= ?) GROUP BY bank_id",
+            (pid, now_ms, now_ms),
+        )
+    }
 
 
 def bank_summaries(
@@ -241,66 +337,69 @@ def bank_summaries(
 ) -> dict[str, BankSummary]:
     """Per bank in the catalog (and banks with history): the numbers of the bank list."""
     pid = store._read_pid(profile)
-    existing = catalog.existing
-    qstats = question_stats(store, pid)
-    right = last_correct(store, pid)
+    now_ms = ms(now_utc(now))
+    per_bank = catalog.questions_by_bank
+    rows = _bank_rows(store, pid)
     last = last_scores(store, pid)
-    due = store.due_counts(profile, now, existing)
-    questions: Counter[str] = Counter(b for b, _ in existing)
-    seen: Counter[str] = Counter()
-    stable: Counter[str] = Counter()
-    leeches: Counter[str] = Counter()
-    for b, q, state, stability, reps, leech in store.conn.execute(
-        "SELECT bank_id, question_id, state, stability, reps, leech FROM cards"
-        " WHERE profile_id = ?",
-        (pid,),
-    ):
-        if (b, q) not in existing:
-            continue
-        seen[b] += reps > 0
-        stable[b] += state == State.Review and (stability or 0) >= MATURE_DAYS
-        leeches[b] += bool(leech)
-    right_last: Counter[str] = Counter(b for b, q in right if (b, q) in existing)
-    attempts: Counter[str] = Counter()
-    correct: Counter[str] = Counter()
-    for (b, _q), (n, ok, _total) in qstats.items():
-        attempts[b] += n
-        correct[b] += ok
-    banks = sorted(set(questions) | set(attempts))
-    return {
-        b: BankSummary(
+    due = _due_per_bank(store, pid, now_ms)
+    extras = _extras(store, pid, rows, per_bank)
+    out: dict[str, BankSummary] = {}
+    empty = _BankRow(0, 0, 0, 0, 0, 0, 0)
+    for b in sorted(set(per_bank) | {b for b, r in rows.items() if r.attempts}):
+        row = rows.get(b, empty)
+        known = per_bank.get(b)
+        n = len(known) if known is not None else 0
+        if known is None:
+            # A bank no longer in the catalog: its history counts, nothing else does.
+            right_last = seen = stable = leeches = bank_due = 0
+        else:
+            right_last, seen, stable = row.right_last, row.seen, row.stable
+            leeches, bank_due = row.leeches, due.get(b, 0)
+            if b in rows:
+                for q in extras.get(b, ()):
+                    x = _extra(store, pid, b, q, now_ms)
+                    right_last -= x.right_last
+                    seen -= x.seen
+                    stable -= x.stable
+                    leeches -= x.leeches
+                    bank_due -= x.due
+        out[b] = BankSummary(
             bank_id=b,
             title=catalog.titles.get(b, b),
-            questions=questions[b],
-            seen=seen[b],
-            attempts=attempts[b],
-            accuracy=ratio(correct[b], attempts[b]),
+            questions=n,
+            seen=seen,
+            attempts=row.attempts,
+            accuracy=ratio(row.correct, row.attempts),
             last_score=last.get(b),
-            mastery=right_last[b] / questions[b] if questions[b] else 0.0,
-            right_last=right_last[b],
-            stable=stable[b] / questions[b] if questions[b] else 0.0,
-            due=due.get(b, 0),
-            leeches=leeches[b],
+            mastery=right_last / n if n else 0.0,
+            right_last=right_last,
+            stable=stable / n if n else 0.0,
+            due=bank_due,
+            leeches=leeches,
         )
-        for b in banks
+    return out
+
+
+def _review_days(store: Store, pid: int, since: date | None = None) -> dict[date, int]:
+    return {
+        date.fromisoformat(d): int(n)
+        for d, n in store.conn.execute(
+            "SELECT day, reviews FROM day_stats WHERE profile_id = ? AND day >= ? AND reviews > 0",
+            (pid, "" if since is None else since.isoformat()),
+        )
     }
 
 
-def _streak(store: Store, pid: int, today: date) -> Streak:
-    days = sorted(
-        date.fromisoformat(d)
-        for (d,) in store.conn.execute(
-            f"SELECT DISTINCT {LOCAL_DAY} FROM reviews WHERE profile_id = ?", (pid,)
-        )
-    )
+def _streak(days: Iterable[date], today: date) -> Streak:
+    ordered = sorted(days)
     longest = run = 0
     previous: date | None = None
-    for d in days:
+    for d in ordered:
         run = run + 1 if previous is not None and d - previous == timedelta(days=1) else 1
         longest = max(longest, run)
         previous = d
     current = 0
-    day_set = set(days)
+    day_set = set(ordered)
     # Today without a review yet does not break the streak; the day is not over.
     cursor = today if today in day_set else today - timedelta(days=1)
     while cursor in day_set:
@@ -309,64 +408,152 @@ def _streak(store: Store, pid: int, today: date) -> Streak:
     return Streak(current=current, longest=longest, reviewed_today=int(today in day_set))
 
 
-def _heatmap(store: Store, pid: int, today: date, days: int) -> tuple[HeatDay, ...]:
+def _heatmap(per_day: dict[date, int], today: date, days: int) -> tuple[HeatDay, ...]:
     first = today - timedelta(days=days - 1)
-    counts = {
-        d: int(n)
-        for d, n in store.conn.execute(
-            f"SELECT {LOCAL_DAY} AS day, count(*) FROM reviews"
-            " WHERE profile_id = ? AND reviewed_ms >= ? GROUP BY day",
-            (pid, local_midnight_ms(first)),
-        )
-    }
-    out = []
-    for i in range(days):
-        day = (first + timedelta(days=i)).isoformat()
-        out.append(HeatDay(date=day, reviews=counts.get(day, 0)))
-    return tuple(out)
+    return tuple(
+        HeatDay(date=day.isoformat(), reviews=per_day.get(day, 0))
+        for day in (first + timedelta(days=i) for i in range(days))
+    )
 
 
 def _forecast(
-    store: Store, pid: int, moment: datetime, existing: set[QuestionKey], days: int = 30
+    store: Store, pid: int, moment: datetime, catalog: CatalogInfo, days: int = 30
 ) -> tuple[ForecastDay, ...]:
     today = local_date(moment)
     end_ms = local_midnight_ms(today + timedelta(days=days))
+    per_bank = catalog.questions_by_bank
     per_day: Counter[date] = Counter()
-    for b, q, due_ms in store.conn.execute(
-        "SELECT bank_id, question_id, due_ms FROM cards INDEXED BY cards_due_cover"
-        " WHERE profile_id = ? AND due_ms < ? AND suspended = 0 AND reps > 0",
+    for b, day, n in store.conn.execute(
+        "SELECT bank_id, date(due_ms / 1000, 'unixepoch', 'localtime') AS day, count(*)"
+        " FROM cards INDEXED BY cards_due_cover"
+        " WHERE profile_id = ? AND due_ms < ? AND suspended = 0 AND reps > 0"
+        " GROUP BY bank_id, day",
         (pid, end_ms),
     ):
-        if (b, q) in existing:
+        if b in per_bank:
             # Overdue cards are due today.
-            per_day[max(today, local_date(from_ms(due_ms)))] += 1
+            per_day[max(today, date.fromisoformat(day))] += int(n)
+    for b, extra in _extras(store, pid, _bank_rows(store, pid), per_bank).items():
+        for q in extra:
+            card = store.conn.execute(
+                "SELECT due_ms FROM cards WHERE profile_id = ? AND bank_id = ?"
+                " AND question_id = ? AND suspended = 0 AND reps > 0 AND due_ms < ?",
+                (pid, b, q, end_ms),
+            ).fetchone()
+            if card is not None:
+                per_day[max(today, local_date(from_ms(card[0])))] -= 1
     return tuple(
         ForecastDay(date=(today + timedelta(days=i)).isoformat(), due=per_day[today + timedelta(i)])
         for i in range(days)
     )
 
 
-def _retention(store: Store, pid: int, since_ms: int, days: int) -> Retention:
-    young = [0, 0]
-    mature = [0, 0]
-    for rating, interval in store.conn.execute(
-        "SELECT rating, interval_days FROM reviews WHERE id IN ("
-        f" SELECT min(id) FROM reviews WHERE profile_id = ? AND reviewed_ms >= ?"
-        f" AND state_before = 2 GROUP BY card_id, {LOCAL_DAY})",
-        (pid, since_ms),
-    ):
-        bucket = mature if (interval or 0) >= MATURE_DAYS else young
-        bucket[0] += rating != Rating.Again
-        bucket[1] += 1
+def forget_cached(path: Path) -> None:
+    """Drop what this process cached about the store at `path` (its history was replaced:
+    the aggregates' counters may repeat values that meant something else)."""
+    key = str(path)
+    for cache in (_EXTRAS, _TAGS):
+        for k in [k for k in cache if k[0] == key]:
+            del cache[k]
+
+
+def _retention(store: Store, pid: int, since: date, days: int) -> Retention:
+    young_passed, young_total, mature_passed, mature_total = (
+        int(v)
+        for v in store.conn.execute(
+            "SELECT coalesce(sum(young_passed), 0), coalesce(sum(young_total), 0),"
+            " coalesce(sum(mature_passed), 0), coalesce(sum(mature_total), 0)"
+            " FROM day_stats WHERE profile_id = ? AND day >= ?",
+            (pid, since.isoformat()),
+        ).fetchone()
+    )
 
     def part(passed: int, total: int) -> RetentionPart:
         return RetentionPart(passed=passed, total=total, rate=ratio(passed, total))
 
     return Retention(
         days=days,
-        young=part(*young),
-        mature=part(*mature),
-        all=part(young[0] + mature[0], young[1] + mature[1]),
+        young=part(young_passed, young_total),
+        mature=part(mature_passed, mature_total),
+        all=part(young_passed + mature_passed, young_total + mature_total),
+    )
+
+
+#: Per store file, profile and bank: (the bank's `changes`, the catalog's tags, and per
+#: tag of its questions the attempts and right answers).
+_TAGS: dict[tuple[str, int, str], tuple[int, object, dict[str, tuple[int, int]]]] = {}
+
+
+def _tag_history(store: Store, pid: int, catalog: CatalogInfo) -> tuple[Counter[str], Counter[str]]:
+    """Attempts and right answers per tag, re-read only for the banks answered since."""
+    attempts: Counter[str] = Counter()
+    correct: Counter[str] = Counter()
+    changes = {
+        b: int(n)
+        for b, n in store.conn.execute(
+            "SELECT bank_id, changes FROM bank_stats WHERE profile_id = ?", (pid,)
+        )
+    }
+    key = str(store.path)
+    for b in catalog.questions_by_bank:
+        if b not in changes:
+            continue
+        hit = _TAGS.get((key, pid, b))
+        if hit is None or hit[0] != changes[b] or hit[1] is not catalog.tags:
+            per_tag: dict[str, list[int]] = {}
+            for q, n, ok in store.conn.execute(
+                "SELECT question_id, attempts, correct FROM question_stats"
+                " WHERE profile_id = ? AND bank_id = ?",
+                (pid, b),
+            ):
+                for tag in catalog.tags.get((b, q), ()):
+                    counts = per_tag.setdefault(tag, [0, 0])
+                    counts[0] += n
+                    counts[1] += ok
+            hit = (changes[b], catalog.tags, {t: (v[0], v[1]) for t, v in per_tag.items()})
+            _TAGS[(key, pid, b)] = hit
+        for tag, (n, ok) in hit[2].items():
+            attempts[tag] += n
+            correct[tag] += ok
+    return attempts, correct
+
+
+def _weakest(
+    store: Store, pid: int, existing: set[QuestionKey], top: int
+) -> tuple[WeakQuestion, ...]:
+    """The `top` questions (tried twice or more) with the lowest accuracy, most lapses first.
+
+    Read in accuracy order from an index: the rows tied with the last one taken are read
+    too, so lapses can break the tie as before.
+    """
+    picked: list[tuple[float, QuestionKey, int]] = []
+    cur = store.conn.execute(
+        "SELECT bank_id, question_id, attempts, correct FROM question_stats"
+        " INDEXED BY question_stats_weak WHERE profile_id = ? AND attempts >= 2"
+        " ORDER BY CAST(correct AS REAL) / attempts",
+        (pid,),
+    )
+    try:
+        for b, q, n, ok in cur:
+            acc = ok / n
+            if len(picked) >= top and acc > picked[-1][0]:
+                break
+            if (b, q) in existing:
+                picked.append((acc, (b, q), int(n)))
+    finally:
+        cur.close()
+    ranked = []
+    for acc, key, n in picked:
+        row = store.conn.execute(
+            "SELECT lapses FROM cards WHERE profile_id = ? AND bank_id = ? AND question_id = ?"
+            " AND reps > 0",
+            (pid, *key),
+        ).fetchone()
+        ranked.append((acc, -(int(row[0]) if row else 0), key, n))
+    ranked.sort()
+    return tuple(
+        WeakQuestion(bank_id=key[0], question_id=key[1], attempts=n, accuracy=acc, lapses=-neg)
+        for acc, neg, key, n in ranked[:top]
     )
 
 
@@ -388,49 +575,35 @@ def stats_report(
     pid = store._read_pid(profile)
     today = local_date(moment)
     existing = catalog.existing
-    qstats = question_stats(store, pid)
     summaries = bank_summaries(store, profile, catalog, moment)
 
-    tag_questions: Counter[str] = Counter()
-    tag_attempts: Counter[str] = Counter()
-    tag_correct: Counter[str] = Counter()
-    for key, tags in catalog.tags.items():
-        n, ok, _ = qstats.get(key, (0, 0, 0.0))
-        for tag in tags:
-            tag_questions[tag] += 1
-            tag_attempts[tag] += n
-            tag_correct[tag] += ok
+    tag_questions = catalog.tag_counts
+    tag_attempts, tag_correct = _tag_history(store, pid, catalog)
 
-    lapses: dict[QuestionKey, tuple[int, bool, bool]] = {
-        (b, q): (int(n), bool(leech), bool(susp))
-        for b, q, n, leech, susp in store.conn.execute(
-            "SELECT bank_id, question_id, lapses, leech, suspended FROM cards"
-            " WHERE profile_id = ? AND reps > 0",
+    total_attempts = total_correct = 0
+    for n, ok in store.conn.execute(
+        "SELECT attempts, correct FROM bank_stats WHERE profile_id = ?", (pid,)
+    ):
+        total_attempts += int(n)
+        total_correct += int(ok)
+    per_day = _review_days(store, pid)
+    leeches = sorted(
+        ((b, q), (int(n), bool(susp)))
+        for b, q, n, susp in store.conn.execute(
+            "SELECT bank_id, question_id, lapses, suspended FROM cards INDEXED BY cards_leech"
+            " WHERE profile_id = ? AND leech = 1 AND reps > 0",
             (pid,),
         )
-    }
-    weak = [
-        (ok / n, -lapses.get(key, (0, False, False))[0], key, n)
-        for key, (n, ok, _) in qstats.items()
-        if n >= 2 and key in existing
-    ]
-    weak.sort()
-    total_attempts = sum(n for n, _, _ in qstats.values())
-    total_correct = sum(ok for _, ok, _ in qstats.values())
-    reviews = int(
-        store.conn.execute("SELECT count(*) FROM reviews WHERE profile_id = ?", (pid,)).fetchone()[
-            0
-        ]
+        if (b, q) in existing
     )
-    leeches = sorted((key, v) for key, v in lapses.items() if v[1] and key in existing)
     return StatsReport(
         profile=profile,
         generated_at=moment.isoformat(),
         totals=Totals(
             attempts=total_attempts,
             accuracy=ratio(total_correct, total_attempts),
-            reviews=reviews,
-            cards=sum(1 for k in lapses if k in existing),
+            reviews=sum(per_day.values()),
+            cards=sum(s.seen for s in summaries.values()),
             due_now=sum(s.due for s in summaries.values()),
             leeches=len(leeches),
         ),
@@ -444,23 +617,15 @@ def stats_report(
             )
             for tag in sorted(tag_questions)
         ),
-        streak=_streak(store, pid, today),
-        heatmap=_heatmap(store, pid, today, heatmap_days),
-        forecast=_forecast(store, pid, moment, existing),
+        streak=_streak(per_day, today),
+        heatmap=_heatmap(per_day, today, heatmap_days),
+        forecast=_forecast(store, pid, moment, catalog),
         retention=_retention(
-            store,
-            pid,
-            local_midnight_ms(today - timedelta(days=retention_days - 1)),
-            retention_days,
+            store, pid, today - timedelta(days=retention_days - 1), retention_days
         ),
-        weakest=tuple(
-            WeakQuestion(
-                bank_id=key[0], question_id=key[1], attempts=n, accuracy=acc, lapses=-neg_lapses
-            )
-            for acc, neg_lapses, key, n in weak[:top]
-        ),
+        weakest=_weakest(store, pid, existing, top),
         leeches=tuple(
             Leech(bank_id=key[0], question_id=key[1], lapses=n, suspended=susp)
-            for key, (n, _leech, susp) in leeches
+            for key, (n, susp) in leeches
         ),
     )

@@ -25,10 +25,12 @@ from quiz.ui.commands import QuizCommands
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from quiz.bank_index import IndexedBank
     from quiz.banks import Catalog, LoadedBank
     from quiz.models import Bank
     from quiz.session import QuizSession
     from quiz.store import SessionState, Store
+    from quiz.store.safety import WindowPresence
     from quiz.study import Started, StudyService
 
 
@@ -162,6 +164,8 @@ class QuizApp(App[None]):
         self.bank_paths = bank_paths
         self.start = start
         self.data: AppData | None = None
+        #: The banks as the cached index lists them, until `data` is loaded.
+        self.index: list[IndexedBank] | None = None
         #: Unfinished sessions the learner chose to keep for later in this run.
         self._kept: set[int] = set()
         self._bank_stamp: tuple[tuple[str, int, int], ...] = ()
@@ -169,6 +173,7 @@ class QuizApp(App[None]):
         self.register_theme(HIGH_CONTRAST)
         #: True while the profile's saved theme is applied (not a choice to save again).
         self._applying_theme = False
+        self._presence: WindowPresence | None = None
 
     # -- start -------------------------------------------------------------------------
 
@@ -177,6 +182,7 @@ class QuizApp(App[None]):
         composed, painted and then covered by Home pushed over it."""
         from quiz.ui.screens.home import HomeScreen
 
+        self._read_index()
         return HomeScreen()
 
     def on_mount(self) -> None:
@@ -207,6 +213,13 @@ class QuizApp(App[None]):
         except Exception as exc:  # the store failed: the theme still applies now
             self.notify(f"Could not keep the theme: {exc}", severity="warning", markup=False)
 
+    def _read_index(self) -> None:
+        """The cached bank index, so Home lists the banks before they are validated."""
+        if self._preloaded is None:
+            from quiz.bank_index import read_index
+
+            self.index = read_index(self.bank_paths)
+
     def _start_load(self) -> None:
         self.run_worker(self._load, thread=True, name="load", exit_on_error=False)
 
@@ -218,16 +231,24 @@ class QuizApp(App[None]):
         """
         import importlib
 
-        from quiz.banks import load_catalog
-
         for name in ("quiz.store", "quiz.session", "quiz.study", "quiz.grading"):
             importlib.import_module(name)
         if self._preloaded is not None:
             return self._preloaded
-        return load_catalog(self.bank_paths)
+        return self._load_and_index()
+
+    def _load_and_index(self) -> Catalog:
+        """Load every bank and record what Home lists in the index for the next start."""
+        from quiz.bank_index import write_index
+        from quiz.banks import load_catalog
+
+        catalog = load_catalog(self.bank_paths)
+        write_index(catalog)
+        return catalog
 
     def _open_service(self) -> StudyService | None:
         from quiz.store import Store, StoreError
+        from quiz.store.safety import WindowPresence
         from quiz.study import StudyService
 
         try:
@@ -238,6 +259,16 @@ class QuizApp(App[None]):
         if store.notice:
             self.notify(
                 store.notice, title="Database", severity="warning", timeout=30, markup=False
+            )
+        self._presence = WindowPresence.claim(store.path)
+        if self._presence.others:
+            self.notify(
+                "Another quiz window is open on this database. Both save every answer; "
+                "each shows its own view until you reopen it.",
+                title="Database",
+                severity="warning",
+                timeout=15,
+                markup=False,
             )
         # No --profile: reopen on the profile used last.
         profile = self._profile_arg or store.last_profile() or "default"
@@ -298,10 +329,8 @@ class QuizApp(App[None]):
 
     def reload_banks(self) -> None:
         """Read the bank folders again in the background; screens refresh when done."""
-        from quiz.banks import load_catalog
-
         self.run_worker(
-            lambda: load_catalog(self.bank_paths),
+            self._load_and_index,
             thread=True,
             name="reload",
             exit_on_error=False,
@@ -574,7 +603,9 @@ class QuizApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.data is not None:
-            self.data.store.close()
+            self.data.service.close()
+        if self._presence is not None:
+            self._presence.release()
 
 
 def create_app(

@@ -10,10 +10,19 @@ import httpx
 import pytest
 
 from quiz.classroom.db import ClassroomDB
-from quiz.classroom.models import Mode
+from quiz.classroom.models import Feedback, Mode
 from quiz.classroom.server import ServerThread, create_app
 from quiz.classroom.state import ClassSession
 from tests.classroom.support import FakeClock, Harness, Served, make_bank
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No classroom test writes into the real user's data or bank folder (a student client
+    keeps a class session's questions as a bank in the user's bank folder)."""
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(tmp_path / "user-data"))
+    monkeypatch.delenv("QUIZ_BANKS_DIR", raising=False)
+    monkeypatch.delenv("QUIZ_DB", raising=False)
 
 
 @pytest.fixture
@@ -29,7 +38,12 @@ def db(tmp_path: Path) -> Iterator[ClassroomDB]:
 
 
 async def _harness(
-    db: ClassroomDB, clock: FakeClock, mode: Mode, time_limit: float | None, **app_kw: Any
+    db: ClassroomDB,
+    clock: FakeClock,
+    mode: Mode,
+    time_limit: float | None,
+    feedback: Feedback = "end",
+    **app_kw: Any,
 ) -> Harness:
     bank = make_bank()
     session, teacher = ClassSession.create(
@@ -39,6 +53,7 @@ async def _harness(
         questions=bank.questions,
         mode=mode,
         time_limit=time_limit,
+        feedback=feedback,
         clock=clock,
     )
     app = create_app(session, **app_kw)
@@ -62,8 +77,13 @@ async def selfpaced(db: ClassroomDB, clock: FakeClock) -> AsyncIterator[Harness]
 
 @pytest.fixture
 def make_harness(db: ClassroomDB, clock: FakeClock) -> Any:
-    async def make(mode: Mode = "live", time_limit: float | None = None, **kw: Any) -> Harness:
-        return await _harness(db, clock, mode, time_limit, **kw)
+    async def make(
+        mode: Mode = "live",
+        time_limit: float | None = None,
+        feedback: Feedback = "end",
+        **kw: Any,
+    ) -> Harness:
+        return await _harness(db, clock, mode, time_limit, feedback, **kw)
 
     return make
 

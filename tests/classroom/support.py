@@ -127,6 +127,34 @@ WRONG: dict[str, Any] = {
 }
 
 
+def ids_for(bank_q: Any, shown: dict[str, Any] | None, answer: Any) -> Any:
+    """A bank-index answer as the option ids of `shown` (a student's public question), found
+    by option text; other answers (and a question not shown) pass through unchanged."""
+    if shown is None:
+        return answer
+
+    def by_text(field: str, texts: list[str]) -> dict[int, str]:
+        ids = {o["text"]: o["id"] for o in shown[field]}
+        return {i: ids[t] for i, t in enumerate(texts)}
+
+    kind = bank_q.type
+    if kind in ("multiple_choice", "multiple_select"):
+        ids = by_text("choices", [c.text for c in bank_q.choices])
+        return ids[answer] if kind == "multiple_choice" else [ids[i] for i in answer]
+    if kind == "ordering":
+        ids = by_text("items", list(bank_q.items))
+        return [ids[i] for i in answer]
+    if kind == "matching":
+        rights = by_text("rights", [p.right for p in bank_q.pairs])
+        bank_pos = {p.left: i for i, p in enumerate(bank_q.pairs)}
+        out = []
+        for left in shown["lefts"]:
+            j = answer[bank_pos[left["text"]]]
+            out.append(None if j is None else rights[j])
+        return out
+    return answer
+
+
 def make_bank() -> Bank:
     """The nine-type test bank."""
     return BANK_ADAPTER.validate_python(BANK_DATA)
@@ -169,6 +197,17 @@ class Harness:
         )
 
     async def answer(self, token: str, qid: str, answer: Any) -> httpx.Response:
+        """Send an answer given in bank indices, as the option ids this student was shown."""
+        question = await self.shown(token, qid)
+        bank = next(q for q in self.session.questions if q.id == qid)
+        return await self.answer_raw(token, qid, ids_for(bank, question, answer))
+
+    async def shown(self, token: str, qid: str) -> dict[str, Any] | None:
+        state = await self.state(token)
+        q = state.get("question")
+        return q if q is not None and q["id"] == qid else None
+
+    async def answer_raw(self, token: str, qid: str, answer: Any) -> httpx.Response:
         return await self.client.post(
             "/api/answer", headers=self.auth(token), json={"question_id": qid, "answer": answer}
         )
@@ -191,6 +230,12 @@ class Served:
         return str(r.json()["student_token"])
 
     def answer(self, token: str, qid: str, answer: object) -> None:
+        """Answer in bank indices (translated to the ids this student was shown)."""
+        state = httpx.get(f"{self.url}/api/state", headers={"Authorization": f"Bearer {token}"})
+        shown = state.json().get("question")
+        if shown is not None and shown["id"] == qid:
+            bank = next(q for q in self.session.questions if q.id == qid)
+            answer = ids_for(bank, shown, answer)
         r = httpx.post(
             f"{self.url}/api/answer",
             headers={"Authorization": f"Bearer {token}"},
@@ -223,7 +268,7 @@ def question_ready(app: Any) -> bool:
     )
 
 
-async def wait_for(pilot: Any, check: Any, timeout: float = 10.0) -> None:
+async def wait_for(pilot: Any, check: Any, timeout: float = 20.0) -> None:
     """Let the app run until `check()` holds (events arrive over real HTTP)."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout

@@ -21,7 +21,7 @@ SECRETS: dict[str, list[str]] = {
     "cz": ["heart", "cardia", "aorta", "EXPLAIN-CZ", "{{"],
     "ord": ["EXPLAIN-ORD"],
     "mat": ["EXPLAIN-MAT"],
-    "fc": ["SECRETBACK", "SECRETQUOTE", "EXPLAIN-FC", "back"],
+    "fc": ["SECRETBACK", "SECRETQUOTE", "EXPLAIN-FC", '"back"'],
 }
 
 
@@ -44,18 +44,6 @@ def test_public_question_has_no_key(qid: str) -> None:
     for secret in SECRETS[qid]:
         assert secret not in text, f"{secret!r} leaked in {text}"
     assert q.prompt in text
-
-
-@pytest.mark.parametrize("seed", [f"s{i}" for i in range(30)])
-def test_ordering_and_matching_are_never_shown_in_the_right_order(seed: str) -> None:
-    bank = make_bank()
-    ordq, matq = bank.question("ord"), bank.question("mat")
-    assert ordq is not None and matq is not None
-    items = public_question(ordq, seed).items
-    rights = public_question(matq, seed).rights
-    assert items is not None and rights is not None
-    assert [i.index for i in items] != [0, 1, 2, 3]
-    assert [r.index for r in rights] != [0, 1, 2]
 
 
 def test_public_cloze_keeps_the_text_around_the_gaps() -> None:
@@ -133,68 +121,30 @@ async def test_joins_are_rate_limited_per_address(make_harness: Any) -> None:
     await h.client.aclose()
 
 
-async def test_loopback_has_its_own_join_budget_for_browser_students(make_harness: Any) -> None:
-    import httpx
-
-    h: Harness = await make_harness(join_limit=2, loopback_join_limit=4)
-    for name in ("a", "b", "c", "d"):  # the test transport's address is 127.0.0.1
-        await h.join(name)
-    r = await h.client.post("/api/join", json={"code": h.session.code, "name": "e"})
-    refusal(r, 429, "rate_limited")
-    app = h.client._transport.app  # type: ignore[attr-defined]
-    remote = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, client=("10.0.0.5", 4000)), base_url="http://t"
-    )
-    for name in ("r1", "r2"):
-        r = await remote.post("/api/join", json={"code": h.session.code, "name": name})
-        assert r.status_code == 200
-    r = await remote.post("/api/join", json={"code": h.session.code, "name": "r3"})
-    refusal(r, 429, "rate_limited")
-    await remote.aclose()
+async def test_a_class_of_200_behind_one_address_joins_within_the_default_limit(
+    make_harness: Any,
+) -> None:
+    h: Harness = await make_harness()  # the defaults `quiz class host` uses
+    for i in range(200):
+        await h.join(f"student {i}")
+    assert len(h.session.students) == 200
     await h.client.aclose()
 
 
-async def test_browser_students_are_limited_per_browser_address(make_harness: Any) -> None:
-    """With --web, joins from loopback carrying a browser's address count against that address."""
-    import httpx
+async def test_wrong_codes_are_limited_much_more_tightly(make_harness: Any) -> None:
+    from quiz.classroom.server import BAD_CODE_LIMIT
 
-    h: Harness = await make_harness(join_limit=2, loopback_join_limit=100)
-    code = h.session.code
-
-    def from_browser(address: str) -> dict[str, str]:
-        return {"X-Quiz-Browser-Address": address}
-
-    # One browser guessing codes runs out after join_limit tries ...
-    for _ in range(2):
-        r = await h.client.post(
-            "/api/join", json={"code": "WRONG1", "name": "x"}, headers=from_browser("10.0.0.9")
-        )
+    h: Harness = await make_harness()
+    wrong = "ZZZZZZ" if h.session.code != "ZZZZZZ" else "YYYYYY"
+    for _ in range(BAD_CODE_LIMIT):
+        r = await h.client.post("/api/join", json={"code": wrong, "name": "x"})
         refusal(r, 403, "bad_code")
-    r = await h.client.post(
-        "/api/join", json={"code": code, "name": "x"}, headers=from_browser("10.0.0.9")
-    )
+    # A code guesser is stopped (about 20 tries a minute: years for 31^6 codes) ...
+    r = await h.client.post("/api/join", json={"code": wrong, "name": "x"})
     refusal(r, 429, "rate_limited")
-    # ... while another browser, and the loopback budget, are untouched.
-    r = await h.client.post(
-        "/api/join", json={"code": code, "name": "y"}, headers=from_browser("10.0.0.10")
-    )
-    assert r.status_code == 200
-    await h.join("z")
-    # A remote client cannot pick its own address with the header.
-    app = h.client._transport.app  # type: ignore[attr-defined]
-    remote = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, client=("10.0.0.5", 4000)), base_url="http://t"
-    )
-    for i in range(2):
-        r = await remote.post(
-            "/api/join", json={"code": code, "name": f"r{i}"}, headers=from_browser(f"1.1.1.{i}")
-        )
-        assert r.status_code == 200
-    r = await remote.post(
-        "/api/join", json={"code": code, "name": "r9"}, headers=from_browser("1.1.1.9")
-    )
+    # ... and so is everyone at that address, until the bucket refills.
+    r = await h.client.post("/api/join", json={"code": h.session.code, "name": "y"})
     refusal(r, 429, "rate_limited")
-    await remote.aclose()
     await h.client.aclose()
 
 
@@ -219,7 +169,7 @@ async def test_the_browser_address_header_is_ignored_without_web(make_harness: A
 async def test_request_bodies_are_size_limited(live: Harness) -> None:
     token = await live.join("Ada")
     await live.control("open")
-    r = await live.answer(token, "mc", "x" * 20_000)
+    r = await live.answer_raw(token, "mc", "x" * 20_000)
     refusal(r, 413, "too_large")
     assert live.session.answers == {}
 
@@ -262,9 +212,16 @@ async def test_answer_refusals(live: Harness) -> None:
     refusal(await live.answer(token, "mc", 0), 409, "not_open")
     await live.control("open")
     refusal(await live.answer(token, "ms", [0]), 409, "not_current")
-    refusal(await live.answer(token, "nope", 0), 409, "not_current")
-    refusal(await live.answer(token, "mc", 9), 422, "bad_answer")
-    refusal(await live.answer(token, "mc", "Heart"), 422, "bad_answer")
+    refusal(await live.answer_raw(token, "nope", 0), 409, "not_current")
+    refusal(await live.answer_raw(token, "mc", 9), 422, "bad_answer")
+    refusal(await live.answer_raw(token, "mc", "Heart"), 422, "bad_answer")
+    # A bank position is not an answer any more: only the ids this student was shown are.
+    refusal(await live.answer_raw(token, "mc", 0), 422, "bad_answer")
+    other = await live.join("Bo")
+    other_ids = [c["id"] for c in (await live.state(other))["question"]["choices"]]
+    mine = [c["id"] for c in (await live.state(token))["question"]["choices"]]
+    assert not set(other_ids) & set(mine)
+    refusal(await live.answer_raw(token, "mc", other_ids[0]), 422, "bad_answer")
     r = await live.client.post("/api/answer", headers=live.auth(token), json={"answer": 0})
     refusal(r, 422, "invalid_request")
     await live.control("close")
@@ -326,26 +283,36 @@ async def test_teacher_control_refusals(live: Harness) -> None:
     refusal(await live.control("open"), 409, "session_ended")
 
 
-async def test_leaderboard_orders_by_score(live: Harness) -> None:
+async def test_leaderboard_orders_by_score_and_moves_only_at_the_reveal(live: Harness) -> None:
     a, b = await live.join("A"), await live.join("B")
     await live.control("open")
+    live.clock.advance(1)
     await live.answer(a, "mc", 1)
+    live.clock.advance(1)
     await live.answer(b, "mc", 0)
-    roster = (await live.client.get("/api/teacher/state", headers=live.auth(live.teacher))).json()[
-        "roster"
-    ]
-    assert [(r["name"], r["score"], r["answered_current"]) for r in roster] == [
-        ("B", 1.0, True),
-        ("A", 0.0, True),
-    ]
+
+    async def roster() -> list[tuple[str, float, int, bool]]:
+        r = await live.client.get("/api/teacher/state", headers=live.auth(live.teacher))
+        return [
+            (e["name"], e["score"], e["time_ms"], e["answered_current"]) for e in r.json()["roster"]
+        ]
+
+    # While the question is open (and once closed) the projected board says who answered,
+    # never who was right: same scores, same times, ordered by name.
+    assert await roster() == [("A", 0.0, 0, True), ("B", 0.0, 0, True)]
+    await live.control("close")
+    assert await roster() == [("A", 0.0, 0, True), ("B", 0.0, 0, True)]
+    await live.control("reveal")
+    assert await roster() == [("B", 1.0, 2000, True), ("A", 0.0, 1000, True)]
 
 
 # -- self-paced ----------------------------------------------------------------------------
 
 
-async def test_self_paced_gives_feedback_after_each_answer_and_moves_on(
-    selfpaced: Harness,
+async def test_self_paced_practice_gives_feedback_after_each_answer_and_moves_on(
+    make_harness: Any,
 ) -> None:
+    selfpaced: Harness = await make_harness("self-paced", 600.0, feedback="immediate")
     token = await selfpaced.join("Ada")
     refusal(await selfpaced.answer(token, "mc", 0), 409, "not_open")
     await selfpaced.control("open")
@@ -361,9 +328,42 @@ async def test_self_paced_gives_feedback_after_each_answer_and_moves_on(
     s = await selfpaced.state(token)
     assert s["phase"] == "finished" and s["question"] is None and s["score"] == 8.0
     # A retry of an earlier answer is acknowledged without counting it again.
-    again = (await selfpaced.answer(token, "mc", 1)).json()
-    assert again["duplicate"] is True
+    again = (await selfpaced.answer_raw(token, "mc", r["result"]["answer"])).json()
+    assert again["error"] == "already_answered"  # a different answer is not a retry
     assert len(selfpaced.db.load(selfpaced.session.id).answers) == 9
+    t = await selfpaced.client.get("/api/teacher/state", headers=selfpaced.auth(selfpaced.teacher))
+    assert t.json()["feedback"] == "immediate" and t.json()["roster"][0]["score"] == 8.0
+    await selfpaced.client.aclose()
+
+
+async def test_self_paced_graded_shows_right_or_wrong_only_until_the_end(
+    selfpaced: Harness,
+) -> None:
+    token = await selfpaced.join("Ada")
+    await selfpaced.control("open")
+    r = (await selfpaced.answer(token, "mc", 1)).json()
+    assert r["revealed"] is None
+    result = r["result"]
+    assert result["outcome"] == "incorrect" and result["score"] == 0
+    assert result["correct_answer"] is None and result["explanation"] is None
+    assert result["feedback"] == [] and result["answer"] is None
+    text = json.dumps(r) + json.dumps(await selfpaced.state(token))
+    for secret in ("Heart", "liver filters", "heart is a pump"):
+        assert secret not in text
+    teacher = selfpaced.auth(selfpaced.teacher)
+    t = (await selfpaced.client.get("/api/teacher/state", headers=teacher)).json()
+    assert t["feedback"] == "end"
+    assert [(e["score"], e["answered"]) for e in t["roster"]] == [(0.0, 1)]
+    await selfpaced.answer(token, "ms", RIGHT["ms"])
+    await selfpaced.control("end")
+    s = await selfpaced.state(token)
+    review = {item["question"]["id"]: item for item in s["review"]}
+    assert review["mc"]["result"]["correct_answer"] == "Heart"
+    assert review["mc"]["result"]["explanation"] == "The heart is a pump."
+    assert review["ms"]["result"]["outcome"] == "correct"
+    assert review["tf"]["result"] is None
+    t = (await selfpaced.client.get("/api/teacher/state", headers=teacher)).json()
+    assert [e["score"] for e in t["roster"]] == [1.0]
 
 
 async def test_self_paced_time_limit(selfpaced: Harness) -> None:
@@ -417,7 +417,11 @@ async def test_resume_keeps_answers_and_student_tokens(live: Harness, clock: Fak
         transport=httpx.ASGITransport(app=app), base_url="http://t"
     ) as client:
         h = {"Authorization": f"Bearer {a}"}
-        r = await client.post("/api/answer", headers=h, json={"question_id": "mc", "answer": 0})
+        shown = (await client.get("/api/state", headers=h)).json()["question"]
+        # The same display (order and ids) after the restart: the student's screen stays valid.
+        assert shown == live.session.view(0, live.session.students[1]).public.model_dump()
+        heart = next(c["id"] for c in shown["choices"] if c["text"] == "Heart")
+        r = await client.post("/api/answer", headers=h, json={"question_id": "mc", "answer": heart})
         assert r.json()["duplicate"] is True
         r = await client.post("/api/teacher/open", headers={"Authorization": f"Bearer {teacher}"})
         assert r.json()["index"] == 1

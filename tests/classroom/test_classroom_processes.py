@@ -16,7 +16,20 @@ import httpx
 import pytest
 
 from quiz.classroom.db import ClassroomDB
-from tests.classroom.support import BANK_DATA
+from quiz.models import BANK_ADAPTER
+from tests.classroom.support import BANK_DATA, ids_for
+
+BANK = BANK_ADAPTER.validate_python(BANK_DATA)
+QUIZ = (sys.executable, "-m", "quiz", "class")
+
+
+async def as_ids(client: httpx.AsyncClient, h: dict[str, str], qid: str, answer: Any) -> Any:
+    """A bank-index answer as the option ids this student is shown."""
+    shown = (await client.get("/api/state", headers=h)).json()["question"]
+    q = BANK.question(qid)
+    assert q is not None and shown is not None and shown["id"] == qid
+    return ids_for(q, shown, answer)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDENTS = 50
@@ -88,7 +101,7 @@ async def test_fifty_students_answer_concurrently_none_lost_none_doubled(
             ) -> None:
                 value = choices[i % len(choices)]
                 h = {"Authorization": f"Bearer {token}"}
-                body = {"question_id": qid, "answer": value}
+                body = {"question_id": qid, "answer": await as_ids(client, h, qid, value)}
                 r = await client.post("/api/answer", headers=h, json=body)
                 assert r.status_code == 200, r.text
                 # Every third student retries, as a client would after a lost response.
@@ -122,7 +135,8 @@ async def test_resume_after_the_host_dies_keeps_every_answer(
         await client.post(
             "/api/teacher/open", headers={"Authorization": f"Bearer {info['teacher_token']}"}
         )
-        r = await client.post("/api/answer", headers=h, json={"question_id": "mc", "answer": 2})
+        lung = await as_ids(client, h, "mc", 2)
+        r = await client.post("/api/answer", headers=h, json={"question_id": "mc", "answer": lung})
         assert r.status_code == 200
     proc.kill()  # the host dies without any chance to clean up
     proc.wait(timeout=10)
@@ -134,11 +148,42 @@ async def test_resume_after_the_host_dies_keeps_every_answer(
     async with httpx.AsyncClient(base_url=info2["url"], timeout=30) as client:
         state = (await client.get("/api/state", headers=h)).json()
         assert state["phase"] == "open" and state["answered"] is True
-        r = await client.post("/api/answer", headers=h, json={"question_id": "mc", "answer": 1})
+        liver = await as_ids(client, h, "mc", 1)
+        r = await client.post("/api/answer", headers=h, json={"question_id": "mc", "answer": liver})
         assert r.json()["error"] == "already_answered"
         teacher = {"Authorization": f"Bearer {info2['teacher_token']}"}
         rep = (await client.get("/api/results", headers=teacher)).json()
         assert rep["students"][0]["answers"]["mc"]["answer"] == "Lung"
+    assert stop(proc2) == 0
+
+
+def test_a_second_host_of_the_same_session_is_refused_and_the_first_keeps_serving(
+    tmp_path: Path, bank_file: Path, hosts: list[subprocess.Popen[str]]
+) -> None:
+    proc, info = start_host(tmp_path, str(bank_file))
+    hosts.append(proc)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZ_DATA_DIR": str(tmp_path / "data")}
+    second = subprocess.run(
+        [*QUIZ, "host", "--resume", info["session"], "--no-ui", "--port", "0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert second.returncode == 2, second.stdout
+    assert f"already hosted by process {proc.pid}" in second.stderr
+    assert "Traceback" not in second.stderr
+    # The first host is untouched: same teacher token, joins work (no 500).
+    teacher = {"Authorization": f"Bearer {info['teacher_token']}"}
+    assert httpx.get(f"{info['url']}/api/teacher/state", headers=teacher).status_code == 200
+    r = httpx.post(f"{info['url']}/api/join", json={"code": info["code"], "name": "Ada"})
+    assert r.status_code == 200
+    assert stop(proc) == 0
+    # Stopped cleanly: the lease is released and the session can be resumed at once.
+    proc2, info2 = start_host(tmp_path, "--resume", info["session"])
+    hosts.append(proc2)
+    assert info2["session"] == info["session"]
     assert stop(proc2) == 0
 
 
@@ -173,8 +218,9 @@ def test_report_and_list_commands(tmp_path: Path, bank_file: Path) -> None:
     a, _ = session.join(session.code, "Ada")
     b, _ = session.join(session.code, "[bold]Bo[/]")
     session.open()
-    session.answer(a, "mc", 0)
-    session.answer(b, "mc", 1)
+    for st, choice in ((a, 0), (b, 1)):
+        shown = session.student_state(st).model_dump(mode="json")["question"]
+        session.answer(st, "mc", ids_for(bank.questions[0], shown, choice))
     session.end()
     db.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZ_DATA_DIR": str(data)}
@@ -240,6 +286,7 @@ def test_a_port_in_use_is_a_clear_error_and_stores_nothing(tmp_path: Path, bank_
         )
     assert r.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
+    assert "--port N" in r.stderr  # says what to do
     assert not (tmp_path / "data" / "classroom.db").exists()
 
 

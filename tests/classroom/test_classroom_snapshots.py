@@ -25,7 +25,7 @@ from quiz.classroom.db import ClassroomDB
 from quiz.classroom.models import JoinResponse, StudentState, TeacherState
 from quiz.classroom.report_view import ReportScreen
 from quiz.classroom.state import ClassSession, Student
-from tests.classroom.support import FakeClock, make_bank, question_ready, wait_for
+from tests.classroom.support import FakeClock, ids_for, make_bank, question_ready, wait_for
 
 SESSION = "20300101-090000-c0de"
 CODE = "K7MQ2P"
@@ -54,8 +54,13 @@ class Scene:
             self.students[name], _ = self.session.join(CODE, name)
 
     def answer(self, name: str, qid: str, answer: Any, after: float) -> None:
+        """Answer in bank indices, sent as the ids this student was shown."""
         self.clock.advance(after)
-        self.session.answer(self.students[name], qid, answer)
+        student = self.students[name]
+        shown = self.session.student_state(student).question
+        bank = next(q for q in self.session.questions if q.id == qid)
+        sent = ids_for(bank, None if shown is None else shown.model_dump(), answer)
+        self.session.answer(student, qid, sent)
 
     def teacher(self) -> TeacherState:
         return self.session.teacher_state().model_copy(update={"session": SESSION})

@@ -21,6 +21,12 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bank index goes to a temp cache folder, never the user's."""
+    monkeypatch.setenv("QUIZ_CACHE_DIR", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def bank_dir(tmp_path: Path) -> Path:
     """A copy of the test banks (one question of each type, plus an invalid bank)."""

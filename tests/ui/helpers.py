@@ -33,6 +33,18 @@ async def ready(pilot: Pilot[None]) -> None:
     notes = [n.message for n in app._notifications]
     assert app.data is not None, f"the app did not load: {notes}"
     await pilot.pause()
+    # Home's and Stats' numbers are read in thread workers started once the data is in;
+    # their result arrives as a message after the worker ends.
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    from quiz.ui.screens.home import HomeScreen
+
+    for _ in range(200):
+        screen = app.screen
+        if not isinstance(screen, HomeScreen) or screen._numbers is not None:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
 
 
 def study_screen(app: QuizApp) -> StudyScreen:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -11,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, OptionList, Static
@@ -22,6 +27,7 @@ from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.store import BankSummary, SessionState
+    from quiz.study import HomeNumbers, StudyService
     from quiz.ui.app import QuizApp
 
 REVIEW_KEY = "::review"
@@ -107,6 +113,29 @@ class BankTable(DataTable[Text]):
     ]
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A bank (or an invalid file, with its problem) as Home lists it."""
+
+    key: str
+    title: str
+    questions: int = 0
+    #: Questions of this bank carrying each tag.
+    tag_counts: Mapping[str, int] = field(default_factory=dict)
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    problem: str | None = None
+
+
+class NumbersRead(Message):
+    """Home's numbers, read from the store in a thread worker."""
+
+    def __init__(self, numbers: HomeNumbers, generation: int) -> None:
+        super().__init__()
+        self.numbers = numbers
+        self.generation = generation
+
+
 class HomeScreen(Screen[None]):
     """Pick what to study."""
 
@@ -151,6 +180,12 @@ class HomeScreen(Screen[None]):
         #: Unfinished sessions shown as rows, by row key.
         self._unfinished: dict[str, SessionState] = {}
         self._summaries: dict[str, BankSummary] = {}
+        #: The valid banks listed, by row key.
+        self._listed: dict[str, Listed] = {}
+        #: Home's numbers as last read (None until the first read arrives).
+        self._numbers: HomeNumbers | None = None
+        #: Bumped per read asked for; an older read arriving late is dropped.
+        self._generation = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -173,6 +208,8 @@ class HomeScreen(Screen[None]):
         table.focus()
         if self.app.data is not None:
             self.refresh_rows()
+        else:
+            self._render_rows()  # from the cached index, if there is one
 
     def on_data_ready(self, _: DataReady) -> None:
         self.refresh_rows()
@@ -182,19 +219,16 @@ class HomeScreen(Screen[None]):
             self.refresh_rows()
 
     def watch_tag_filter(self) -> None:
-        self.refresh_rows()
+        # The tag filter filters what is already loaded: no store read per keystroke.
+        self._render_rows()
 
     def _tag_counts(self) -> dict[str, int]:
-        """Every tag of the valid banks, with how many questions carry it."""
-        data = self.app.data
+        """Every tag of the listed banks, with how many questions carry it (from what is
+        already loaded: no store read per keystroke)."""
         counts: dict[str, int] = {}
-        if data is None:
-            return counts
-        for loaded in data.catalog.banks:
-            bank = loaded.bank
-            for q in bank.questions:
-                for tag in {*q.tags, *bank.tags}:
-                    counts[tag] = counts.get(tag, 0) + 1
+        for entry in self._listing() or []:
+            for tag, n in entry.tag_counts.items():
+                counts[tag] = counts.get(tag, 0) + n
         return counts
 
     def _suggest(self, typed: str) -> None:
@@ -212,9 +246,9 @@ class HomeScreen(Screen[None]):
     @on(Input.Changed, "#tag-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         typed = event.value.strip().lstrip("#")
-        # Filter as soon as what is typed is a tag; otherwise suggest.
-        if typed in self._tag_counts() or not typed:
-            self.tag_filter = typed
+        # The banks with exactly this tag (none while it is not one yet), and below the
+        # field the tags it could be.
+        self.tag_filter = typed
         self._suggest(typed)
 
     @on(Input.Submitted, "#tag-filter")
@@ -235,15 +269,15 @@ class HomeScreen(Screen[None]):
 
     def _pick(self, tag: str) -> None:
         """Filter by `tag` and go back to the banks."""
-        field = self.query_one("#tag-filter", Input)
-        with field.prevent(Input.Changed):
-            field.value = tag
+        tag_input = self.query_one("#tag-filter", Input)
+        with tag_input.prevent(Input.Changed):
+            tag_input.value = tag
         self.tag_filter = tag
         self.query_one("#tag-suggestions").display = False
         self.query_one("#banks", DataTable).focus()
 
     def action_suggestions(self) -> None:
-        """From the tag field, down into its suggestions."""
+        """From the tag tag_input, down into its suggestions."""
         box = self.query_one("#tag-suggestions", TagSuggestions)
         if box.display and box.option_count:
             box.highlighted = 0
@@ -251,10 +285,10 @@ class HomeScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         """Esc: no tag filter, every bank shown again."""
-        for field in self.query("#tag-filter").results(Input):
-            with field.prevent(Input.Changed):
-                field.value = ""
-            field.display = False
+        for tag_input in self.query("#tag-filter").results(Input):
+            with tag_input.prevent(Input.Changed):
+                tag_input.value = ""
+            tag_input.display = False
         for box in self.query("#tag-suggestions"):
             box.display = False
         self.query_one("#tag-hint", Static).display = True
@@ -263,15 +297,93 @@ class HomeScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
-            shown = any(field.display for field in self.query("#tag-filter"))
+            shown = any(tag_input.display for tag_input in self.query("#tag-filter"))
             return True if self.tag_filter or shown else None
         return True
 
     def refresh_rows(self) -> None:
-        """Rebuild the table from the catalog and the learner's store."""
+        """Show the banks now, and read the learner's numbers for them off the UI thread."""
         data = self.app.data
         if data is None:
             return
+        self._render_rows()
+        self._generation += 1
+        self.run_worker(
+            partial(self._read_numbers, data.service, self._generation),
+            thread=True,
+            exclusive=True,
+            group="home-numbers",
+            name="home-numbers",
+            exit_on_error=False,
+        )
+
+    def _read_numbers(self, service: StudyService, generation: int) -> None:
+        """Thread worker: the history queries; the result comes back as a message."""
+        self.post_message(NumbersRead(service.read_home(), generation))
+
+    def on_numbers_read(self, message: NumbersRead) -> None:
+        data = self.app.data
+        if message.generation != self._generation or data is None:
+            return  # a newer read is on its way
+        if message.numbers.profile != data.service.profile:
+            return
+        self._numbers = message.numbers
+        self._render_rows()
+
+    def _listing(self) -> list[Listed] | None:
+        """The banks to list: from the loaded catalog, else from the cached index."""
+        data = self.app.data
+        if data is not None:
+            info = data.service.info
+            listed: list[Listed] = []
+            seen: set[str] = set()
+            for loaded in data.catalog.banks:
+                bank = loaded.bank
+                if bank.id in seen:
+                    continue
+                seen.add(bank.id)
+                listed.append(
+                    Listed(
+                        key=bank.id,
+                        title=bank.title,
+                        questions=len(bank.questions),
+                        tag_counts=info.bank_tag_counts.get(bank.id, {}),
+                        description=bank.description,
+                        tags=tuple(bank.tags),
+                    )
+                )
+            for path, problems in data.catalog.invalid:
+                first = problems[0].format() if problems else "invalid"
+                listed.append(Listed(key=str(path), title=path.name, problem=first))
+            return listed
+        index = self.app.index
+        if index is None:
+            return None
+        return [
+            Listed(
+                key=e.id,
+                title=e.title,
+                questions=e.questions,
+                tag_counts=e.tag_counts,
+                description=e.description,
+                tags=e.tags,
+            )
+            if e.problem is None
+            else Listed(key=e.path, title=Path(e.path).name, problem=e.problem)
+            for e in index
+        ]
+
+    def _render_rows(self) -> None:
+        """Rebuild the table from the banks and the numbers last read (no store access).
+
+        Before the banks are loaded, the list comes from the cached index (titles, sizes,
+        tags) with "…" for every number.
+        """
+        data = self.app.data
+        listing = self._listing()
+        if listing is None:
+            return
+        self._listed = {e.key: e for e in listing if e.problem is None}
         table = self.query_one("#banks", DataTable)
         cursor_key = None
         if table.row_count:
@@ -285,14 +397,23 @@ class HomeScreen(Screen[None]):
         for column in table.columns.values():
             column.content_width = column.label.cell_len
         rows: list[tuple[str, str | None, list[Text], str]] = []  # title, style, cells, key
-        service = data.service
-        summaries = service.bank_summaries()
+        numbers = self._numbers
+        if data is None or (numbers is not None and numbers.profile != data.service.profile):
+            numbers = None  # not loaded yet, or another profile's numbers: wait for this one's
+        pending = Text("…", style="dim")
+        summaries = numbers.summaries if numbers is not None else {}
         self._summaries = summaries
         total_due = sum(s.due for s in summaries.values())
         self.query_one("#due-summary", Static).update(
             Text.assemble(("Due now: ", "bold"), (str(total_due), "bold"))
+            if numbers is not None
+            else Text.assemble(("Due now: ", "bold"), pending)
         )
-        due_cell = Text(str(total_due), style="bold" if total_due else "dim")
+        due_cell = (
+            Text(str(total_due), style="bold" if total_due else "dim")
+            if numbers is not None
+            else pending
+        )
         rows.append(
             (
                 "★ Review due (all banks)",
@@ -302,7 +423,7 @@ class HomeScreen(Screen[None]):
             )
         )
         self._unfinished = {}
-        for state in service.unfinished():
+        for state in numbers.unfinished if numbers is not None else []:
             key = f"{RESUME_PREFIX}{state.id}"
             self._unfinished[key] = state
             title = state.scope.get("title") or state.mode
@@ -311,40 +432,36 @@ class HomeScreen(Screen[None]):
                 (f"↻ Resume: {title}", "italic", [progress, Text(""), Text(""), Text("")], key)
             )
         tag = self.tag_filter
+        valid = [e for e in listing if e.problem is None]
         if tag:
-            n = sum(
-                1
-                for lb in data.catalog.banks
-                for q in lb.bank.questions
-                if tag in q.tags or tag in lb.bank.tags
-            )
             blank = [Text(""), Text(""), Text("")]
+            n = sum(e.tag_counts.get(tag, 0) for e in valid)
             rows.append(
                 (f"# All questions tagged {tag}", "italic", [Text(str(n)), *blank], TAG_KEY)
             )
-        seen: set[str] = set()
-        for loaded in data.catalog.banks:
-            bank = loaded.bank
-            if bank.id in seen:
+        for entry in valid:
+            if tag and tag not in entry.tag_counts:
                 continue
-            seen.add(bank.id)
-            if tag and tag not in bank.tags and not any(tag in q.tags for q in bank.questions):
-                continue
-            s = summaries.get(bank.id)
-            cells = [
-                Text(str(len(bank.questions))),
-                Text(str(s.due if s else 0)),
-                _percent(s.last_score if s else None),
-                # Nothing answered yet: no mastery to speak of (a dash, not 0%).
-                _percent(s.mastery if s and s.attempts else None),
-            ]
-            rows.append((bank.title, None, cells, bank.id))
+            s = summaries.get(entry.key)
+            if numbers is None:
+                cells = [Text(str(entry.questions)), pending, pending, pending]
+            else:
+                cells = [
+                    Text(str(entry.questions)),
+                    Text(str(s.due if s else 0)),
+                    _percent(s.last_score if s else None),
+                    # Nothing answered yet: no mastery to speak of (a dash, not 0%).
+                    _percent(s.mastery if s and s.attempts else None),
+                ]
+            rows.append((entry.title, None, cells, entry.key))
         if not tag:
-            for path, problems in data.catalog.invalid:
-                first = problems[0].format() if problems else "invalid"
+            for entry in listing:
+                if entry.problem is None:
+                    continue
                 blank = [Text(""), Text(""), Text(""), Text("")]
-                rows.append((f"⚠ {path.name} (invalid)", "red", blank, f"{INVALID_PREFIX}{path}"))
-                self._invalid[str(path)] = first
+                key = f"{INVALID_PREFIX}{entry.key}"
+                rows.append((f"⚠ {entry.title} (invalid)", "red", blank, key))
+                self._invalid[entry.key] = entry.problem
         width = self._title_width([cells for _, _, cells, _ in rows])
         for title, style, cells, key in rows:
             table.add_row(Text(clip(title, width), style=style or ""), *cells, key=key)
@@ -370,7 +487,7 @@ class HomeScreen(Screen[None]):
     def on_resize(self) -> None:
         # Titles are clipped to the width they were laid out for: redo them when it changes.
         if self.app.data is not None and self.size.width != self._rows_width:
-            self.refresh_rows()
+            self._render_rows()
 
     def _selected_key(self) -> str | None:
         table = self.query_one("#banks", DataTable)
@@ -386,8 +503,7 @@ class HomeScreen(Screen[None]):
     def _show_detail(self) -> None:
         detail = self.query_one("#home-detail", Static)
         key = self._selected_key()
-        data = self.app.data
-        if key is None or data is None:
+        if key is None:
             detail.update("")
             return
         if key == REVIEW_KEY:
@@ -405,12 +521,11 @@ class HomeScreen(Screen[None]):
                     Text(f"Left unfinished: {done} of {total} answered. Enter resumes it.")
                 )
         else:
-            loaded = data.banks.get(key)
-            if loaded is not None:
-                bank = loaded.bank
-                parts = [bank.description or bank.title]
-                if bank.tags:
-                    parts.append("tags: " + ", ".join(bank.tags))
+            entry = self._listed.get(key)
+            if entry is not None:
+                parts = [entry.description or entry.title]
+                if entry.tags:
+                    parts.append("tags: " + ", ".join(entry.tags))
                 summary = self._summaries.get(key)
                 if summary is not None and summary.attempts:
                     parts.append(
@@ -429,7 +544,11 @@ class HomeScreen(Screen[None]):
         from quiz.session import Mode, SessionOptions
 
         key = self._selected_key()
-        if key is None or self.app.data is None:
+        if key is None:
+            return
+        if self.app.data is None:
+            # Listed from the index: the banks are still being loaded and validated.
+            self.notify("Still loading the banks…", markup=False)
             return
         if key == REVIEW_KEY:
             self.app.start_review()
@@ -489,14 +608,14 @@ class HomeScreen(Screen[None]):
         hint.display = False
         inputs = self.query("#tag-filter")
         if inputs:
-            field = inputs.first()
-            field.display = True
-            field.focus()
+            tag_input = inputs.first()
+            tag_input.display = True
+            tag_input.focus()
             self._suggest(self.tag_filter)
             return
-        field = TagField(placeholder="tag (↓ suggestions, Esc clears)", id="tag-filter")
+        tag_input = TagField(placeholder="tag (↓ suggestions, Esc clears)", id="tag-filter")
         box = TagSuggestions(id="tag-suggestions")
-        await self.query_one("#home-bar").mount(field, after=hint)
+        await self.query_one("#home-bar").mount(tag_input, after=hint)
         await self.mount(box, after=self.query_one("#home-bar"))
-        field.focus()
+        tag_input.focus()
         self._suggest("")

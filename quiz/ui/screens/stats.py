@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Collapsible, DataTable, Header, Static
 
@@ -19,12 +21,23 @@ from quiz.ui.footer import QuizFooter
 from quiz.ui.screens.home import clip
 
 if TYPE_CHECKING:
+    from quiz.store import StatsReport
+    from quiz.study import StudyService
     from quiz.ui.app import QuizApp
 
 #: Columns the body's padding and scrollbar take beside the banks table.
 STATS_CHROME = 4
 #: The narrowest the bank title column gets.
 MIN_BANK_TITLE = 12
+
+
+class StatsRead(Message):
+    """The report, read from the store in a thread worker."""
+
+    def __init__(self, report: StatsReport) -> None:
+        super().__init__()
+        self.report = report
+
 
 SHADES = " ░▒▓█"
 BARS = "▁▂▃▄▅▆▇█"
@@ -95,13 +108,15 @@ class StatsScreen(Screen[None]):
 
     #: The screen width the bank titles were clipped for.
     _banks_width = 0
+    #: The report on screen (laid out again when the width changes).
+    _report: StatsReport | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         # What to do next first (reviews, what is due, what is weak), then the per-bank
         # figures, and the long per-tag list last, folded.
         with VerticalScroll(id="stats-body"):
-            yield Static("", id="stats-totals")
+            yield Static(Text("Reading your history…", style="dim"), id="stats-totals")
             yield Static(Text("Reviews (last 26 weeks)", style="bold"), classes="stats-heading")
             yield Static("", id="stats-heatmap")
             yield Static(Text("Due forecast", style="bold"), classes="stats-heading")
@@ -129,11 +144,29 @@ class StatsScreen(Screen[None]):
         return clip(prompt_text(q) if q else question_id, max(12, room))
 
     def action_reload(self) -> None:
-        """Read the numbers again from the store."""
+        """Read the numbers again from the store (off the UI thread)."""
         data = self.app.data
         if data is None:
             return
-        report = data.service.stats()
+        self.run_worker(
+            partial(self._read, data.service),
+            thread=True,
+            exclusive=True,
+            group="stats",
+            name="stats",
+            exit_on_error=False,
+        )
+
+    def _read(self, service: StudyService) -> None:
+        """Thread worker: the history queries; the report comes back as a message."""
+        self.post_message(StatsRead(service.read_stats()))
+
+    def on_stats_read(self, message: StatsRead) -> None:
+        self._show(message.report)
+
+    def _show(self, report: StatsReport) -> None:
+        """Fill the screen from the report."""
+        self._report = report
         t = report.totals
         streak = report.streak
         ret = report.retention
@@ -243,9 +276,10 @@ class StatsScreen(Screen[None]):
             self.call_after_refresh(fold.scroll_visible, top=True)
 
     def on_resize(self) -> None:
-        # Bank titles are clipped to the width they were laid out for.
-        if self.app.data is not None and self.size.width != self._banks_width:
-            self.action_reload()
+        # Bank titles are clipped to the width they were laid out for: lay the report out
+        # again (without reading the store again).
+        if self._report is not None and self.size.width != self._banks_width:
+            self._show(self._report)
 
     def action_close(self) -> None:
         """Back to where you were."""

@@ -31,7 +31,8 @@ def verdict(result: GradeResult, headline: str | None = None) -> str:
 
 
 class FeedbackPanel(VerticalScroll):
-    """Verdict, right answer, choice feedback, explanation and source quote (with section).
+    """Verdict, right answer, choice feedback, explanation, source quote (with section) and,
+    when the question has one, the caveat that goes beyond the article.
 
     Scrolls on its own when the explanation is long; all bank text is shown literally.
     """
@@ -54,6 +55,7 @@ class FeedbackPanel(VerticalScroll):
     FeedbackPanel > .explanation { margin: 1 0 0 0; }
     FeedbackPanel > .source { margin: 1 0 0 0; color: $text-muted; }
     FeedbackPanel > .notice { margin: 1 0 0 0; color: $text-warning; }
+    FeedbackPanel > .caveat { margin: 1 0 0 0; border-left: wide $warning; padding: 0 0 0 1; }
     """
 
     def __init__(
@@ -100,3 +102,15 @@ class FeedbackPanel(VerticalScroll):
             where = f"Source, section “{self.section}”:" if self.section else "Source:"
             quote = f"“{self.question.source_quote}”"
             yield Static(Content.assemble((where, "bold"), "\n", quote), classes="source")
+        if (caveat := self.question.caveat) is not None:
+            # Last and under its own label: it goes beyond the article the key follows.
+            yield Static(
+                Content.assemble(
+                    ("Beyond the article: ", "bold"),
+                    caveat.text,
+                    "\n",
+                    ("Reference: ", "italic"),
+                    caveat.reference,
+                ),
+                classes="caveat",
+            )
