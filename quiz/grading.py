@@ -649,7 +649,8 @@ def _grade_cloze(question: Cloze, answer: list[str], right: str) -> GradeResult:
         parts.append(m.right)
         if m.note:
             notes.append(f"Gap {i}: {m.note}" if len(gaps) > 1 else m.note)
-    note = " ".join(notes) if notes else None
+    # One line per gap: run together, "Gap 1: … Gap 2: …" reads as one sentence.
+    note = "\n".join(notes) if notes else None
     return _result(Fraction(sum(parts), len(gaps)), right, note=note, parts=parts)
 
 

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from quiz.models import Bank
+from quiz.models import CLOZE_GAP, Bank, Cloze, Flashcard, Question
+from quiz.numbers import format_interval
 from quiz.session import (
+    RATING_NAMES,
     AnswerRecord,
     Mode,
     QueueItem,
@@ -109,6 +111,10 @@ class Recorded:
     stored: AttemptResult | None = None
     #: One line to tell the learner, or None.
     notice: str | None = None
+    #: The verdict in words when "✓ Correct"/"✗ Incorrect" would mislead: a self-rating
+    #: ("Again: back in 1 minute") or a hinted right answer ("Right, with a hint:
+    #: scheduled as Hard"); None for a plain verdict.
+    headline: str | None = None
 
 
 class StoreRecorder:
@@ -453,7 +459,7 @@ class StudyService:
         alert = self.store.take_alert()  # e.g. its folder vanished and it was rescued
         if alert:
             notice = f"{alert} {notice}" if notice else alert
-        return Recorded(record, stored, notice)
+        return Recorded(record, stored, notice, headline(record, stored, self.now()))
 
     def submit(self, session: QuizSession, answer: Any, *, hinted: bool = False) -> Recorded:
         """Grade and record an answer to the current question."""
@@ -543,6 +549,17 @@ class StudyService:
             if c.key in existing
         ]
 
+    # -- display preferences ---------------------------------------------------------
+
+    def theme(self) -> str | None:
+        """The colour theme this profile chose last, or None."""
+        return self.store.preference(self.profile, "theme")
+
+    def set_theme(self, name: str) -> None:
+        """Keep the profile's colour theme for its next start."""
+        if self.store.preference(self.profile, "theme") != name:
+            self.store.save_preference(self.profile, "theme", name)
+
     # -- numbers ---------------------------------------------------------------------
 
     def bank_summaries(self) -> dict[str, BankSummary]:
@@ -595,7 +612,39 @@ class StudyService:
         )
 
 
+def headline(record: AnswerRecord, stored: AttemptResult | None, now: datetime) -> str | None:
+    """What an answer did, in words, where a plain right/wrong would mislead.
+
+    A self-rated card says the rating and when it comes back ("Again: back in 1
+    minute"), not "Incorrect"; a right answer given after the hint says it was scheduled
+    as Hard. Other answers: None (the verdict says it all).
+    """
+    due = stored.due if stored is not None else None
+    back = f"back in {format_interval((due - now).total_seconds())}" if due else ""
+    rating = record.rating
+    if rating is None and isinstance(record.item.question, Flashcard):
+        # A card asked in a quiz: its answer is the learner's own rating.
+        rating = record.answer if isinstance(record.answer, int) else None
+    if rating in RATING_NAMES:
+        name = RATING_NAMES[rating]
+        return f"{name}: {back}" if back else name
+    if record.hinted and record.correct and not record.overridden:
+        if stored is None or stored.rating is None:
+            return "Right, with a hint"
+        scheduled = RATING_NAMES[int(stored.rating)]
+        return f"Right, with a hint: scheduled as {scheduled}" + (f", {back}" if back else "")
+    return None
+
+
+def prompt_text(question: Question) -> str:
+    """What a question asks, as one line: its prompt, or for a cloze its text with the
+    gaps shown as blanks (a cloze's prompt is usually just "Fill in the gaps.")."""
+    if isinstance(question, Cloze):
+        return " ".join(CLOZE_GAP.sub("___", question.text).split())
+    return " ".join(question.prompt.split())
+
+
 def short_prompt(item: QueueItem, width: int = 48) -> str:
-    """The question's prompt on one line, cut to `width` characters: how notices name it."""
-    text = " ".join(item.question.prompt.split())
+    """The question on one line, cut to `width` characters: how notices name it."""
+    text = prompt_text(item.question)
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -381,6 +381,12 @@ def test_cloze_typo_note_names_the_gap() -> None:
     assert r.note == "Gap 1: Accepted with a typo; the spelling is 'mitochondria'"
 
 
+def test_cloze_typo_notes_one_line_per_gap() -> None:
+    r = grade(CLOZE, ["mitocondria", "ATP", "celss"])
+    lines = (r.note or "").splitlines()
+    assert len(lines) == 2 and lines[0].startswith("Gap 1: ") and lines[1].startswith("Gap 3: ")
+
+
 def test_cloze_honours_exact_and_case_sensitive() -> None:
     strict = q(
         "cloze",

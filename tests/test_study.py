@@ -379,3 +379,43 @@ def test_a_resumed_session_keeps_an_appeal(service: StudyService) -> None:
     last = resumed.records[-1]
     assert last.item.question.id == "sa" and last.correct and last.overridden
     assert resumed.score == session.score
+
+
+# -- what the feedback says (issue 17) --------------------------------------------------
+
+
+def test_a_rated_card_says_its_rating_and_when_it_comes_back(service: StudyService) -> None:
+    session = service.start(["every-type"], mode=Mode.FLASHCARDS).session
+    again = service.rate(session, 1)
+    # FSRS's first learning step for a new card rated Again is one minute.
+    assert again.headline == "Again: back in 1 minute"
+    session.advance()
+    good = service.rate(session, 3)
+    assert good.headline is not None and good.headline.startswith("Good: back in ")
+
+
+def test_a_hinted_right_answer_says_it_was_scheduled_as_hard(service: StudyService) -> None:
+    session = service.start(["every-type"]).session
+    said: list[str | None] = []
+    while not session.finished:
+        item = session.current
+        assert item is not None
+        if item.question.id != "card":  # a rated card says its rating instead
+            # The first answered question with the hint shown, the next without.
+            recorded = service.submit(session, RIGHT[item.question.id], hinted=not said)
+            said.append(recorded.headline)
+        else:
+            service.rate(session, 3)
+        session.advance()
+    assert said[0] is not None
+    assert said[0].startswith("Right, with a hint: scheduled as Hard, back in "), said[0]
+    assert said[1] is None  # "✓ Correct" says it all
+
+
+def test_notices_name_a_cloze_by_its_text_not_its_instruction(service: StudyService) -> None:
+    from quiz.study import prompt_text, short_prompt
+
+    session = service.start(["every-type"]).session
+    cloze = next(i for i in session.queue if i.question.id == "cloze")
+    assert prompt_text(cloze.question) == "The sky is ___."
+    assert short_prompt(cloze) == "The sky is ___."

@@ -42,6 +42,7 @@ from quiz.classroom.text import printable
 from quiz.grading import GradeResult, Outcome
 from quiz.locations import user_banks_dir
 from quiz.models import QUESTION_ADAPTER, Bank, Question
+from quiz.numbers import format_points, format_score_percent
 from quiz.ui.widgets.feedback import FeedbackPanel
 from quiz.ui.widgets.question_view import QuestionView
 
@@ -440,7 +441,7 @@ class StudentApp(App[None]):
         parts = [printable(s.title), printable(s.name)]
         if s.index is not None:
             parts.append(f"question {s.index + 1}/{s.total}")
-        parts.append(f"score {s.score:g}")
+        parts.append(f"score {format_points(s.score)}")
         if self._deadline_mono is not None and s.phase == "open":
             left = max(0.0, self._deadline_mono - time.monotonic())
             parts.append(f"{left:.0f} s left")
@@ -484,9 +485,10 @@ class StudentApp(App[None]):
                 self.view.locked = True
             await self.reveal(q, state)
         elif state.phase == "finished":
-            self.info(f"You have finished: {state.score:g} / {state.total}. Well done!")
+            score = format_score_percent(state.score, state.total)
+            self.info(f"You have finished: {score}. Well done!")
         elif state.phase == "ended":
-            self.info(f"The session has ended. Your score: {state.score:g}.")
+            self.info(f"The session has ended. Your score: {format_points(state.score)}.")
             await self.show_review(state)
             self.keep_session(state)
 

@@ -26,6 +26,7 @@ from quiz.classroom.analysis import Report
 from quiz.classroom.models import DistributionRow, TeacherState
 from quiz.classroom.report_view import ReportScreen
 from quiz.classroom.text import printable
+from quiz.numbers import format_points
 
 #: Question types whose answers are typed: the teacher may accept one the grader refused.
 TYPED_TYPES = frozenset({"short_answer", "cloze", "numeric"})
@@ -263,7 +264,7 @@ class DashboardApp(App[None]):
             table.add_row(
                 str(rank),
                 Text(printable(r.name)),
-                f"{r.score:.1f}",
+                format_points(r.score),
                 str(r.answered),
                 "✓" if r.answered_current else ("may rejoin" if r.readmit else ""),
             )

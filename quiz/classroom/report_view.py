@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from quiz.classroom.analysis import Report, facility_legend
 from quiz.classroom.text import printable
+from quiz.numbers import format_percent, format_score
 
 #: Prompts and choice texts longer than this are cut (the full text is in `quiz class report`).
 CELL_MAX = 48
@@ -80,8 +81,8 @@ class ReportScreen(Screen[None]):
             students.add_row(
                 str(n),
                 Text(printable(s.name)),
-                Text(f"{s.score:.2f}/{s.max_score}", justify="right"),
-                Text(f"{s.percent:.1f}", justify="right"),
+                Text(format_score(s.score, s.max_score), justify="right"),
+                Text(format_percent(s.percent / 100), justify="right"),
                 Text(f"{s.time_ms / 1000:.1f} s", justify="right"),
                 Text(f"{len(s.answers)}/{s.max_score}", justify="right"),
             )

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from quiz.cli import UsageError, add_common_options
+from quiz.numbers import format_percent
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.0f}%"
+    return "-" if value is None else format_percent(value)
 
 
 def _short(text: str, width: int = 60) -> str:

@@ -527,14 +527,46 @@ class Store:
         return settings
 
     def save_settings(self, profile: str, settings: Settings) -> None:
-        """Store the profile's settings."""
+        """Store the profile's settings (its display preferences are kept)."""
         pid = self._pid(profile)
         with self._tx() as c:
-            c.execute(
-                "UPDATE profiles SET settings = ? WHERE id = ?",
-                (json.dumps(settings.to_dict()), pid),
-            )
+            data = settings.to_dict()
+            ui = self._stored_settings(c, pid).get(UI_KEY)
+            if ui is not None:
+                data[UI_KEY] = ui
+            c.execute("UPDATE profiles SET settings = ? WHERE id = ?", (json.dumps(data), pid))
         self._settings[profile] = settings
+
+    @staticmethod
+    def _stored_settings(c: sqlite3.Connection, pid: int) -> dict[str, Any]:
+        row = c.execute("SELECT settings FROM profiles WHERE id = ?", (pid,)).fetchone()
+        try:
+            data = json.loads(row[0]) if row and row[0] else {}
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def preference(self, profile: str, name: str) -> str | None:
+        """A display preference of the profile (the theme), or None if never set.
+
+        Kept in the profile's settings JSON under "ui", which `Settings` ignores: it is
+        the learner's choice of look, not a study rule.
+        """
+        row = self.conn.execute("SELECT id FROM profiles WHERE name = ?", (profile,)).fetchone()
+        if row is None:
+            return None
+        value = self._stored_settings(self.conn, row[0]).get(UI_KEY, {})
+        found = value.get(name) if isinstance(value, dict) else None
+        return found if isinstance(found, str) else None
+
+    def save_preference(self, profile: str, name: str, value: str) -> None:
+        """Keep a display preference for the profile (creating the profile if new)."""
+        pid = self._pid(profile)
+        with self._tx() as c:
+            data = self._stored_settings(c, pid)
+            ui = data.get(UI_KEY)
+            data[UI_KEY] = {**(ui if isinstance(ui, dict) else {}), name: value}
+            c.execute("UPDATE profiles SET settings = ? WHERE id = ?", (json.dumps(data), pid))
 
     # -- sessions ---------------------------------------------------------------------
 
@@ -1165,6 +1197,9 @@ class Store:
 def _keys(raw: str) -> list[QuestionKey]:
     return [(str(b), str(q)) for b, q in json.loads(raw)]
 
+
+#: Where a profile's display preferences live in its settings JSON.
+UI_KEY = "ui"
 
 _ATTEMPT_COLUMNS = (
     "id, session_id, bank_id, question_id, answer, outcome, score, time_ms, hinted, answered_ms,"

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from quiz.ui.commands import QuizCommands
@@ -71,6 +72,33 @@ class AppData:
         return {k: v.bank for k, v in self.banks.items()}
 
 
+#: A theme for low vision and bright rooms: pure black and white, and right, wrong and
+#: the highlight in colours that stay apart for red-green colour blindness (the ✓/✗/◐
+#: marks carry the meaning too). Chosen from the command palette (Theme).
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#FFFFFF",
+    secondary="#FFFF00",
+    accent="#FFFF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    boost="#333333",
+    success="#00FF66",
+    warning="#FFB000",
+    error="#FF4040",
+    dark=True,
+    luminosity_spread=0.0,
+    text_alpha=1.0,
+    variables={
+        "footer-key-foreground": "#FFFF00",
+        "block-cursor-background": "#FFFF00",
+        "block-cursor-foreground": "#000000",
+        "input-selection-background": "#FFFF00 50%",
+    },
+)
+
 #: How often the bank folders are checked for added, changed or removed files.
 BANK_POLL_SECONDS = 2.0
 
@@ -92,6 +120,17 @@ class QuizApp(App[None]):
         Binding(
             "f1", "help", "Help", id="app.help_anywhere", key_display="F1", tooltip="Keys and modes"
         ),
+        # ctrl+c quits from anywhere, as in any terminal program (Textual's default only
+        # says how to quit; in a text box it copies). Priority: no widget can take it.
+        Binding(
+            "ctrl+c",
+            "quit_checked",
+            "Quit",
+            id="app.quit",
+            priority=True,
+            tooltip="Quit (asks first only if a typed answer would be lost)",
+        ),
+        Binding("ctrl+q", "quit_checked", "Quit", id="app.quit_q", priority=True, show=False),
         Binding("ctrl+t", "stats", "Stats", id="app.stats", tooltip="Your progress", show=False),
         Binding(
             "ctrl+r",
@@ -131,6 +170,9 @@ class QuizApp(App[None]):
         self._kept: set[int] = set()
         self._bank_stamp: tuple[tuple[str, int, int], ...] = ()
         self.sub_title = f"profile: {profile}" if profile else ""
+        self.register_theme(HIGH_CONTRAST)
+        #: True while the profile's saved theme is applied (not a choice to save again).
+        self._applying_theme = False
         self._presence: WindowPresence | None = None
 
     # -- start -------------------------------------------------------------------------
@@ -146,6 +188,30 @@ class QuizApp(App[None]):
     def on_mount(self) -> None:
         # Load after the first paint: Home is up (and takes keys) at Textual's own speed.
         self.call_after_refresh(self._start_load)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    # -- theme -------------------------------------------------------------------------
+
+    def _apply_saved_theme(self) -> None:
+        """The profile's theme, as it chose it last (unknown names are ignored)."""
+        if self.data is None:
+            return
+        name = self.data.service.theme()
+        if name and name in self.available_themes and name != self.theme:
+            self._applying_theme = True
+            try:
+                self.theme = name
+            finally:
+                self._applying_theme = False
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """Keep the theme chosen (command palette) for this profile's next start."""
+        if self.data is None or self._applying_theme:
+            return
+        try:
+            self.data.service.set_theme(theme.name)
+        except Exception as exc:  # the store failed: the theme still applies now
+            self.notify(f"Could not keep the theme: {exc}", severity="warning", markup=False)
 
     def _read_index(self) -> None:
         """The cached bank index, so Home lists the banks before they are validated."""
@@ -241,6 +307,7 @@ class QuizApp(App[None]):
                 screen.post_message(DataReady())
             self._bank_stamp = self._bank_folders_stamp()
             self.set_interval(BANK_POLL_SECONDS, self._poll_banks, name="bank-watch")
+            self._apply_saved_theme()
             self._after_load()
 
     # -- bank folders ------------------------------------------------------------------
@@ -456,12 +523,34 @@ class QuizApp(App[None]):
 
     # -- actions -----------------------------------------------------------------------
 
+    def action_quit_checked(self) -> None:
+        """Quit now, unless an answer being given would be lost: then ask first.
+
+        Every given answer is already saved, so only a half-given one (text typed, boxes
+        ticked, pairs made) can be lost. A second ctrl+c in the question quits.
+        """
+        from quiz.ui.screens.dialogs import QuitDialog
+
+        if isinstance(self.screen, QuitDialog):
+            self.exit()
+            return
+        unsaved = getattr(self.screen, "unsaved_answer", None)
+        if callable(unsaved) and unsaved():
+
+            def answer(quit_now: bool | None) -> None:
+                if quit_now:
+                    self.exit()
+
+            self.push_screen(QuitDialog(), answer)
+            return
+        self.exit()
+
     def action_help(self) -> None:
         """Show the keys of the screen in front and what each mode does."""
         from quiz.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_stats(self) -> None:
         """Show the learner's statistics."""
@@ -496,6 +585,7 @@ class QuizApp(App[None]):
                 self.data.service.close_unanswered()
                 self._kept.clear()
                 self.sub_title = f"profile: {name}"
+                self._apply_saved_theme()
                 self.notify(f"Profile: {name}", markup=False)
                 self.screen.post_message(DataReady())
 

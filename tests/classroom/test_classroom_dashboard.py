@@ -92,7 +92,7 @@ async def test_dashboard_runs_a_live_question(served: Served, size: tuple[int, i
         students = screen.query_one("#report-students", DataTable)
         assert [cells(students, i)[1] for i in range(3)] == ["Ada", "[bold]Bo[/]", "Cy"]
         ada = cells(students, 0)
-        assert ada[2:4] == ["1.00/1", "100.0"] and ada[4].endswith(" s") and ada[5] == "1/1"
+        assert ada[2:4] == ["1/1", "100%"] and ada[4].endswith(" s") and ada[5] == "1/1"
         assert all(isinstance(c, Text) for c in students.get_row_at(1)[1:2])
         questions = screen.query_one("#report-questions", DataTable)
         assert cells(questions, 0)[:4] == ["mc", "3", "0.33", "+1.00"]

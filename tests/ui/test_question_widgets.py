@@ -452,11 +452,11 @@ async def test_show_result_marks_right_and_wrong_with_symbols() -> None:
         view.show_result(grade(MC, app.answers[0].answer))
         await pilot.pause()
         by_text = {r.text: r for r in rows(app)}
-        assert str(by_text["Paris"].render()).startswith("✓")
+        assert by_text["Paris"].plain.startswith("✓")
         assert by_text["Paris"].has_class("-right")
-        assert str(by_text["Nice"].render()).startswith("✗")
+        assert by_text["Nice"].plain.startswith("✗")
         assert by_text["Nice"].has_class("-wrong")
-        assert str(by_text["Lyon"].render()).startswith(" ")
+        assert by_text["Lyon"].plain.startswith(" ")
 
 
 async def test_ordering_result_marks_what_the_score_counts() -> None:
@@ -468,7 +468,7 @@ async def test_ordering_result_marks_what_the_score_counts() -> None:
         result = grade(ORDERING, app.answers[0].answer)
         app.query_one(QuestionView).show_result(result)
         await pilot.pause()
-        shown = [(ORDERING.items.index(r.text), str(r.render())) for r in rows(app)]
+        shown = [(ORDERING.items.index(r.text), r.plain) for r in rows(app)]
     ticked = [item for item, text in shown if text.startswith("✓")]
     crossed = [(item, text) for item, text in shown if text.startswith("✗")]
     assert len(ticked) + len(crossed) == len(shown)
@@ -497,8 +497,8 @@ async def test_markup_in_bank_text_renders_literally_and_click_does_nothing() ->
         await pilot.pause()
         prompt = app.query_one(".prompt", Static)
         assert str(prompt.render()) == INJECT
-        assert str(rows(app)[0].render()).endswith(INJECT)
-        assert str(rows(app)[1].render()).endswith("[red]plain[/red]")
+        assert rows(app)[0].plain.endswith(INJECT)
+        assert rows(app)[1].plain.endswith("[red]plain[/red]")
         # Click on the word "quit" inside the would-be link, in the prompt and the choice.
         column = INJECT.index("quit]") + 1
         await pilot.click(prompt, offset=(column, 0))

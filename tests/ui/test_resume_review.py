@@ -77,14 +77,14 @@ async def test_resume_after_killed_session(
         assert [i.question.id for i in s.queue] == queue
         assert s.index == 2 and len(s.records) == 2 and s.correct_count == 2
         assert str(screen.query_one("#study-count").render()) == "3 of 9"
-        assert str(screen.query_one("#study-score").render()) == "Score 2/2"
+        assert str(screen.query_one("#study-score").render()) == "Score 2/2 · 100%"
         while isinstance(app.screen, StudyScreen):
             await pilot.press(*answer_keys(app, right=True))
             await pilot.pause()
             await pilot.press("enter")
             await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
-        assert "Score 9 / 9" in str(app.screen.query_one("#results-summary").render())
+        assert "Score 9/9 · 100%" in str(app.screen.query_one("#results-summary").render())
     with Store.open(db_path) as store:
         stored = store.session(session_id)
         assert stored.finished is not None
@@ -279,13 +279,16 @@ async def test_new_card_limit_is_explained_once_in_a_quiz(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await open_first_bank(pilot)
+        screen = await open_first_bank(pilot)
+        said: list[str] = []
         for _ in range(3):
             await pilot.press(*answer_keys(app, right=True))
             await pilot.pause()
+            # Said in the feedback (issue 17), not in a toast over it.
+            said += [str(w.render()) for w in screen.query("#feedback .notice")]
             await pilot.press("enter")
             await pilot.pause()
-        notes = [n.message for n in app._notifications if "new-card limit" in n.message]
-        assert len(notes) == 1
+        assert len([n for n in said if "new-card limit" in n]) == 1, said
+        assert not [n for n in app._notifications if "new-card limit" in n.message]
     with Store.open(db_path) as store:
         assert store.daily_limits("tester").new_done == 1

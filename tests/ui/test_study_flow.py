@@ -57,14 +57,16 @@ async def test_full_quiz_every_type_home_to_results(
             # Feedback is on screen: right/wrong at a glance and the article section.
             panel = app.screen.query_one("#feedback")
             text = " ".join(str(s.render()) for s in panel.query("Static"))
-            assert ("Correct" in text) == (qid not in wrong), (qid, text)
+            # A self-rated card says its rating ("✓ Good: back in 10 minutes"), not Correct.
+            right_word = "Good: back in" if qid == "card" else "Correct"
+            assert (right_word in text) == (qid not in wrong), (qid, text)
             assert "section “Colours”" in text or "section “Numbers”" in text
             await pilot.press("enter")
             await pilot.pause()
         assert set(seen) == ALL_IDS
         assert isinstance(app.screen, ResultsScreen)
         summary = str(app.screen.query_one("#results-summary").render())
-        assert "Score 7 / 9" in summary and "Missed 2" in summary
+        assert "Score 7/9 · 78%" in summary and "Missed 2" in summary
         table = app.screen.query_one("#results-table", DataTable)
         assert table.row_count == 9
         session_id = session.session_id

@@ -64,6 +64,39 @@ class ResumeDialog(ModalScreen[str]):
         self.dismiss(choice)
 
 
+class QuitDialog(ModalScreen[bool]):
+    """ "Quit? The answer you are giving is not saved yet." Dismissed with True to quit."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,q", "answer(True)", "Quit", id="quit.yes"),
+        Binding("n,escape", "answer(False)", "Keep answering", id="quit.no"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="quit-dialog"):
+            yield Label(Text("Quit?", style="bold"))
+            yield Static(
+                Text(
+                    "The answer you are giving is not saved yet (every answer you submitted "
+                    "is). Quit anyway?"
+                )
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Quit (y)", id="quit", variant="error")
+                yield Button("Keep answering (n)", id="stay", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#stay", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "quit")
+
+    def action_answer(self, quit_now: bool) -> None:
+        """Close with the choice."""
+        self.dismiss(quit_now)
+
+
 @dataclass(frozen=True)
 class StartOptions:
     """What the start dialog returns."""
@@ -81,13 +114,22 @@ class StartOptionsDialog(ModalScreen[StartOptions | None]):
     ]
     AUTO_FOCUS = "#opt-count"
 
-    def __init__(self, mode: str = "quiz") -> None:
+    def __init__(self, mode: str = "quiz", what: str = "", size: int | None = None) -> None:
         super().__init__()
         self.mode = mode
+        #: What is being started (a bank's title, or "questions tagged x"), said on top.
+        self.what = what
+        #: How many questions it has (for the count's placeholder).
+        self.questions = size
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text("Start options", style="bold"))
+            if self.what:
+                about = Text(self.what, style="italic")
+                if self.questions is not None:
+                    about.append(f" ({self.questions} questions)")
+                yield Static(about, id="opt-what")
             yield Label("Mode")
             yield Select(
                 [("Quiz", "quiz"), ("Flashcards", "flashcards")],

@@ -18,8 +18,10 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
+from quiz.numbers import DASH, format_percent
 from quiz.ui.app import DataReady
 from quiz.ui.footer import QuizFooter
 
@@ -50,7 +52,49 @@ def clip(text: str, width: int = TITLE_WIDTH) -> str:
 
 
 def _percent(fraction: float | None) -> Text:
-    return Text("–", style="dim") if fraction is None else Text(f"{100 * fraction:.0f}%")
+    return Text(DASH, style="dim") if fraction is None else Text(format_percent(fraction))
+
+
+#: How many tags the filter suggests at once.
+MAX_SUGGESTIONS = 6
+
+
+def tag_suggestions(query: str, counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Tags for what was typed, best first: those starting with it, then those containing
+    it, then close spellings (rapidfuzz); each with its number of questions."""
+    query = query.strip().lstrip("#").casefold()
+    if not query:
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_SUGGESTIONS]
+    prefix = [t for t in counts if t.casefold().startswith(query)]
+    inside = [t for t in counts if query in t.casefold() and t not in prefix]
+    ranked = sorted(prefix, key=lambda t: (-counts[t], t))
+    ranked += sorted(inside, key=lambda t: (-counts[t], t))
+    if len(ranked) < MAX_SUGGESTIONS:
+        from rapidfuzz import fuzz, process
+
+        rest = [t for t in counts if t not in ranked]
+        close = process.extract(
+            query, rest, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=70, limit=None
+        )
+        ranked += [t for t, _, _ in sorted(close, key=lambda m: (-m[1], -counts[m[0]], m[0]))]
+    return [(t, counts[t]) for t in ranked[:MAX_SUGGESTIONS]]
+
+
+class TagField(Input):
+    """The tag filter: ↓ goes to the suggestions, Esc clears the filter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "screen.suggestions", "Suggestions", show=False),
+        Binding("escape", "screen.clear_filter", "Clear filter"),
+    ]
+
+
+class TagSuggestions(OptionList):
+    """Tags matching what was typed, with their question counts; Enter picks one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "screen.clear_filter", "Clear filter"),
+    ]
 
 
 class BankTable(DataTable[Text]):
@@ -97,6 +141,13 @@ class HomeScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", id="home.start", tooltip="Quiz on the selected bank"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            id="home.clear_filter",
+            tooltip="Show every bank again",
+        ),
         Binding("o", "options", "Options", id="home.options", tooltip="Count, time limit, mode"),
         Binding("f", "flashcards", "Flashcards", id="home.flashcards"),
         Binding("r", "review", "Review", id="home.review", tooltip="Every due card, all banks"),
@@ -111,7 +162,7 @@ class HomeScreen(Screen[None]):
             tooltip="Suspended & buried questions: restore them",
             show=False,
         ),
-        Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("q", "app.quit_checked", "Quit", id="home.quit"),
     ]
 
     AUTO_FOCUS = "#banks"
@@ -171,13 +222,84 @@ class HomeScreen(Screen[None]):
         # The tag filter filters what is already loaded: no store read per keystroke.
         self._render_rows()
 
+    def _tag_counts(self) -> dict[str, int]:
+        """Every tag of the listed banks, with how many questions carry it (from what is
+        already loaded: no store read per keystroke)."""
+        counts: dict[str, int] = {}
+        for entry in self._listing() or []:
+            for tag, n in entry.tag_counts.items():
+                counts[tag] = counts.get(tag, 0) + n
+        return counts
+
+    def _suggest(self, typed: str) -> None:
+        box = self.query_one("#tag-suggestions", TagSuggestions)
+        found = tag_suggestions(typed, self._tag_counts())
+        box.clear_options()
+        box.add_options(
+            [
+                Option(Text.assemble(tag, (f"  {n} question{'s' * (n != 1)}", "dim")), id=tag)
+                for tag, n in found
+            ]
+        )
+        box.display = bool(found)
+
     @on(Input.Changed, "#tag-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.tag_filter = event.value.strip().lstrip("#")
+        typed = event.value.strip().lstrip("#")
+        # The banks with exactly this tag (none while it is not one yet), and below the
+        # field the tags it could be.
+        self.tag_filter = typed
+        self._suggest(typed)
 
     @on(Input.Submitted, "#tag-filter")
-    def _filter_done(self) -> None:
+    def _filter_done(self, event: Input.Submitted) -> None:
+        typed = event.value.strip().lstrip("#")
+        if typed and typed not in self._tag_counts():
+            found = tag_suggestions(typed, self._tag_counts())
+            if not found:
+                self.notify(f"No tag like {typed!r}.", markup=False)
+                return
+            self._pick(found[0][0])
+            return
+        self._pick(typed)
+
+    @on(OptionList.OptionSelected, "#tag-suggestions")
+    def _suggestion_picked(self, event: OptionList.OptionSelected) -> None:
+        self._pick(event.option.id or "")
+
+    def _pick(self, tag: str) -> None:
+        """Filter by `tag` and go back to the banks."""
+        tag_input = self.query_one("#tag-filter", Input)
+        with tag_input.prevent(Input.Changed):
+            tag_input.value = tag
+        self.tag_filter = tag
+        self.query_one("#tag-suggestions").display = False
         self.query_one("#banks", DataTable).focus()
+
+    def action_suggestions(self) -> None:
+        """From the tag tag_input, down into its suggestions."""
+        box = self.query_one("#tag-suggestions", TagSuggestions)
+        if box.display and box.option_count:
+            box.highlighted = 0
+            box.focus()
+
+    def action_clear_filter(self) -> None:
+        """Esc: no tag filter, every bank shown again."""
+        for tag_input in self.query("#tag-filter").results(Input):
+            with tag_input.prevent(Input.Changed):
+                tag_input.value = ""
+            tag_input.display = False
+        for box in self.query("#tag-suggestions"):
+            box.display = False
+        self.query_one("#tag-hint", Static).display = True
+        self.tag_filter = ""
+        self.query_one("#banks", DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            shown = any(tag_input.display for tag_input in self.query("#tag-filter"))
+            return True if self.tag_filter or shown else None
+        return True
 
     def refresh_rows(self) -> None:
         """Show the banks now, and read the learner's numbers for them off the UI thread."""
@@ -455,7 +577,14 @@ class HomeScreen(Screen[None]):
                 options=SessionOptions(count=opts.count, time_limit=opts.time_limit, tag=tag),
             )
 
-        self.app.push_screen(StartOptionsDialog(mode=mode), chosen)
+        data = self.app.data
+        if key == TAG_KEY:
+            what, size = f"Every question tagged {tag}", None
+        else:
+            loaded = data.banks.get(key)
+            what = loaded.bank.title if loaded else key
+            size = len(loaded.bank.questions) if loaded else None
+        self.app.push_screen(StartOptionsDialog(mode=mode, what=what, size=size), chosen)
 
     def action_start(self) -> None:
         """Quiz on the selected bank: all its questions, shuffled."""
@@ -475,12 +604,18 @@ class HomeScreen(Screen[None]):
 
     async def action_filter(self) -> None:
         """Show and focus the tag filter."""
+        hint = self.query_one("#tag-hint", Static)
+        hint.display = False
         inputs = self.query("#tag-filter")
         if inputs:
-            inputs.first().focus()
+            tag_input = inputs.first()
+            tag_input.display = True
+            tag_input.focus()
+            self._suggest(self.tag_filter)
             return
-        hint = self.query_one("#tag-hint", Static)
-        field = Input(placeholder="tag, then Enter", id="tag-filter")
-        await self.query_one("#home-bar").mount(field, after=hint)
-        hint.display = False
-        field.focus()
+        tag_input = TagField(placeholder="tag (↓ suggestions, Esc clears)", id="tag-filter")
+        box = TagSuggestions(id="tag-suggestions")
+        await self.query_one("#home-bar").mount(tag_input, after=hint)
+        await self.mount(box, after=self.query_one("#home-bar"))
+        tag_input.focus()
+        self._suggest("")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,11 +13,20 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from quiz.numbers import format_score_percent
 from quiz.session import RATING_NAMES, AnswerRecord, QuizSession
+from quiz.study import prompt_text
 from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp
+
+#: Width of the "Your answer" column.
+RESULTS_ANSWER_WIDTH = 24
+#: The body's padding and its scrollbar, and the table's own scrollbar (more rows than fit).
+RESULTS_CHROME = 6
+#: A missed question's answers are cut here (a pasted essay would fill the screen).
+MISSED_ANSWER_CHARS = 300
 
 MARKS = {"correct": ("✓", "green"), "partial": ("◐", "yellow"), "incorrect": ("✗", "red")}
 
@@ -63,12 +73,10 @@ class ResultsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         s = self.session
         yield Header()
-        answered = len(s.records)
-        score = f"{s.score:.1f}".rstrip("0").rstrip(".")
         summary = Text.assemble(
             ("Score ", "bold"),
-            (f"{score} / {answered}", "bold"),
-            f"  ({s.percent:.0f}%)   ",
+            (format_score_percent(s.score, len(s.records)), "bold"),
+            "   ",
             ("Time ", "bold"),
             format_duration(s.elapsed()),
             "   ",
@@ -95,13 +103,13 @@ class ResultsScreen(Screen[None]):
     def _missed_text(self, r: AnswerRecord) -> Content:
         q = r.item.question
         return Content.assemble(
-            (q.prompt, "bold"),
+            (prompt_text(q), "bold"),
             "\n",
             ("Your answer: ", "italic"),
-            describe(r),
+            _clip(describe(r), MISSED_ANSWER_CHARS),
             "\n",
             ("Right answer: ", "italic"),
-            r.result.correct_answer,
+            _clip(r.result.correct_answer, MISSED_ANSWER_CHARS),
             "\n",
             q.explanation,
         )
@@ -109,22 +117,44 @@ class ResultsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = self.session.title
         table = self.query_one("#results-table", DataTable)
+        self._fill_table()
+        table.focus()
+
+    def _fill_table(self) -> None:
+        """One row per answer; the question column takes the width the others leave."""
+        table = self.query_one("#results-table", DataTable)
+        records = self.session.records
+        table.clear(columns=True)
+        answer_width = RESULTS_ANSWER_WIDTH
+        times = [format_duration(r.elapsed_ms / 1000) for r in records]
+        fixed = sum(
+            2 * table.cell_padding + w
+            for w in (len(str(len(records))), 1, answer_width, max([4, *map(len, times)]))
+        )
+        width = (self.size.width or self.app.size.width) - RESULTS_CHROME
+        self._table_width = self.size.width
+        prompt_width = max(16, width - fixed - 2 * table.cell_padding)
         table.add_column("#", key="n")
         table.add_column("", key="mark")
-        table.add_column("Question", key="prompt")
-        table.add_column("Your answer", key="answer")
+        table.add_column("Question", key="prompt", width=prompt_width)
+        table.add_column("Your answer", key="answer", width=answer_width)
         table.add_column("Time", key="time")
-        for n, r in enumerate(self.session.records, 1):
+        for n, (r, took) in enumerate(zip(records, times, strict=True), 1):
             mark, colour = MARKS.get(str(r.result.outcome), ("?", ""))
-            prompt = r.item.question.prompt.replace("\n", " ")
             table.add_row(
                 Text(str(n)),
                 Text(mark, style=f"bold {colour}"),
-                Text(prompt if len(prompt) <= 48 else prompt[:47] + "…"),
-                Text(_clip(describe(r), 24)),
-                Text(format_duration(r.elapsed_ms / 1000)),
+                Text(_clip(prompt_text(r.item.question), prompt_width)),
+                Text(_clip(describe(r), answer_width)),
+                Text(took, justify="right"),
             )
-        table.focus()
+
+    #: The screen width the table was laid out for.
+    _table_width = 0
+
+    def on_resize(self) -> None:
+        if self.size.width != self._table_width:
+            self._fill_table()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
@@ -142,5 +172,6 @@ class ResultsScreen(Screen[None]):
 
 
 def _clip(text: str, width: int) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """`text` on one line, at most `width` cells, ending in … when cut."""
+    text = " ".join(text.split())
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -14,8 +15,9 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, ProgressBar, Static
 
+from quiz.numbers import format_score_percent
 from quiz.session import RATING_NAMES, AnswerRecord, Mode, QuizSession, SessionError
-from quiz.study import short_prompt
+from quiz.study import prompt_text, short_prompt
 from quiz.ui.footer import QuizFooter
 
 if TYPE_CHECKING:
@@ -33,7 +35,14 @@ class FlashcardCard(Widget, can_focus=True):
     """A card in flashcards mode: the front, then (space) the back; rate recall with 1-4."""
 
     DEFAULT_CSS = """
-    FlashcardCard { height: auto; padding: 1 2; border: round $primary; }
+    FlashcardCard {
+        height: auto;
+        max-height: 100%;
+        /* A long back with its source scrolls inside the card (↑↓), not off screen. */
+        overflow-y: auto;
+        padding: 1 2;
+        border: round $primary;
+    }
     FlashcardCard > #card-back { margin-top: 1; display: none; }
     FlashcardCard.-flipped > #card-back { display: block; }
     FlashcardCard > #card-help { margin-top: 1; color: $text-muted; }
@@ -47,10 +56,19 @@ class FlashcardCard(Widget, can_focus=True):
         self.back = back
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self.question.prompt, style="bold"), id="card-front")
+        front = Text(self.question.prompt, style="bold")
+        if self.question.type == "cloze":
+            # A cloze's prompt is an instruction ("Fill in the gaps."): show its text too.
+            front.append(f"\n\n{prompt_text(self.question)}", style="not bold")
+        yield Static(front, id="card-front")
         back = Text(self.back, style="bold")
-        back.append("\n\n")
-        back.append(self.question.explanation)
+        if self.question.explanation:
+            back.append("\n\n")
+            back.append(self.question.explanation)
+        if self.question.source_quote:
+            # Where the card comes from, once the back is shown (as the feedback does).
+            back.append("\n\nSource: ", style="bold dim")
+            back.append(f"“{self.question.source_quote}”", style="dim")
         yield Static(back, id="card-back")
         yield Static(Text("space: show the answer"), id="card-help")
 
@@ -65,16 +83,20 @@ class FlashcardCard(Widget, can_focus=True):
             self.query_one("#card-help", Static).update(Text(help_text))
 
 
+RATE_GROUP = Binding.Group("Rate", compact=True)
+
+
 class StudyScreen(Screen[None]):
     """Ask the session's questions; record each answer as it is given."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="study.next", tooltip="Go on to the next question"),
         Binding("space", "flip", "Flip", id="study.flip", tooltip="Show the card's back"),
-        Binding("1", "rate(1)", "Again", id="study.rate1", show=False),
-        Binding("2", "rate(2)", "Hard", id="study.rate2", show=False),
-        Binding("3", "rate(3)", "Good", id="study.rate3", show=False),
-        Binding("4", "rate(4)", "Easy", id="study.rate4", show=False),
+        # Shown as one "1-4 Rate" once the card is flipped (the footer folds the group).
+        *[
+            Binding(str(n), f"rate({n})", name, id=f"study.rate{n}", group=RATE_GROUP)
+            for n, name in RATING_NAMES.items()
+        ],
         # Two bindings, not one "u,ctrl+z": the footer shows the first key that still works,
         # and while typing u is a letter, so ctrl+z must show as itself there.
         Binding("u", "undo", "Undo", id="study.undo", tooltip="Take back the last answer"),
@@ -162,10 +184,8 @@ class StudyScreen(Screen[None]):
         self.query_one("#study-progress", ProgressBar).update(
             total=s.total, progress=len(s.records)
         )
-        answered = len(s.records)
-        score = f"{s.score:g}" if s.score != int(s.score) else str(int(s.score))
         self.query_one("#study-score", Static).update(
-            Text(f"Score {score}/{answered}" if answered else "Score –")
+            Text(f"Score {format_score_percent(s.score, len(s.records))}")
         )
         self._show_time()
 
@@ -201,7 +221,9 @@ class StudyScreen(Screen[None]):
         else:
             from quiz.ui.widgets.question_view import QuestionView
 
-            seed = hash((self.session.options.seed, item.key)) & 0xFFFF_FFFF
+            # crc32, not hash(): str hashes change from run to run, and a resumed session
+            # (a new process) must show the choices in the order they were first shown.
+            seed = zlib.crc32(repr((self.session.options.seed, item.key)).encode())
             widget = QuestionView(q, seed=seed, autofocus=False, id="question")
         return Vertical(widget, classes="study-slot")
 
@@ -267,6 +289,7 @@ class StudyScreen(Screen[None]):
             self.call_after_refresh(self._discard, old)
             self._slot = slot
             widget = slot.children[0]
+            self._show_bank(item.bank_id)
             self._update_status()
             if isinstance(widget, QuestionView):
                 widget.restart_clock()
@@ -279,6 +302,16 @@ class StudyScreen(Screen[None]):
             # No feedback between cards: build the next one while this one is studied.
             self.call_after_refresh(self._prebuild_next)
 
+    def _show_bank(self, bank_id: str) -> None:
+        """A review, or a run over several banks (a tag), names each question's bank."""
+        several = len({i.bank_id for i in self.session.queue}) > 1
+        if self.session.mode is not Mode.REVIEW and not several:
+            return
+        data = self.app.data
+        loaded = data.banks.get(bank_id) if data is not None else None
+        title = loaded.bank.title if loaded is not None else bank_id
+        self.sub_title = f"{self.session.title} · {title}"
+
     def _section(self, bank_id: str, quote: str | None) -> str | None:
         data = self.app.data
         if data is None or not quote:
@@ -290,8 +323,11 @@ class StudyScreen(Screen[None]):
 
         return article_section(loaded.article, quote)
 
-    async def show_feedback(self, record: AnswerRecord) -> None:
-        """Right/wrong, the right answer, the choice's feedback, explanation and source."""
+    async def show_feedback(
+        self, record: AnswerRecord, *, headline: str | None = None, notice: str | None = None
+    ) -> None:
+        """Right/wrong (or the rating given), the right answer, the choice's feedback, what
+        the answer did (`notice`), explanation and source."""
         from quiz.ui.widgets.feedback import FeedbackPanel
 
         slot = self._slot
@@ -307,6 +343,10 @@ class StudyScreen(Screen[None]):
             q,
             record.result,
             section=self._section(record.item.bank_id, q.source_quote),
+            headline=headline,
+            notice=notice,
+            # A flipped card already shows its back: not a second time.
+            show_answer=q.type != "flashcard",
             id="feedback",
         )
         with self.app.batch_update():
@@ -327,12 +367,17 @@ class StudyScreen(Screen[None]):
         except Exception as exc:  # the store failed: the answer was not recorded
             self.notify(f"Could not save the answer: {exc}", severity="error", markup=False)
             return None
-        if recorded.notice:
-            self.notify(recorded.notice, timeout=6, markup=False)
         if self.flashcards:
+            # No feedback between cards: the rating and the notice go in a short toast.
+            said = " ".join(filter(None, [recorded.headline, recorded.notice]))
+            if said:
+                self.notify(said, timeout=3 if recorded.notice else 1.5, markup=False)
             await self._advance()
         else:
-            await self.show_feedback(recorded.record)
+            # In the feedback, not a toast over it.
+            await self.show_feedback(
+                recorded.record, headline=recorded.headline, notice=recorded.notice
+            )
         return recorded.record
 
     async def _advance(self) -> None:
@@ -365,13 +410,28 @@ class StudyScreen(Screen[None]):
         if action == "next":
             return self.session.answered
         if action in ("flip", "rate"):
-            return self.flashcards and not self.session.answered
+            if not self.flashcards or self.session.answered:
+                return None
+            # Flip before, rate after: the footer shows the one that works now.
+            cards = self._cards()
+            flipped = bool(cards) and cards[0].flipped
+            return flipped if action == "rate" else not flipped
         if action == "undo":
             return True if self.session.records else None
         if action == "appeal":
             # Only on the feedback of a typed answer graded wrong or partly right.
             return self.session.answered and self.session.can_appeal()
         return True
+
+    def unsaved_answer(self) -> bool:
+        """Whether quitting now would lose an answer being given (typed, ticked, paired)."""
+        if self.session.answered or self._slot is None:
+            return False
+        from quiz.ui.widgets.question_view import QuestionView
+
+        for view in self._slot.query_children(QuestionView):
+            return view.input.has_draft()
+        return False
 
     async def action_next(self) -> None:
         """Leave the feedback and go to the next question."""
@@ -398,7 +458,6 @@ class StudyScreen(Screen[None]):
             self.notify("Flip the card first (space).", markup=False)
             return
         await self._record(lambda: self.service.rate(self.session, rating))
-        self.notify(RATING_NAMES[rating], timeout=1, markup=False)
 
     async def action_appeal(self) -> None:
         """ "I was right": count the last typed answer as right and show it so."""
@@ -415,9 +474,9 @@ class StudyScreen(Screen[None]):
         if self._slot is not None:
             for panel in self._slot.query_children("#feedback"):
                 await panel.remove()
-        await self.show_feedback(recorded.record)
-        if recorded.notice:
-            self.notify(recorded.notice, timeout=3, markup=False)
+        await self.show_feedback(
+            recorded.record, headline=recorded.headline, notice=recorded.notice
+        )
 
     async def action_undo(self) -> None:
         """Take back the last answer (the card is restored) and ask that question again."""

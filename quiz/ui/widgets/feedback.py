@@ -16,9 +16,13 @@ if TYPE_CHECKING:
     from quiz.models import Question
 
 
-def verdict(result: GradeResult) -> str:
-    """The one-line verdict: "✓ Correct", "◐ Partly correct 60%" or "✗ Incorrect"."""
+def verdict(result: GradeResult, headline: str | None = None) -> str:
+    """The one-line verdict: "✓ Correct", "◐ Partly correct 60%" or "✗ Incorrect"; with a
+    `headline` ("Again: back in 1 minute"), that after the outcome's mark."""
     outcome = outcome_of(result)
+    if headline:
+        mark = {"correct": RIGHT, "partial": "◐"}.get(outcome, WRONG)
+        return f"{mark} {headline}"
     if outcome == "correct":
         return f"{RIGHT} Correct"
     if outcome == "partial":
@@ -50,23 +54,41 @@ class FeedbackPanel(VerticalScroll):
     FeedbackPanel.-incorrect > .verdict { color: $text-error; }
     FeedbackPanel > .explanation { margin: 1 0 0 0; }
     FeedbackPanel > .source { margin: 1 0 0 0; color: $text-muted; }
+    FeedbackPanel > .notice { margin: 1 0 0 0; color: $text-warning; }
     FeedbackPanel > .caveat { margin: 1 0 0 0; border-left: wide $warning; padding: 0 0 0 1; }
     """
 
     def __init__(
-        self, question: Question, result: GradeResult, *, section: str | None = None, **kw: Any
+        self,
+        question: Question,
+        result: GradeResult,
+        *,
+        section: str | None = None,
+        headline: str | None = None,
+        notice: str | None = None,
+        show_answer: bool = True,
+        **kw: Any,
     ) -> None:
         super().__init__(**kw)
         self.question = question
         self.result = result
         self.section = section
+        #: Said in place of "Correct"/"Incorrect" (a rating, a hinted answer).
+        self.headline = headline
+        #: What the answer did beyond the verdict (new-card limit, leech, appeal): shown
+        #: here, not as a toast over the feedback.
+        self.notice = notice
+        #: False where the answer is already on screen (a flipped card shows its back).
+        self.show_answer = show_answer
         self.add_class(f"-{outcome_of(result)}")
 
     def compose(self) -> ComposeResult:
         """One Static per part; parts that are empty are left out."""
         result = self.result
-        yield Static(verdict(result), classes="verdict", markup=False)
-        if result.correct_answer:
+        yield Static(verdict(result, self.headline), classes="verdict", markup=False)
+        if self.notice:
+            yield Static(Content(self.notice), classes="notice")
+        if result.correct_answer and self.show_answer:
             label = "Answer: " if self.question.type == "flashcard" else "Right answer: "
             yield Static(Content.assemble((label, "bold"), result.correct_answer), classes="answer")
         for line in result.feedback:

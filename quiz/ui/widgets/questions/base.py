@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.events import Click
@@ -70,11 +72,13 @@ class ChoiceRow(Static):
     ChoiceRow.-missed { color: $text-warning; }
     """
 
-    text: reactive[str] = reactive("")
-    label: reactive[str] = reactive("")
-    box: reactive[str] = reactive("")
+    # layout=True: a row whose text or suffix changes (a pair made) is measured again,
+    # not left at the height of its previous text (which cut the new one off).
+    text: reactive[str] = reactive("", layout=True)
+    label: reactive[str] = reactive("", layout=True)
+    box: reactive[str] = reactive("", layout=True)
     mark: reactive[str] = reactive(" ")
-    suffix: reactive[str] = reactive("")
+    suffix: reactive[str] = reactive("", layout=True)
 
     class Clicked(Message):
         """The learner clicked this row."""
@@ -90,16 +94,32 @@ class ChoiceRow(Static):
         self.set_reactive(ChoiceRow.label, label)
         self.set_reactive(ChoiceRow.box, box)
 
-    def render(self) -> Content:
-        """Mark, box and label are ours; `text` and `suffix` are bank data, never markup."""
-        parts: list[str | tuple[str, str] | Content] = [f"{self.mark} "]
+    def render(self) -> Table:
+        """Mark, box and label on the left; the text wraps in its own column, each wrapped
+        line under the text's first character. `text` and `suffix` are bank data, shown
+        literally (never markup)."""
+        prefix, body = self._parts()
+        grid = Table.grid()
+        grid.add_column(no_wrap=True, width=prefix.cell_len)
+        grid.add_column(ratio=1)
+        grid.add_row(prefix, body)
+        return grid
+
+    def _parts(self) -> tuple[Text, Text]:
+        prefix = Text(f"{self.mark} ")
         if self.box:
-            parts.append(f"{self.box} ")
-        parts.append((f"{self.label} ", "bold"))
-        parts.append(Content(self.text))
+            prefix.append(f"{self.box} ")
+        prefix.append(f"{self.label} ", style="bold")
+        body = Text(self.text)
         if self.suffix:
-            parts.append(("  " + self.suffix, "italic"))
-        return Content.assemble(*parts)
+            body.append("  " + self.suffix, style="italic")
+        return prefix, body
+
+    @property
+    def plain(self) -> str:
+        """The row as plain text on one line (mark, box, label, text, suffix)."""
+        prefix, body = self._parts()
+        return prefix.plain + body.plain
 
     def on_click(self, event: Click) -> None:
         """Report the click to the owning question input."""
@@ -191,6 +211,13 @@ class QuestionInput(Widget):
 
     def action_submit(self) -> None:
         """Submit the current answer if it is complete (subclasses)."""
+
+    def has_draft(self) -> bool:
+        """Whether an answer has been started but not submitted (text typed; subclasses
+        with choices say whether any is ticked or paired)."""
+        from textual.widgets import Input
+
+        return not self.locked and any(field.value.strip() for field in self.query(Input))
 
     def show_result(self, result: GradeResult) -> None:
         """Mark right and wrong parts inline (subclasses)."""

@@ -59,6 +59,10 @@ class MatchingInput(ChoiceListInput):
                 row.add_class("right-row")
                 yield row
 
+    def has_draft(self) -> bool:
+        """Some pair is made but the answer not submitted."""
+        return not self.locked and any(p is not None for p in self.pairs)
+
     def on_mount(self) -> None:
         """Start on the first left item."""
         self.cursor = 0

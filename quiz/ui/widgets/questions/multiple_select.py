@@ -49,6 +49,10 @@ class MultipleSelectInput(ChoiceListInput):
         """Keys for this type."""
         return "Space or 1-9 ticks a choice (tick all that apply), Enter submits"
 
+    def has_draft(self) -> bool:
+        """Some box is ticked but the answer not submitted."""
+        return not self.locked and bool(self.checked)
+
     def watch_checked(self, checked: frozenset[int]) -> None:
         """Redraw the boxes."""
         self.refresh_boxes()

@@ -36,6 +36,13 @@ class OrderingInput(ChoiceListInput):
         start = shuffled_order(len(question.items), seed, question.id, avoid_identity=True)
         self.set_reactive(OrderingInput.order, tuple(start))
 
+    def has_draft(self) -> bool:
+        """Items were moved but the order not submitted."""
+        start = shuffled_order(
+            len(self.ordering.items), self.seed, self.ordering.id, avoid_identity=True
+        )
+        return not self.locked and list(self.order) != start
+
     def on_mount(self) -> None:
         """Start with the first item highlighted."""
         self.cursor = 0
