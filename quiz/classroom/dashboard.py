@@ -20,13 +20,14 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from quiz.classroom.analysis import Report
 from quiz.classroom.models import DistributionRow, TeacherState
 from quiz.classroom.report_view import ReportScreen
 from quiz.classroom.text import printable
 from quiz.numbers import format_points
+from quiz.ui.footer import QuizFooter
 
 #: Question types whose answers are typed: the teacher may accept one the grader refused.
 TYPED_TYPES = frozenset({"short_answer", "cloze", "numeric"})
@@ -209,12 +210,13 @@ class DashboardApp(App[None]):
                 yield Static("", id="prompt")
                 yield Static("", id="counts")
                 yield DistributionBars(id="dist")
-        yield Footer()
+        # The study app's footer: keys that fit first, Quit always shown at the right end.
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         """Set up the table and start following the session."""
         table = self.query_one("#leaderboard", DataTable)
-        table.add_columns("#", "name", "score", "answered", "now")
+        table.add_columns("#", "name", "score", "done", "now")
         self.follow()
         self.set_interval(1.0, self.countdown)
 

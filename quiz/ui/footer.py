@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, TextArea
 from textual.widgets._footer import FooterKey
 
 #: Actions every footer keeps, at its right end, however narrow the terminal.
-PINNED_ACTIONS = ("help", "quit_checked", "app.help", "app.quit_checked")
+PINNED_ACTIONS = ("help", "quit_checked", "app.help", "app.quit_checked", "quit", "app.quit")
 
 #: Textual's names of the keys that type a printable ASCII character ("at", "minus", ...).
 _TYPING_KEYS = frozenset(_character_to_key(chr(code)) for code in range(32, 127))
