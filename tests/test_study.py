@@ -15,19 +15,8 @@ from quiz.models import Bank
 from quiz.session import Mode, QuizSession, SessionError, SessionOptions
 from quiz.store import Store
 from quiz.study import Recorded, StudyService, session_bank_ids
+from tests.test_session import BANK_FILE, RIGHT
 
-BANK_FILE = Path(__file__).parent / "data" / "banks" / "every-type.toml"
-RIGHT: dict[str, Any] = {
-    "mc": 0,
-    "ms": [0, 1],
-    "tf": True,
-    "sa": "green",
-    "num": 4.0,
-    "cloze": ["blue"],
-    "order": [0, 1, 2],
-    "match": [0, 1, 2],
-    "card": 3,
-}
 WRONG: dict[str, Any] = {
     "mc": 1,
     "ms": [2],

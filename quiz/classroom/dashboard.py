@@ -344,19 +344,29 @@ class DashboardApp(App[None]):
             return []
         return [r for r in s.distribution or [] if not r.correct]
 
-    async def _control(self, action: str) -> None:
+    async def _post(self, action: str, body: dict[str, Any] | None = None) -> httpx.Response | None:
+        """POST /api/teacher/<action>; a transport error is told, and gives None."""
         async with self.client() as client:
             try:
-                resp = await client.post(f"/api/teacher/{action}")
+                return await client.post(f"/api/teacher/{action}", json=body)
             except httpx.HTTPError as exc:
                 self.notify(f"{action}: {exc}", severity="error")
-                return
-        if resp.status_code != 200:
-            try:
-                message = json.loads(resp.text).get("message", resp.text)
-            except ValueError:
-                message = resp.text
-            self.notify(str(message), title=f"cannot {action}", severity="warning", markup=False)
+                return None
+
+    def _refused(self, resp: httpx.Response, action: str) -> bool:
+        """Tell the server's reason when it refused; True if it did."""
+        if resp.status_code == 200:
+            return False
+        try:
+            message = json.loads(resp.text).get("message", resp.text)
+        except ValueError:
+            message = resp.text
+        self.notify(str(message), title=f"cannot {action}", severity="warning", markup=False)
+        return True
+
+    async def _control(self, action: str) -> None:
+        resp = await self._post(action)
+        if resp is None or self._refused(resp, action):
             return
         self.show(TeacherState.model_validate(resp.json()))
 
@@ -405,31 +415,16 @@ class DashboardApp(App[None]):
         )
 
     async def _accept(self, question_id: str, label: str) -> None:
-        async with self.client() as client:
-            try:
-                resp = await client.post(
-                    "/api/teacher/accept", json={"question_id": question_id, "answer": label}
-                )
-            except httpx.HTTPError as exc:
-                self.notify(f"accept: {exc}", severity="error")
-                return
-        if resp.status_code != 200:
-            try:
-                message = json.loads(resp.text).get("message", resp.text)
-            except ValueError:
-                message = resp.text
-            self.notify(str(message), title="cannot accept", severity="warning", markup=False)
+        resp = await self._post("accept", {"question_id": question_id, "answer": label})
+        if resp is None or self._refused(resp, "accept"):
             return
         self.notify(f"Accepted {printable(label)!r} for everyone who gave it.", markup=False)
         self.show(TeacherState.model_validate(resp.json()))
 
     async def _student_action(self, action: str, student_id: int) -> None:
-        async with self.client() as client:
-            try:
-                resp = await client.post(f"/api/teacher/{action}", json={"student_id": student_id})
-            except httpx.HTTPError as exc:
-                self.notify(f"{action}: {exc}", severity="error")
-                return
+        resp = await self._post(action, {"student_id": student_id})
+        if resp is None:
+            return
         if resp.status_code != 200:
             self.notify(resp.text[:200], title=f"cannot {action}", severity="warning", markup=False)
             return
