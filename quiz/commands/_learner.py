@@ -42,3 +42,9 @@ def profile_for(store: Store, args: argparse.Namespace, *, read_only: bool) -> s
         except UnknownProfile as exc:
             raise UsageError(str(exc)) from None
     return named
+
+
+def terminal_text(text: str) -> str:
+    """Bank or learner text made safe to print: every non-printable character (escape
+    sequences, bells, bidi controls, newlines) becomes a space."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)

@@ -62,7 +62,9 @@ def _text(answer: Any) -> str:
         text = " | ".join("" if a is None else str(a) for a in answer)
     else:
         text = "" if answer is None else str(answer)
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+    from quiz.commands._learner import terminal_text
+
+    return terminal_text(text)
 
 
 def run(args: argparse.Namespace) -> int:

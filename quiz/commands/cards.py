@@ -75,7 +75,9 @@ def _row(card: SetAsideCard, prompt: str | None) -> dict[str, Any]:
 
 def _clean(text: str) -> str:
     """One line, no control characters: bank text is data, never terminal codes."""
-    return "".join(ch if ch.isprintable() else " " for ch in " ".join(text.split()))
+    from quiz.commands._learner import terminal_text
+
+    return terminal_text(" ".join(text.split()))
 
 
 def run_cards(args: argparse.Namespace) -> int:
