@@ -159,7 +159,9 @@ def test_home_lists_the_banks_before_pydantic_is_imported(bank_dir: Path, tmp_pa
         async def pilot(p):
             for _ in range(400):
                 table = app.screen.query("#banks")
-                if first and app.data is not None and app.data.catalog.banks:
+                # The rows come in a message after the load: wait for them, not the load.
+                loaded = first and app.data is not None and app.data.catalog.banks
+                if loaded and table and table.first().row_count > 1:
                     await app.workers.wait_for_complete()
                     break
                 if not first and table and table.first().row_count > 1:
