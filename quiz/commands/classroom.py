@@ -355,7 +355,10 @@ def _serve_headless(
         print(json.dumps(line), flush=True)
         await task
 
-    asyncio.run(main())
+    # uvicorn's choice of loop: uvloop when installed (a class's requests cost less).
+    factory = getattr(server.config, "get_loop_factory", lambda: None)()
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(main())
     return 0
 
 
