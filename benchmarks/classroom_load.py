@@ -589,10 +589,17 @@ def main() -> int:
     for key, value in result.items():
         print(f"{key:>20}: {value}")
     p95 = result["answer"]["p95_ms"]
-    goal = 50 if args.spread >= 2 else 250
     intact = result["lost"] == result["doubled"] == result["mismatched"] == 0
-    print(f"goal (p95 < {goal} ms, none lost, doubled or mismatched):", end=" ")
-    print("met" if p95 < goal and intact else "NOT met")
+    print("none lost, doubled or mismatched:", "yes" if intact else "NO")
+    # The latency goals are for API students only: chromium pages on the same
+    # small machine take the cores the host would use (their goal is memory).
+    goal = None
+    if not args.browsers and args.students >= 200 and args.spread == 0:
+        goal = 250
+    elif not args.browsers and args.students >= 500 and args.spread <= 2:
+        goal = 50
+    if goal is not None:
+        print(f"goal (p95 < {goal} ms):", "met" if p95 < goal and intact else "NOT met")
     if args.browsers:
         ok = result["rss_mb"]["peak"] < 1536 and result["rss_mb"]["per_student_kb"] < 1024
         print("goal (host < 1.5 GB RSS, < 1 MB per student):", "met" if ok else "NOT met")
