@@ -55,9 +55,9 @@ def _not_boolean(value: Any) -> Any:
 Integer = Annotated[int, Strict(), BeforeValidator(_integral)]
 
 #: An Anki note guid: Anki's own are 10 characters of base 91; a text file's guid column may
-#: hold any printable text without whitespace (a tab or line break would split the note).
+#: hold other text, but no control character (a tab or line break would split the note).
 AnkiGuid = Annotated[
-    str, StringConstraints(pattern=r"^[^\s\x00-\x1f\x7f]+$", min_length=1, max_length=100)
+    str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]+$", min_length=1, max_length=100)
 ]
 
 #: `{{answer}}` or `{{answer|alternative|...}}` in a cloze text.

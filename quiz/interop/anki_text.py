@@ -205,7 +205,7 @@ def parse_anki_text(
             else:
                 draft = _basic_draft(fields, tags, here, ids, warnings)
             if draft is not None:
-                if guid:
+                if _usable_guid(guid, here, warnings):
                     # Kept, so an export updates this note in Anki instead of adding one.
                     draft.data["anki_guid"] = guid
                 drafts.append(draft)
@@ -222,6 +222,18 @@ def parse_anki_text(
         skipped=skipped,
         strict=strict,
     )
+
+
+def _usable_guid(guid: str, line: int, warnings: list[InteropWarning]) -> bool:
+    """True for a guid a bank can keep; a warning for one it cannot (the note still comes in)."""
+    if not guid:
+        return False
+    if len(guid) > 100 or re.search(r"[\x00-\x1f\x7f]", guid):
+        warnings.append(
+            InteropWarning(line, f"guid {guid[:20]!r} not kept (control characters or too long)")
+        )
+        return False
+    return True
 
 
 def _separator(headers: dict[str, str], body: str, path: str) -> str:

@@ -48,7 +48,9 @@ def main(out: Path) -> None:
         for nid in col.find_notes(""):
             note = col.get_note(nid)
             ords = sorted(card.ord + 1 for card in note.cards())
-            print(f"{note.guid}\t{len(ords)} card(s): c{', c'.join(map(str, ords))}\t{note.fields!r}")
+            print(
+                f"{note.guid}\t{len(ords)} card(s): c{', c'.join(map(str, ords))}\t{note.fields!r}"
+            )
             for card in sorted(note.cards(), key=lambda c: c.ord):
                 shown = _text(card.question())
                 print(f"    card c{card.ord + 1} asks: {shown}")
