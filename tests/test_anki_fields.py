@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from quiz import cli
 from quiz.banks import answer_key, dump_bank, parse_bank_text
+from quiz.interop.csv_format import export_csv
 from quiz.models import QUESTION_ADAPTER, Bank, json_schema
 
 SCHEMA = json_schema()
@@ -115,3 +116,12 @@ def test_changing_gaps_or_guid_keeps_the_answer_key() -> None:
         {**CLOZE, "text": "The {{Rhine}} flows into the {{North Sea}}."}
     )
     assert answer_key(before) != answer_key(changed)
+
+
+def test_csv_export_says_the_anki_fields_are_dropped() -> None:
+    bank = Bank.model_validate(_bank(CLOZE))
+    exported = export_csv(bank)
+    assert [w.format() for w in exported.warnings] == [
+        "<input>: question danube: the Anki note guid and card numbers are not part of the CSV: "
+        "dropped"
+    ]
