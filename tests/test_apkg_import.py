@@ -327,6 +327,11 @@ def test_collection_package_from_anki() -> None:
         "flashcard",
     ]
     assert list(result.media) == ["dot.png"]
+    # Its own guids (written in a separate run from modern.apkg), kept on every question.
+    guids = [q.anki_guid for q in result.bank.questions]
+    assert all(guids) and len(set(guids)) == 5
+    cloze = result.bank.questions[3]
+    assert isinstance(cloze, models.Cloze) and [g.card for g in cloze.gaps] == [1, 2]
 
 
 def test_missing_explanations_are_one_warning_not_one_per_note() -> None:

@@ -379,7 +379,7 @@ class AnkiCloze:
     #: The text with `{{answer}}` gaps (the question's `text`).
     text: str
     #: One `{card, hint}` per gap, in text order (the question's `gaps`); empty when every
-    #: gap is card 1 without a hint, which is what a cloze without `gaps` exports as.
+    #: gap is card 1 and only the first may have a hint: a cloze without `gaps` exports so.
     gaps: list[dict[str, Any]]
     #: The gaps' distinct hints, for the question's `hint` (shown on request).
     hints: list[str]
@@ -414,7 +414,8 @@ def from_anki_cloze(text: str) -> AnkiCloze | None:
     if not gaps:
         return None
     hints = list(dict.fromkeys(g["hint"] for g in gaps if "hint" in g))
-    if all(g == {"card": 1} for g in gaps):
+    if all(g["card"] == 1 for g in gaps) and not any("hint" in g for g in gaps[1:]):
+        # What a cloze without `gaps` exports as: every gap c1, `hint` on the first.
         gaps = []
     return AnkiCloze(converted, gaps, hints, list(dict.fromkeys(notes)))
 
