@@ -537,10 +537,26 @@ def _precheck(raw: dict[str, Any], locator: _Locator, path: str) -> list[Problem
     if not isinstance(questions, list):
         return problems
     seen: dict[str, int] = {}
+    guids: dict[str, int] = {}
     for i, q in enumerate(questions):
         if not isinstance(q, dict):
             continue
         qid = q.get("id")
+        guid = q.get("anki_guid")
+        if isinstance(guid, str) and guid.strip():
+            if guid.strip() in guids:
+                problems.append(
+                    Problem(
+                        path,
+                        locator.line(("questions", i, "anki_guid")),
+                        qid if isinstance(qid, str) else None,
+                        "anki_guid",
+                        f"duplicate anki_guid; first used by question {guids[guid.strip()] + 1} "
+                        "(one Anki note is one question)",
+                    )
+                )
+            else:
+                guids[guid.strip()] = i
         if isinstance(qid, str):
             if qid in seen:
                 problems.append(
@@ -1188,8 +1204,11 @@ def loaded_line(loaded: LoadedBank, loc: Sequence[Any]) -> int | None:
 
 def _ordered(data: dict[str, Any]) -> dict[str, Any]:
     first = ("schema", "id", "type", "title", "prompt")
+    # Where the question came from (its Anki note) reads best after what it asks.
+    last = ("anki_guid",)
     out = {k: data[k] for k in first if k in data}
-    out.update((k, v) for k, v in data.items() if k not in out)
+    out.update((k, v) for k, v in data.items() if k not in out and k not in last)
+    out.update((k, data[k]) for k in last if k in data)
     return out
 
 
@@ -1243,7 +1262,18 @@ def write_bank(bank: Bank, path: Path) -> None:
 #: Everything else (the type, choices and which are correct, answers, ranges, options of
 #: checking) is its answer key.
 PRESENTATION_FIELDS = frozenset(
-    {"prompt", "explanation", "hint", "tags", "difficulty", "source_quote", "shuffle"}
+    {
+        "prompt",
+        "explanation",
+        "hint",
+        "tags",
+        "difficulty",
+        "source_quote",
+        "shuffle",
+        # Where the question goes in Anki: the guid of its note, the card of each gap.
+        "anki_guid",
+        "gaps",
+    }
 )
 
 

@@ -54,6 +54,12 @@ def _not_boolean(value: Any) -> Any:
 
 Integer = Annotated[int, Strict(), BeforeValidator(_integral)]
 
+#: An Anki note guid: Anki's own are 10 characters of base 91; a text file's guid column may
+#: hold other text, but no control character (a tab or line break would split the note).
+AnkiGuid = Annotated[
+    str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]+$", min_length=1, max_length=100)
+]
+
 #: `{{answer}}` or `{{answer|alternative|...}}` in a cloze text.
 CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 #: Something that could be a gap with no answer in it: `{{}}`, `{{ | }}`.
@@ -146,6 +152,9 @@ class QuestionBase(StrictModel):
     difficulty: Integer = Field(default=3, ge=1, le=5)
     hint: str | None = None
     caveat: Caveat | None = None
+    #: The guid of the Anki note this question was imported from: the .apkg and Anki text
+    #: exports write it back, so Anki updates that note instead of adding a new one.
+    anki_guid: AnkiGuid | None = None
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
@@ -331,6 +340,23 @@ class GapTerms(StrictModel):
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
+class Gap(StrictModel):
+    """One gap of a cloze as an Anki Cloze note has it: the card that asks it (`card` = N of
+    Anki's `{{cN::...}}`; gaps sharing a number are asked together) and the gap's own hint."""
+
+    card: Integer = Field(ge=1)
+    hint: NonEmpty | None = None
+
+    @field_validator("hint")
+    @classmethod
+    def _plain_hint(cls, hint: str | None) -> str | None:
+        # Written back as `{{cN::answer::hint}}`: braces would end the deletion early.
+        if hint is not None and ("{{" in hint or "}}" in hint):
+            raise ValueError("a gap's hint must not hold '{{' or '}}'")
+        return hint
+
+
+@dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class Cloze(QuestionBase):
     """A text with `{{answer}}` or `{{answer|alternative}}` gaps to fill."""
 
@@ -339,6 +365,20 @@ class Cloze(QuestionBase):
     case_sensitive: Boolean = False
     exact: Boolean = False
     gap_terms: list[GapTerms] = Field(default_factory=list)
+    #: One entry per gap, in text order, when the question came from an Anki Cloze note
+    #: (or is meant for one): which Anki card asks each gap, and its hint.
+    gaps: list[Gap] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _gaps(self) -> Cloze:
+        if self.gaps:
+            n = len(CLOZE_GAP.findall(self.text))
+            if len(self.gaps) != n:
+                raise ValueError(
+                    f"`gaps` has {len(self.gaps)} entr{'y' if len(self.gaps) == 1 else 'ies'}, "
+                    f"but the text has {n} gap(s): give one per gap, in order"
+                )
+        return self
 
     @model_validator(mode="after")
     def _gap_terms(self) -> Cloze:
@@ -480,6 +520,12 @@ class Bank(StrictModel):
                         f"duplicate question id {qid!r} (questions {seen[qid] + 1} and {i + 1})"
                     )
                 seen[qid] = i
+        guids = [q.anki_guid for q in self.questions if q.anki_guid is not None]
+        if len(set(guids)) != len(guids):
+            dup = next(g for g in guids if guids.count(g) > 1)
+            raise ValueError(
+                f"anki_guid {dup!r} is on two questions (one Anki note is one question)"
+            )
         if self.source is not None:
             missing = [q.id for q in self.questions if not q.source_quote]
             if missing:
@@ -511,7 +557,16 @@ def json_schema() -> dict[str, Any]:
     schema = BANK_ADAPTER.json_schema(by_alias=True)
     # Pydantic lists a dataclass's properties in no useful order; editors offer them in
     # schema order, so put them in the order the models (and the docs) give them.
-    parts = [Source, Caveat, Choice, NumericRange, Pair, GapTerms, *QUESTION_MODELS.values()]
+    parts = [
+        Source,
+        Caveat,
+        Choice,
+        NumericRange,
+        Pair,
+        GapTerms,
+        Gap,
+        *QUESTION_MODELS.values(),
+    ]
     for cls, node in [(Bank, schema), *((m, schema["$defs"][m.__name__]) for m in parts)]:
         order = field_keys(cls)
         node["properties"] = {k: node["properties"][k] for k in order}

@@ -23,6 +23,7 @@ from quiz.models import (
     Bank,
     Caveat,
     Choice,
+    Gap,
     GapTerms,
     NumericRange,
     Pair,
@@ -196,7 +197,17 @@ def _field_names(model: type[StrictModel]) -> set[str]:
     return set(field_keys(model))
 
 
-ALL_MODELS: list[type[StrictModel]] = [Bank, Source, Caveat, Choice, NumericRange, Pair, GapTerms]
+ALL_MODELS: list[type[StrictModel]] = [
+    Bank,
+    Source,
+    Caveat,
+    Choice,
+    NumericRange,
+    Pair,
+    Gap,
+    GapTerms,
+    Gap,
+]
 ALL_MODELS += list(QUESTION_MODELS.values())
 
 

@@ -99,7 +99,7 @@ def write_apkg(bank: models.Bank, path: Path, media_dir: Path | None = None) -> 
                 model=cloze,
                 fields=[_html(cloze_to_anki(q, warnings), media), _html(explanation, media)],
                 tags=tags,
-                guid=note_guid(bank.id, q.id),
+                guid=note_guid(bank.id, q),
             )
         else:
             front = q.prompt if isinstance(q, models.Flashcard) else describe_question(q)
@@ -111,7 +111,7 @@ def write_apkg(bank: models.Bank, path: Path, media_dir: Path | None = None) -> 
                     _html(explanation, media),
                 ],
                 tags=tags,
-                guid=note_guid(bank.id, q.id),
+                guid=note_guid(bank.id, q),
             )
         deck.add_note(note)
     path = Path(path)

@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from quiz.interop.common import (
+    ANKI_CLOZE,
     CLOZE_PROMPT,
     EMPTY_BACK,
     Draft,
@@ -28,6 +29,7 @@ from quiz.interop.common import (
     InteropError,
     InteropWarning,
     build_bank,
+    from_anki_cloze,
     html_to_text,
     id_with_guid,
     image_names,
@@ -39,7 +41,6 @@ COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 #: Most a collection or media file may unpack to: a guard against zip and zstd bombs.
 MAX_UNPACKED = 2 * 1024**3
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-_ANKI_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _TYPE_IN = re.compile(r"\{\{type:(?:[^:}]*:)?([^}]+)\}\}")
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 
@@ -286,13 +287,16 @@ def _read_collection(
         if data is None:
             skipped.append(InteropError(f"{where}: its first field is empty", path=str(path)))
             continue
-        shown = _ANKI_CLOZE.sub(lambda m: m.group(2), fields[0]) if nt.cloze else fields[0]
+        shown = ANKI_CLOZE.sub(lambda m: m.group(2), fields[0]) if nt.cloze else fields[0]
         qid = id_with_guid(prompt_slug(shown) or "note", str(guid))
         if qid in used:
             skipped.append(InteropError(f"{where}: a second note with this guid", path=str(path)))
             continue
         used.add(qid)
         data["id"] = qid
+        data["anki_guid"] = str(guid)
+        for note in data.pop("notes", []):
+            warnings.append(InteropWarning(None, note, qid))
         if note_tags:
             data["tags"] = note_tags
         if lost - {"img"}:
@@ -349,7 +353,8 @@ def _note_question(
         return None
     if nt.cloze:
         extra = fields[1].strip() if len(fields) > 1 else ""
-        if not _ANKI_CLOZE.search(front):
+        cloze = from_anki_cloze(front)
+        if cloze is None:
             return {
                 "type": "flashcard",
                 "prompt": front,
@@ -357,9 +362,21 @@ def _note_question(
                 "explanation": "",
             }
         # One question per note (every cloze number asked at once), so that the note count
-        # and guid survive a re-export; Anki makes one card per number.
-        text = _ANKI_CLOZE.sub(lambda m: "{{" + m.group(2).replace("|", "/") + "}}", front)
-        return {"type": "cloze", "prompt": CLOZE_PROMPT, "text": text, "explanation": extra}
+        # and guid survive a re-export; `gaps` keeps each gap's card number and hint, so
+        # the re-exported note makes the cards Anki made (one per number).
+        data: dict[str, Any] = {
+            "type": "cloze",
+            "prompt": CLOZE_PROMPT,
+            "text": cloze.text,
+            "explanation": extra,
+        }
+        if cloze.gaps:
+            data["gaps"] = cloze.gaps
+        if cloze.hints:
+            data["hint"] = "; ".join(cloze.hints)
+        if cloze.notes:
+            data["notes"] = cloze.notes
+        return data
     back = fields[1].strip() if len(fields) > 1 else ""
     typed = {m.group(1).strip() for t in nt.front_templates for m in _TYPE_IN.finditer(t)}
     if typed and len(fields) > 1 and nt.fields[1:2] and nt.fields[1] in typed and back:
