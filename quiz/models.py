@@ -56,8 +56,21 @@ Integer = Annotated[int, Strict(), BeforeValidator(_integral)]
 
 #: An Anki note guid: Anki's own are 10 characters of base 91; a text file's guid column may
 #: hold other text, but no control character (a tab or line break would split the note).
+ANKI_GUID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 AnkiGuid = Annotated[
-    str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]+$", min_length=1, max_length=100)
+    str, StringConstraints(pattern=ANKI_GUID_PATTERN, min_length=1, max_length=100)
+]
+
+#: An Anki field name as Anki keeps it (rslib `NoteField::fix_name`): no `:`, `{`, `}` or `"`,
+#: not starting with `#`, `/` or `^`; and no control character.
+ANKI_FIELD_PATTERN = r'^[^#/^:{}"\x00-\x1f\x7f][^:{}"\x00-\x1f\x7f]*$'
+AnkiFieldName = Annotated[
+    str, StringConstraints(pattern=ANKI_FIELD_PATTERN, min_length=1, max_length=100)
+]
+#: An Anki card template name (rslib `CardTemplate::fix_name`: no `"`); no control character.
+ANKI_TEMPLATE_PATTERN = r'^[^"\x00-\x1f\x7f]+$'
+AnkiTemplateName = Annotated[
+    str, StringConstraints(pattern=ANKI_TEMPLATE_PATTERN, min_length=1, max_length=100)
 ]
 
 #: `{{answer}}` or `{{answer|alternative|...}}` in a cloze text.
@@ -140,6 +153,56 @@ class Caveat(StrictModel):
     reference: NonEmpty
 
 
+def _unique(values: list[str], what: str) -> list[str]:
+    if len(set(values)) != len(values):
+        dup = next(v for v in values if values.count(v) > 1)
+        raise ValueError(f"{what} must be unique; {dup!r} appears twice")
+    return values
+
+
+@dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
+class AnkiNotetype(StrictModel):
+    """The Anki note type of the note a question came from, as far as Anki needs it to
+    update that note in place from an .apkg: its id, and its fields' and card templates'
+    names in order (Anki compares those, not the templates' contents)."""
+
+    id: Integer = Field(ge=1, le=2**63 - 1)
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    kind: Literal["normal", "cloze"] = "normal"
+    fields: list[AnkiFieldName] = Field(min_length=1)
+    templates: list[AnkiTemplateName] = Field(min_length=1)
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_fields(cls, fields: list[str]) -> list[str]:
+        return _unique(fields, "field names")
+
+    @field_validator("templates")
+    @classmethod
+    def _unique_templates(cls, templates: list[str]) -> list[str]:
+        return _unique(templates, "template names")
+
+    @model_validator(mode="after")
+    def _one_cloze_template(self) -> AnkiNotetype:
+        if self.kind == "cloze" and len(self.templates) != 1:
+            raise ValueError(f"a cloze note type has one template, not {len(self.templates)}")
+        return self
+
+
+def _check_anki_fields(fields: dict[str, str], notetype: AnkiNotetype | None) -> None:
+    if notetype is None:
+        raise ValueError("`anki_fields` needs `anki_notetype` (the note type they belong to)")
+    others = notetype.fields[2:]
+    for name, value in fields.items():
+        if name not in others:
+            raise ValueError(
+                f"anki_fields: {name!r} is not one of the note type's fields after the first "
+                f"two ({', '.join(map(repr, others)) or 'it has none'})"
+            )
+        if "\x1f" in value:
+            raise ValueError(f"anki_fields: {name!r} holds a unit separator (U+001F)")
+
+
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class QuestionBase(StrictModel):
     """Fields every question carries, whatever its type."""
@@ -155,6 +218,19 @@ class QuestionBase(StrictModel):
     #: The guid of the Anki note this question was imported from: the .apkg and Anki text
     #: exports write it back, so Anki updates that note instead of adding a new one.
     anki_guid: AnkiGuid | None = None
+    #: The note type of that note: the .apkg export writes the note back into it, so that
+    #: Anki updates the note in place (its first field holds the prompt or cloze text, its
+    #: second the back, answer or cloze explanation).
+    anki_notetype: AnkiNotetype | None = None
+    #: The note's other fields (after the first two), as Anki had them (HTML): written back
+    #: unchanged. Only with `anki_notetype`, whose field names they must be.
+    anki_fields: dict[AnkiFieldName, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _anki_fields(self) -> Self:
+        if self.anki_fields:
+            _check_anki_fields(self.anki_fields, self.anki_notetype)
+        return self
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
@@ -565,6 +641,7 @@ def json_schema() -> dict[str, Any]:
         Pair,
         GapTerms,
         Gap,
+        AnkiNotetype,
         *QUESTION_MODELS.values(),
     ]
     for cls, node in [(Bank, schema), *((m, schema["$defs"][m.__name__]) for m in parts)]:

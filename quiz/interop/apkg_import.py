@@ -16,9 +16,11 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
+
+from pydantic import ValidationError
 
 from quiz.interop.common import (
     ANKI_CLOZE,
@@ -35,6 +37,7 @@ from quiz.interop.common import (
     image_names,
     prompt_slug,
 )
+from quiz.models import AnkiNotetype
 
 #: Collections in the order Anki prefers them (the newest format first).
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
@@ -49,10 +52,33 @@ _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 class NoteType:
     """What the importer needs of an Anki note type."""
 
+    id: int
     name: str
     fields: list[str]
     cloze: bool
     front_templates: list[str]
+    template_names: list[str] = field(default_factory=list)
+    #: What the bank keeps of it (`anki_notetype`), or None when it cannot (a reason given).
+    kept: dict[str, Any] | None = None
+    not_kept: str = ""
+
+    def keep(self) -> None:
+        """Validate what the bank would keep: a name Anki would not have is not kept."""
+        data = {
+            "id": self.id,
+            "name": self.name,
+            "kind": "cloze" if self.cloze else "normal",
+            "fields": self.fields,
+            "templates": self.template_names,
+        }
+        try:
+            AnkiNotetype.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            self.not_kept = f"{where}: {first['msg']}"
+        else:
+            self.kept = data
 
 
 def _varint(data: bytes, i: int) -> tuple[int, int]:
@@ -128,21 +154,34 @@ def _note_types(db: sqlite3.Connection, modern: bool) -> dict[int, NoteType]:
         (models_json,) = db.execute("select models from col").fetchone()
         for key, m in json.loads(models_json).items():
             fields = [f["name"] for f in sorted(m.get("flds", []), key=lambda f: f.get("ord", 0))]
-            fronts = [str(t.get("qfmt", "")) for t in m.get("tmpls", [])]
-            types[int(key)] = NoteType(str(m.get("name", "?")), fields, m.get("type") == 1, fronts)
-        return types
-    for ntid, name, config in db.execute("select id, name, config from notetypes"):
-        kind = dict(_protobuf(config)).get(1, 0)
-        types[ntid] = NoteType(str(name), [], kind == 1, [])
-    for ntid, name in db.execute("select ntid, name from fields order by ntid, ord"):
-        if ntid in types:
-            types[ntid].fields.append(str(name))
-    for ntid, config in db.execute("select ntid, config from templates order by ntid, ord"):
-        if ntid in types:
-            front = dict(_protobuf(config)).get(1, b"")
-            types[ntid].front_templates.append(
-                front.decode("utf-8", "replace") if isinstance(front, bytes) else ""
+            tmpls = sorted(m.get("tmpls", []), key=lambda t: t.get("ord", 0))
+            fronts = [str(t.get("qfmt", "")) for t in tmpls]
+            types[int(key)] = NoteType(
+                int(key),
+                str(m.get("name", "?")),
+                fields,
+                m.get("type") == 1,
+                fronts,
+                [str(t.get("name", "")) for t in tmpls],
             )
+    else:
+        for ntid, name, config in db.execute("select id, name, config from notetypes"):
+            kind = dict(_protobuf(config)).get(1, 0)
+            types[ntid] = NoteType(int(ntid), str(name), [], kind == 1, [])
+        for ntid, name in db.execute("select ntid, name from fields order by ntid, ord"):
+            if ntid in types:
+                types[ntid].fields.append(str(name))
+        for ntid, name, config in db.execute(
+            "select ntid, name, config from templates order by ntid, ord"
+        ):
+            if ntid in types:
+                front = dict(_protobuf(config)).get(1, b"")
+                types[ntid].front_templates.append(
+                    front.decode("utf-8", "replace") if isinstance(front, bytes) else ""
+                )
+                types[ntid].template_names.append(str(name))
+    for nt in types.values():
+        nt.keep()
     return types
 
 
@@ -257,6 +296,7 @@ def _read_collection(
     wanted: set[str] = set()
     used: set[str] = set()
     other_types: dict[str, int] = {}
+    not_kept: dict[str, str] = {}
     deck_names: set[str] = set()
     rows = db.execute("select id, guid, mid, tags, flds from notes order by id").fetchall()
     for n, (nid, guid, mid, tags, flds) in enumerate(rows, 1):
@@ -295,6 +335,19 @@ def _read_collection(
         used.add(qid)
         data["id"] = qid
         data["anki_guid"] = str(guid)
+        # The note type, so that the .apkg export writes the note back into it (and Anki
+        # updates the note in place); its fields after the first two as they were.
+        if nt.kept is not None:
+            data["anki_notetype"] = nt.kept
+            others = {
+                name: value
+                for name, value in zip(nt.fields[2:], raw_fields[2:], strict=False)
+                if value
+            }
+            if others:
+                data["anki_fields"] = others
+        else:
+            not_kept[nt.name] = nt.not_kept
         for note in data.pop("notes", []):
             warnings.append(InteropWarning(None, note, qid))
         if note_tags:
@@ -310,6 +363,14 @@ def _read_collection(
                 None,
                 f"note type {name!r} ({count} note(s)) has no question type here: "
                 "imported as flashcards of its first two fields",
+            )
+        )
+    for name, reason in sorted(not_kept.items()):
+        warnings.append(
+            InteropWarning(
+                None,
+                f"note type {name!r} not kept ({reason}): an .apkg export of its notes uses "
+                "quiz's note types, which Anki will not update the notes from",
             )
         )
     if not title and len(deck_names) == 1:

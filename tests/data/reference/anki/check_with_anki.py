@@ -65,6 +65,30 @@ def _snapshot(col: Collection) -> Snapshot:
     return notes
 
 
+def _note_types(col: Collection) -> dict[int, str]:
+    """Every note type as what Anki would lose if it were replaced: name, fields with their
+    ids, templates with their ids and contents, CSS."""
+    return {
+        m["id"]: repr(
+            (
+                m["name"],
+                [(f["name"], f.get("id")) for f in m["flds"]],
+                [(t["name"], t.get("id"), t["qfmt"], t["afmt"]) for t in m["tmpls"]],
+                m["css"],
+            )
+        )
+        for m in col.models.all()
+    }
+
+
+def _types_changed(before: dict[int, str], after: dict[int, str]) -> str:
+    changed = sum(1 for k, v in before.items() if after.get(k) != v)
+    return (
+        f"note types {len(before)} -> {len(after)}, "
+        f"{changed} of the collection's changed (templates, CSS, field ids)"
+    )
+
+
 def _reexport(package: Path, tmp: Path, edit: bool = False) -> Path:
     """quiz import, bank file (TOML) written and read, quiz export --format apkg. With
     `edit`, every explanation is changed first (a second export after editing the bank)."""
@@ -162,12 +186,19 @@ def _own_deck() -> None:
         )
         for line in _compare("after the text import", original, _snapshot(col)):
             print(line)
+        # A second later: Anki updates a note only from a newer one (the text import above
+        # stamped the notes now, and genanki stamps seconds).
+        time.sleep(1.1)
+        types = _note_types(col)
         log = _import(col, _reexport(package, tmp))
         print(
             f"  quiz's .apkg export: {len(log.new)} new, {len(log.updated)} updated, "
-            f"{len(log.conflicting)} conflicting; {col.note_count()} notes, "
-            f"{col.card_count()} cards"
+            f"{len(log.duplicate)} unchanged, {len(log.conflicting)} conflicting; "
+            f"{col.note_count()} notes, {col.card_count()} cards; "
+            f"{_types_changed(types, _note_types(col))}"
         )
+        for line in _compare("after the .apkg import", original, _snapshot(col)):
+            print(line)
         col.close()
 
 
@@ -182,11 +213,14 @@ def main() -> None:
             col = Collection(str(tmp / "a.anki2"))
             log = _import(col, HERE / name)
             original = _snapshot(col)
+            types = _note_types(col)
+            cards = col.card_count()
             log = _import(col, ours_pkg)
             print(
                 f"  re-export over the original: {len(log.new)} new, {len(log.updated)} "
                 f"updated, {len(log.duplicate)} duplicate, {len(log.conflicting)} conflicting; "
-                f"{col.note_count()} notes, {col.card_count()} cards"
+                f"{col.note_count()} notes, cards {cards} -> {col.card_count()}; "
+                f"{_types_changed(types, _note_types(col))}"
             )
             updated = _snapshot(col)
             col.close()
