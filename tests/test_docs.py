@@ -20,6 +20,7 @@ from quiz import banks, cli
 from quiz.models import (
     QUESTION_MODELS,
     QUESTION_TYPES,
+    AnkiNotetype,
     Bank,
     Caveat,
     Choice,
@@ -207,6 +208,7 @@ ALL_MODELS: list[type[StrictModel]] = [
     Gap,
     GapTerms,
     Gap,
+    AnkiNotetype,
 ]
 ALL_MODELS += list(QUESTION_MODELS.values())
 

@@ -16,7 +16,6 @@ from typing import Any
 from quiz import models
 from quiz.interop.common import (
     ANKI_CLOZE,
-    CLOZE_PROMPT,
     EMPTY_BACK,
     EXPLANATION_RULE,
     Draft,
@@ -26,6 +25,7 @@ from quiz.interop.common import (
     InteropError,
     InteropWarning,
     build_bank,
+    cloze_prompt,
     describe_answer,
     describe_question,
     explanation_for_export,
@@ -322,7 +322,7 @@ def _cloze_draft(
     data: dict[str, Any] = {
         "type": "cloze",
         "id": qid,
-        "prompt": CLOZE_PROMPT,
+        "prompt": cloze_prompt(cloze.text),
         "text": cloze.text,
         "explanation": explanation,
     }

@@ -24,13 +24,13 @@ from pydantic import ValidationError
 
 from quiz.interop.common import (
     ANKI_CLOZE,
-    CLOZE_PROMPT,
     EMPTY_BACK,
     Draft,
     ImportResult,
     InteropError,
     InteropWarning,
     build_bank,
+    cloze_prompt,
     from_anki_cloze,
     html_to_text,
     id_with_guid,
@@ -427,7 +427,7 @@ def _note_question(
         # the re-exported note makes the cards Anki made (one per number).
         data: dict[str, Any] = {
             "type": "cloze",
-            "prompt": CLOZE_PROMPT,
+            "prompt": cloze_prompt(cloze.text),
             "text": cloze.text,
             "explanation": extra,
         }

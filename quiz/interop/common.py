@@ -28,6 +28,15 @@ EMPTY_BACK = "(empty)"
 
 #: The prompt of a cloze made from a GIFT missing-word question or an Anki cloze note.
 CLOZE_PROMPT = "Fill in the gap."
+#: The same for a cloze with several gaps.
+CLOZE_PROMPT_MANY = "Fill in the gaps."
+
+
+def cloze_prompt(text: str) -> str:
+    """The prompt of an imported cloze: "Fill in the gap." or, with several, "...gaps."."""
+    return CLOZE_PROMPT if len(models.CLOZE_GAP.findall(text)) == 1 else CLOZE_PROMPT_MANY
+
+
 #: Exports of a question with key terms: the format keeps only the accepted answers.
 KEY_TERMS_DROPPED = (
     "key terms (must/must_not) are not part of this format: only the accepted answers are written"
