@@ -649,6 +649,13 @@ def json_schema() -> dict[str, Any]:
         node["properties"] = {k: node["properties"][k] for k in order}
         if "required" in node:
             node["required"] = [k for k in order if k in node["required"]]
+    for cls in QUESTION_MODELS.values():
+        # Pydantic says a dict's key pattern with `patternProperties`, which lets other
+        # keys through: say it as the keys' rule, as the models apply it.
+        node = schema["$defs"][cls.__name__]["properties"]["anki_fields"]
+        ((pattern, value),) = node.pop("patternProperties").items()
+        node["propertyNames"]["pattern"] = pattern
+        node["additionalProperties"] = value
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema["$id"] = "https://quiz.local/schema/bank-v1.json"
     schema["title"] = "quiz question bank (schema 1)"

@@ -5,10 +5,12 @@ for Cloze notes, the same cards."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import sqlite3
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import zstandard
@@ -18,7 +20,7 @@ from quiz.banks import dump_bank, parse_bank_text
 from quiz.cli import main
 from quiz.interop import InteropError, import_file
 from quiz.interop.apkg import write_apkg
-from quiz.interop.common import guid_of
+from quiz.interop.common import guid_of, note_guid
 
 ANKI = Path(__file__).parent / "data" / "reference" / "anki"
 
@@ -167,7 +169,15 @@ def _reexport(src: Path, tmp: Path, fmt: str = "toml") -> Path:
 
 
 @pytest.mark.parametrize(
-    "name", ["modern.apkg", "cloze.apkg", "update1.apkg", "diffmodels2-1.apkg", "media.apkg"]
+    "name",
+    [
+        "modern.apkg",
+        "cloze.apkg",
+        "fields.apkg",
+        "update1.apkg",
+        "diffmodels2-1.apkg",
+        "media.apkg",
+    ],
 )
 def test_round_trip_keeps_note_count_fields_and_guids(name: str, tmp_path: Path) -> None:
     src = ANKI / name
@@ -176,9 +186,9 @@ def test_round_trip_keeps_note_count_fields_and_guids(name: str, tmp_path: Path)
     assert len(after) == len(before)
     assert [g for g, _, _ in after] == [g for g, _, _ in before]
     for (_, old, _), (_, new, _) in zip(before, after, strict=True):
-        # Our Basic notes add an Explanation field (empty here): the note's own two compare.
-        assert [_text(f) for f in new[:2]] == [_text(f) for f in old[:2]]
-        assert all(f == "" for f in new[2:])
+        # Written back into the note's own note type: the same fields, equal as Anki
+        # compares them.
+        assert [_text(f) for f in new] == [_text(f) for f in old]
     if name == "modern.apkg":
         assert '<img src="dot.png">' in after[4][1][0]
 
@@ -341,3 +351,264 @@ def test_missing_explanations_are_one_warning_not_one_per_note() -> None:
         "4 note(s) have no explanation (a Back Extra): the app shows a placeholder, "
         "which exports leave out"
     ]
+
+
+#: A note type as Anki compares it on import (name, kind, field names, template names) and
+#: its `mod` stamp.
+NoteTypeRow = tuple[str, str, list[str], list[str], int]
+
+
+def _note_types(apkg: Path, tmp: Path) -> dict[int, NoteTypeRow]:
+    """Every note type of a package, read from its tables (current) or JSON (legacy)."""
+    db = _collection(apkg, tmp)
+    try:
+        tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
+        if "notetypes" not in tables:
+            (raw,) = db.execute("select models from col").fetchone()
+            return {
+                int(k): (
+                    m["name"],
+                    "cloze" if m["type"] == 1 else "normal",
+                    [f["name"] for f in sorted(m["flds"], key=lambda f: f["ord"])],
+                    [t["name"] for t in sorted(m["tmpls"], key=lambda t: t["ord"])],
+                    m["mod"],
+                )
+                for k, m in json.loads(raw).items()
+            }
+        types: dict[int, NoteTypeRow] = {}
+        for ntid, name, mtime, config in db.execute(
+            "select id, name, mtime_secs, config from notetypes"
+        ):
+            # The config's field 1 (a varint) is the kind; 1 is cloze, 0 is left out.
+            kind = "cloze" if config[:2] == b"\x08\x01" else "normal"
+            types[ntid] = (name, kind, [], [], mtime)
+        # Anki's export leaves rows of the note types it did not export: skipped.
+        for ntid, name in db.execute("select ntid, name from fields order by ntid, ord"):
+            if ntid in types:
+                types[ntid][2].append(name)
+        for ntid, name in db.execute("select ntid, name from templates order by ntid, ord"):
+            if ntid in types:
+                types[ntid][3].append(name)
+        return types
+    finally:
+        db.close()
+
+
+def _note_type_ids(apkg: Path, tmp: Path) -> dict[str, int]:
+    """guid -> note type id of every note of a package."""
+    db = _collection(apkg, tmp)
+    try:
+        return dict(db.execute("select guid, mid from notes"))
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cloze.apkg",
+        "modern.apkg",
+        "modern.colpkg",
+        "fields.apkg",
+        "update1.apkg",
+        "diffmodels2-1.apkg",
+        "diffmodeltemplates-1.apkg",
+        "media.apkg",
+    ],
+)
+def test_reexport_writes_each_note_back_into_its_own_note_type(name: str, tmp_path: Path) -> None:
+    """What Anki compares to update a note in place (tests/data/reference/README.md):
+    the same guid, the same note type id, the same field and template names in order. The
+    re-export's note types are stamped 1970 (Anki keeps the collection's own), and each
+    note holds only cards the original had (Anki adds a missing card, never removes one)."""
+    src = ANKI / name
+    out = _reexport(src, tmp_path)
+    old_types, new_types = _note_types(src, tmp_path), _note_types(out, tmp_path)
+    old_mids, new_mids = _note_type_ids(src, tmp_path), _note_type_ids(out, tmp_path)
+    assert new_mids == old_mids
+    assert set(new_types) == set(old_mids.values())  # only the notes' own, none of quiz's
+    for ntid, (type_name, kind, fields, templates, mod) in new_types.items():
+        assert (type_name, kind, fields, templates) == old_types[ntid][:4]
+        assert mod == 0
+    before = {g: (f, c) for g, f, c in _notes(src, tmp_path)}
+    after = {g: (f, c) for g, f, c in _notes(out, tmp_path)}
+    assert set(after) == set(before)
+    for guid, (fields, cards) in after.items():
+        old_fields, old_cards = before[guid]
+        assert [_text(f) for f in fields] == [_text(f) for f in old_fields]
+        if old_types[old_mids[guid]][1] == "cloze":
+            assert cards == old_cards
+        else:
+            assert cards == [1]  # the card quiz asks; Anki keeps the note's others
+
+
+#: What Anki 26.09.3 made of fields.apkg (printed by make_fields_apkg.py, README): guid,
+#: note type, fields, cards.
+FIELDS_NOTES = [
+    ("D)&?|X)S=", "Basic (optional reversed card)", ["das Haus", "the house", "y"], [1, 2]),
+    ("Ho/F~d2/v|", "Basic (optional reversed card)", ["der Baum", "the tree", ""], [1]),
+    (
+        "q:D$9J3ky[",
+        "Vocabulary",
+        ["der Hund", "the dog", "<i>Der Hund bellt.</i>", ""],
+        [1],
+    ),
+    ("GaE%j./D0~", "Vocabulary", ["die Katze", "the cat", "Die Katze schläft.", "feminine"], [1]),
+]
+
+
+def test_fields_fixture_is_what_anki_made(tmp_path: Path) -> None:
+    src = ANKI / "fields.apkg"
+    types, mids = _note_types(src, tmp_path), _note_type_ids(src, tmp_path)
+    notes = sorted(
+        ((g, types[mids[g]][0], f, c) for g, f, c in _notes(src, tmp_path)),
+        key=lambda n: [x[0] for x in FIELDS_NOTES].index(n[0]),
+    )
+    assert notes == FIELDS_NOTES
+    vocab = types[mids["q:D$9J3ky["]]
+    assert vocab[2:4] == (["Word", "Meaning", "Example", "Notes"], ["Recognition"])
+
+
+def test_import_keeps_each_note_type_and_the_fields_quiz_does_not_ask(tmp_path: Path) -> None:
+    src = ANKI / "fields.apkg"
+    result = import_file(src)
+    mids = _note_type_ids(src, tmp_path)
+    by_guid = {q.anki_guid: q for q in result.bank.questions}
+    assert set(by_guid) == {g for g, *_ in FIELDS_NOTES}
+    for guid, type_name, fields, _ in FIELDS_NOTES:
+        q = by_guid[guid]
+        assert isinstance(q, models.Flashcard)
+        assert (q.prompt, q.back) == (fields[0], fields[1])
+        nt = q.anki_notetype
+        assert nt is not None and (nt.id, nt.name, nt.kind) == (mids[guid], type_name, "normal")
+    hund, katze = by_guid["q:D$9J3ky["], by_guid["GaE%j./D0~"]
+    assert hund.anki_notetype is not None
+    assert hund.anki_notetype.fields == ["Word", "Meaning", "Example", "Notes"]
+    assert hund.anki_notetype.templates == ["Recognition"]
+    # As Anki had them (HTML kept); an empty field is not written into the bank.
+    assert hund.anki_fields == {"Example": "<i>Der Hund bellt.</i>"}
+    assert katze.anki_fields == {"Example": "Die Katze schläft.", "Notes": "feminine"}
+    assert by_guid["D)&?|X)S="].anki_fields == {"Add Reverse": "y"}
+    assert by_guid["Ho/F~d2/v|"].anki_fields == {}
+    assert [w.message for w in result.warnings if "Vocabulary" in w.message] == [
+        "note type 'Vocabulary' (2 note(s)) has no question type here: imported as flashcards "
+        "of its first two fields (the others are kept for the .apkg export)"
+    ]
+
+
+def test_modern_note_types_are_kept_with_their_kind_and_templates() -> None:
+    qs = import_file(ANKI / "modern.apkg").bank.questions
+    kept = [q.anki_notetype for q in qs]
+    assert all(nt is not None for nt in kept)
+    assert [(nt.name, nt.kind, nt.fields, nt.templates) for nt in kept if nt is not None] == [
+        ("Basic", "normal", ["Front", "Back"], ["Card 1"]),
+        ("Basic (and reversed card)", "normal", ["Front", "Back"], ["Card 1", "Card 2"]),
+        ("Basic (type in the answer)", "normal", ["Front", "Back"], ["Card 1"]),
+        ("Cloze", "cloze", ["Text", "Back Extra"], ["Cloze"]),
+        ("Basic", "normal", ["Front", "Back"], ["Card 1"]),
+    ]
+    # The two Basic notes share one note type.
+    assert kept[0] == kept[4]
+
+
+def test_imported_cloze_prompts_say_gap_or_gaps() -> None:
+    qs = import_file(ANKI / "cloze.apkg").bank.questions
+    assert [q.prompt for q in qs] == ["Fill in the gaps."] * 5 + ["Fill in the gap."]
+
+
+def _flashcard(qid: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": qid,
+        "type": "flashcard",
+        "prompt": f"Front {qid}",
+        "back": "Back",
+        "explanation": "No explanation was given in the imported file.",
+        "anki_notetype": {
+            "id": 1796006432667,
+            "name": "Basic",
+            "fields": ["Front", "Back"],
+            "templates": ["Card 1"],
+        },
+        **extra,
+    }
+
+
+def test_export_says_what_a_note_type_cannot_hold(tmp_path: Path) -> None:
+    basic = _flashcard("a")["anki_notetype"]
+    bank = models.Bank.model_validate(
+        {
+            "schema": 1,
+            "id": "b",
+            "title": "B",
+            "questions": [
+                _flashcard("a", explanation="Written in quiz."),
+                # The same note type id with other fields: not the note type Anki has.
+                _flashcard("b", anki_notetype={**basic, "fields": ["Front", "Verso"]}),
+                {
+                    "id": "c",
+                    "type": "short_answer",
+                    "prompt": "Capital of Italy?",
+                    "accept": ["Rome", "Roma"],
+                    "explanation": "No explanation was given in the imported file.",
+                    "anki_notetype": {**basic, "id": 1796006432670},
+                },
+                {
+                    "id": "d",
+                    "type": "cloze",
+                    "prompt": "Fill in the gap.",
+                    "text": "{{Madrid}} is in Spain.",
+                    "explanation": "Since 1561",
+                    "anki_notetype": basic,
+                },
+            ],
+        }
+    )
+    out = tmp_path / "b.apkg"
+    result = write_apkg(bank, out)
+    assert [w.format() for w in result.warnings] == [
+        "<input>: question a: explanation dropped: Anki note type 'Basic' has no field for it",
+        "<input>: question b: written with quiz's note type: its anki_notetype differs from "
+        "another question's with id 1796006432667",
+        "<input>: question c: answers after the first dropped",
+        "<input>: question d: written with quiz's note type: a cloze cannot be a note of the "
+        "non-cloze note type 'Basic'",
+    ]
+    types = _note_types(out, tmp_path)
+    notes = {g: (f, c) for g, f, c in _notes(out, tmp_path)}
+    mids = _note_type_ids(out, tmp_path)
+    guids = {q.id: note_guid("b", q) for q in bank.questions}
+    assert mids[guids["a"]] == 1796006432667
+    assert notes[guids["a"]][0] == ["Front a", "Back"]
+    assert types[mids[guids["b"]]][0] == "quiz basic (b)"
+    assert notes[guids["c"]][0] == ["Capital of Italy?", "Rome"]
+    # A type-in note type: the first card asks for the answer to be typed.
+    assert types[1796006432670][3] == ["Card 1"]
+    assert types[mids[guids["d"]]][:3] == ("quiz cloze (b)", "cloze", ["Text", "Back Extra"])
+
+
+def test_a_bank_written_in_quiz_still_exports_with_quiz_note_types(tmp_path: Path) -> None:
+    bank = models.Bank.model_validate(
+        {
+            "schema": 1,
+            "id": "own",
+            "title": "Own",
+            "questions": [
+                {k: v for k, v in _flashcard("a").items() if k != "anki_notetype"},
+                {
+                    "id": "c",
+                    "type": "cloze",
+                    "prompt": "Fill in the gaps.",
+                    "text": "{{Madrid}} is in {{Spain}}.",
+                    "explanation": "Since 1561",
+                },
+            ],
+        }
+    )
+    out = tmp_path / "own.apkg"
+    write_apkg(bank, out)
+    types = _note_types(out, tmp_path)
+    assert sorted(t[:4] for t in types.values()) == [
+        ("quiz basic (own)", "normal", ["Front", "Back", "Explanation"], ["Card 1"]),
+        ("quiz cloze (own)", "cloze", ["Text", "Back Extra"], ["Cloze"]),
+    ]
+    assert sorted(c for _, _, c in _notes(out, tmp_path)) == [[1], [1]]

@@ -362,7 +362,8 @@ def _read_collection(
             InteropWarning(
                 None,
                 f"note type {name!r} ({count} note(s)) has no question type here: "
-                "imported as flashcards of its first two fields",
+                "imported as flashcards of its first two fields (the others are kept for the "
+                ".apkg export)",
             )
         )
     for name, reason in sorted(not_kept.items()):

@@ -380,11 +380,12 @@ def export_csv(bank: models.Bank) -> ExportResult:
             warnings.append(
                 InteropWarning(None, "source_quote is not part of the CSV: dropped", q.id)
             )
-        if q.anki_guid or (isinstance(q, models.Cloze) and q.gaps):
+        if q.anki_guid or q.anki_notetype or (isinstance(q, models.Cloze) and q.gaps):
             warnings.append(
                 InteropWarning(
                     None,
-                    "the Anki note guid and card numbers are not part of the CSV: dropped",
+                    "the Anki note guid, note type and card numbers are not part of the CSV: "
+                    "dropped",
                     q.id,
                 )
             )

@@ -36,6 +36,7 @@ from quiz.interop.apkg import write_apkg
 HERE = Path(__file__).parent
 PACKAGES = [
     "cloze.apkg",
+    "fields.apkg",
     "modern.apkg",
     "update1.apkg",
     "diffmodels2-1.apkg",
