@@ -612,3 +612,39 @@ def test_a_bank_written_in_quiz_still_exports_with_quiz_note_types(tmp_path: Pat
         ("quiz cloze (own)", "cloze", ["Text", "Back Extra"], ["Cloze"]),
     ]
     assert sorted(c for _, _, c in _notes(out, tmp_path)) == [[1], [1]]
+
+
+def test_generated_templates_are_ones_anki_accepts(tmp_path: Path) -> None:
+    """Templates only matter in a collection without the note type, but Anki refuses the
+    whole package if one is wrong: every front names a field of its note type, and no two
+    fronts are the same (rslib `ensure_template_fronts_unique`)."""
+    only = {"id": 1002, "name": "T2", "fields": ["Only"], "templates": ["C1", "C2", "C3"]}
+    typed = {"id": 1003, "name": "T3", "fields": ["Front", "Back"], "templates": ["Card 1"]}
+    bank = models.Bank.model_validate(
+        {
+            "schema": 1,
+            "id": "odd",
+            "title": "Odd",
+            "questions": [
+                _flashcard("a", anki_notetype=only, back="(empty)"),
+                {
+                    "id": "b",
+                    "type": "short_answer",
+                    "prompt": "Capital of Italy?",
+                    "accept": ["Rome"],
+                    "explanation": "No explanation was given in the imported file.",
+                    "anki_notetype": typed,
+                },
+            ],
+        }
+    )
+    out = tmp_path / "odd.apkg"
+    write_apkg(bank, out)
+    db = _collection(out, tmp_path)
+    try:
+        (raw,) = db.execute("select models from col").fetchone()
+    finally:
+        db.close()
+    fronts = {m["name"]: [t["qfmt"] for t in m["tmpls"]] for m in json.loads(raw).values()}
+    assert len(set(fronts["T2"])) == 3 and all("{{Only}}" in f for f in fronts["T2"])
+    assert fronts["T3"] == ["{{Front}}\n\n{{type:Back}}"]

@@ -58,7 +58,7 @@ def _templates(nt: models.AnkiNotetype, type_in: bool) -> list[dict[str, str]]:
     if nt.kind == "cloze":
         back = f"{{{{cloze:{fields[0]}}}}}" + (f"<br>\n{{{{{second}}}}}" if len(fields) > 1 else "")
         return [{"name": nt.templates[0], "qfmt": f"{{{{cloze:{fields[0]}}}}}", "afmt": back}]
-    out = []
+    out: list[dict[str, str]] = []
     for i, name in enumerate(nt.templates):
         # Card 1 asks the first field (the quiz question); card N the Nth (a reverse card).
         front = fields[i % len(fields)]
@@ -66,6 +66,9 @@ def _templates(nt: models.AnkiNotetype, type_in: bool) -> list[dict[str, str]]:
         qfmt = f"{{{{{front}}}}}"
         if i == 0 and type_in and len(fields) > 1:
             qfmt += f"\n\n{{{{type:{second}}}}}"
+        if any(t["qfmt"] == qfmt for t in out):
+            # Anki refuses a note type whose templates have the same front.
+            qfmt += f"\n<!-- card {i + 1} -->"
         out.append(
             {"name": name, "qfmt": qfmt, "afmt": f"{{{{FrontSide}}}}<hr id=answer>{{{{{back}}}}}"}
         )

@@ -32,6 +32,7 @@ from quiz.banks import dump_bank, parse_bank_text
 from quiz.interop import import_file
 from quiz.interop.anki_text import export_anki_text
 from quiz.interop.apkg import write_apkg
+from quiz.models import Bank
 
 HERE = Path(__file__).parent
 PACKAGES = [
@@ -203,8 +204,53 @@ def _own_deck() -> None:
         col.close()
 
 
+def _unusual_note_types() -> None:
+    """Note types only a bank edited by hand (or an odd deck) would give: more templates than
+    fields, one field, a cloze note type with a flashcard. Anki must accept the package."""
+
+    def question(i: int, kind: str, fields: list[str], templates: list[str]) -> dict[str, Any]:
+        return {
+            "id": f"q{i}",
+            "type": "flashcard",
+            "prompt": f"P{i}",
+            "back": "B",
+            "explanation": "x",
+            "anki_notetype": {
+                "id": 1000 + i,
+                "name": f"T{i}",
+                "kind": kind,
+                "fields": fields,
+                "templates": templates,
+            },
+        }
+
+    cloze = {k: v for k, v in question(4, "cloze", ["Text"], ["Cloze"]).items() if k != "back"}
+    cloze.update(type="cloze", text="{{a}} b {{c}}", gaps=[{"card": 1}, {"card": 3}])
+    questions = [
+        question(1, "normal", ["A", "B"], ["C1", "C2", "C3"]),
+        question(2, "normal", ["Only"], ["C1", "C2"]),
+        question(3, "normal", ["Front", "Back", "Extra"], ["Card 1"]),
+        cloze,
+        question(5, "cloze", ["Text", "Extra"], ["Cloze"]),
+    ]
+    bank = Bank.model_validate({"schema": 1, "id": "odd", "title": "Odd", "questions": questions})
+    with tempfile.TemporaryDirectory() as tmp_name:
+        out = Path(tmp_name) / "odd.apkg"
+        write_apkg(bank, out)
+        col = Collection(str(Path(tmp_name) / "odd.anki2"))
+        log = _import(col, out)
+        cards = sorted(
+            (kind["name"] if kind else "?", [c.ord + 1 for c in note.cards()])
+            for note in (col.get_note(nid) for nid in col.find_notes(""))
+            for kind in [note.note_type()]
+        )
+        print(f"unusual note types into an empty collection: {len(log.new)} new; cards {cards}")
+        col.close()
+
+
 def main() -> None:
     anki.lang.set_lang("en")
+    _unusual_note_types()
     _own_deck()
     for name in PACKAGES:
         print(name)
