@@ -648,3 +648,14 @@ def test_generated_templates_are_ones_anki_accepts(tmp_path: Path) -> None:
     fronts = {m["name"]: [t["qfmt"] for t in m["tmpls"]] for m in json.loads(raw).values()}
     assert len(set(fronts["T2"])) == 3 and all("{{Only}}" in f for f in fronts["T2"])
     assert fronts["T3"] == ["{{Front}}\n\n{{type:Back}}"]
+
+
+def test_reexport_takes_the_sounds_notes_name(tmp_path: Path) -> None:
+    """media.apkg's note is `[sound:foo.wav]`: the re-export holds foo.wav again, so an
+    empty collection gets the sound too."""
+    out = _reexport(ANKI / "media.apkg", tmp_path)
+    with zipfile.ZipFile(out) as zf:
+        index = json.loads(zf.read("media"))
+        assert list(index.values()) == ["foo.wav"]
+        (member,) = index
+        assert zf.read(member) == b"abc\n"

@@ -24,6 +24,7 @@ from quiz.interop.common import (
     describe_answer,
     describe_question,
     explanation_for_export,
+    image_names,
     note_guid,
     stable_anki_id,
 )
@@ -31,6 +32,7 @@ from quiz.interop.common import (
 _CSS = ".card { font-family: sans-serif; font-size: 20px; text-align: left; }"
 
 
+_SOUND = re.compile(r"\[sound:([^\]]+)\]")
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 _IMAGE = re.compile(re.escape(html.escape(IMAGE_PLACEHOLDER)).replace(r"\{\}", "(.+?)"))
 
@@ -247,7 +249,9 @@ def write_apkg(bank: models.Bank, path: Path, media_dir: Path | None = None) -> 
     path = Path(path)
     with atomic_path(Path(path)) as tmp:
         text = _all_fields(deck)
-        used = sorted(n for n in media if f'src="{html.escape(n)}"' in text)
+        # Images and sounds that notes name, also in the fields kept as Anki had them.
+        named = set(image_names(text)) | set(_SOUND.findall(text))
+        used = sorted(n for n in media if n in named)
         package = genanki.Package(deck, media_files=[str(media[n]) for n in used])
         package.write_to_file(str(tmp))
     return ExportResult(None, warnings, len(bank.questions))

@@ -316,7 +316,8 @@ def _read_collection(
             lost.update(tags_lost)
             return plain
 
-        fields = [text(v) for v in raw_fields]
+        # Only the first two become the question; the others are kept as they are.
+        fields = [text(v) for v in raw_fields[:2]]
         note_tags = [t for t in str(tags).split() if t][:20]
         deck = decks.get(note_deck.get(nid, -1), "")
         if deck and deck != "Default":
