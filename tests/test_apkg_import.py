@@ -659,3 +659,29 @@ def test_reexport_takes_the_sounds_notes_name(tmp_path: Path) -> None:
         assert list(index.values()) == ["foo.wav"]
         (member,) = index
         assert zf.read(member) == b"abc\n"
+
+
+def test_a_note_type_anki_would_not_allow_is_not_kept(tmp_path: Path) -> None:
+    """A legacy package may name a field as Anki no longer allows (`Fr:ont`): the notes are
+    imported, the note type is not kept (the bank stays valid), and a warning says why."""
+    import genanki
+
+    model = genanki.Model(
+        1607392319,
+        "Old type",
+        fields=[{"name": "Fr:ont"}, {"name": "Back"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Back}}", "afmt": "{{Back}}"}],
+    )
+    deck = genanki.Deck(2059400110, "Old")
+    deck.add_note(genanki.Note(model=model, fields=["front", "back"], guid="old-guid-1"))
+    src = tmp_path / "old.apkg"
+    genanki.Package(deck).write_to_file(str(src))
+    result = import_file(src)
+    (q,) = result.bank.questions
+    assert isinstance(q, models.Flashcard) and (q.prompt, q.back) == ("front", "back")
+    assert q.anki_guid == "old-guid-1" and q.anki_notetype is None
+    (warning,) = [w.message for w in result.warnings if "not kept" in w.message]
+    assert warning == (
+        "note type 'Old type' not kept (fields.0: 'Fr:ont' is not a name Anki allows): an .apkg "
+        "export of its notes uses quiz's note types, which Anki will not update the notes from"
+    )

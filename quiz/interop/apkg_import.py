@@ -76,7 +76,10 @@ class NoteType:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(x) for x in first["loc"])
-            self.not_kept = f"{where}: {first['msg']}"
+            if first["type"] == "string_pattern_mismatch":
+                self.not_kept = f"{where}: {first['input']!r} is not a name Anki allows"
+            else:
+                self.not_kept = f"{where}: {first['msg']}"
         else:
             self.kept = data
 
