@@ -293,6 +293,7 @@ def test_anki_text_round_trip_of_flashcards_and_cloze() -> None:
     assert (fc.prompt, fc.back, fc.explanation, fc.tags) == ("Front", "Back\nmore", "Why.", ["t"])
     assert isinstance(cl, models.Cloze)
     assert (cl.text, cl.explanation, cl.hint) == ("A {{b}} and {{c}}.", "E", "hh")
+    assert cl.prompt == "Fill in the gaps."  # an imported cloze with two gaps
     # Written here without card numbers: it comes back without them, and exports the same.
     assert cl.gaps == []
     assert "{{c1::b::hh}} and {{c1::c}}." in (exported.text or "")
