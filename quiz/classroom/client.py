@@ -593,9 +593,12 @@ class StudentApp(App[None]):
             self.info(f"Not accepted: {exc.message}")
             return
         except httpx.HTTPError as exc:
-            self.info(f"Could not send the answer: {exc}")
+            self.info(f"Could not send the answer: {exc} (press Enter to send it again)")
             if self.view is not None:
                 self.view.locked = False
+                # A text input that was disabled while sending lost the keyboard focus;
+                # without it Enter would not send the answer again.
+                self.call_after_refresh(self.view.input.focus_input)
             return
         if resp.result is None:
             self.info("Answer sent — waiting for the teacher.")
