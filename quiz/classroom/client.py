@@ -509,11 +509,18 @@ class StudentApp(App[None]):
 
     async def reveal(self, q: PublicQuestion, state: StudentState) -> None:
         """Live: the right answer, your result and the class's distribution."""
-        if self.shown_feedback == q.id:
+        # Keyed by what is shown, not only the question: a typed answer the teacher accepts
+        # after the reveal changes the verdict and the bars, and the student must see that.
+        shown = "\n".join(
+            [q.id, state.result.model_dump_json() if state.result else ""]
+            + [row.model_dump_json() for row in state.distribution or []]
+        )
+        if self.shown_feedback == shown:
             return
-        self.shown_feedback = q.id
+        self.shown_feedback = shown
         full = QUESTION_ADAPTER.validate_python(state.revealed)
         body = self.query_one("#body", VerticalScroll)
+        await body.query(FeedbackPanel).remove()
         if state.result is not None:
             await body.mount(FeedbackPanel(full, grade_result(state.result)))
             self.info("")

@@ -12,9 +12,11 @@ import pytest
 from textual.widgets import Static
 
 from quiz.classroom.client import StudentApp
+from quiz.classroom.dashboard import DistributionBars
 from quiz.classroom.db import ClassroomDB
 from quiz.classroom.server import ServerThread, create_app
 from quiz.classroom.state import ClassSession
+from quiz.ui.widgets.feedback import FeedbackPanel
 from tests.classroom.support import Served, make_bank, question_ready, wait_for
 
 
@@ -81,3 +83,34 @@ async def test_an_answer_that_could_not_be_sent_is_sent_again_with_enter(
         assert (stored.question_id, stored.answer) == ("sa", "Paris")
         await wait_for(pilot, lambda: "Answer sent" in info(app))
 
+
+
+def panel_text(app: StudentApp) -> str:
+    return " ".join(str(s.render()) for p in app.query(FeedbackPanel) for s in p.query(Static))
+
+
+async def test_a_typed_answer_accepted_after_the_reveal_turns_the_students_verdict(
+    served_text: Served,
+) -> None:
+    # Walk: the teacher accepted Bob's typed answer (g); his score moved, but his screen
+    # still said "Incorrect" and the bars still had no ✓ beside his answer.
+    served = served_text
+    app = StudentApp(served.url, served.session.code, name="Bob", record=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: app.state is not None)
+        served.control("open")
+        await wait_for(pilot, lambda: question_ready(app))
+        await pilot.press(*"Paname", "enter")
+        await wait_for(pilot, lambda: len(served.session.answers) == 1)
+        served.control("reveal")
+        await wait_for(pilot, lambda: "Incorrect" in panel_text(app))
+        r = httpx.post(
+            f"{served.url}/api/teacher/accept",
+            headers={"Authorization": f"Bearer {served.teacher}"},
+            json={"question_id": "sa", "answer": "Paname"},
+        )
+        assert r.status_code == 200, r.text
+        await wait_for(pilot, lambda: "Accepted by your teacher" in panel_text(app))
+        assert "Incorrect" not in panel_text(app) and len(app.query(FeedbackPanel)) == 1
+        bars = app.query_one("#dist", DistributionBars).plain
+        assert any(line.startswith("✓ Paname") for line in bars.split("\n")), bars
