@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from quiz.classroom.db import ClassroomDB
 from quiz.classroom.server import ServerThread, create_app
 from quiz.classroom.state import ClassSession
 from quiz.ui.widgets.feedback import FeedbackPanel
-from tests.classroom.support import Served, make_bank, question_ready, wait_for
+from tests.classroom.support import BANK_DATA, Served, make_bank, question_ready, wait_for
+from tests.classroom.test_classroom_browser import answer_right, chromium, host, join_in_page
+from tests.classroom.test_classroom_processes import stop
 
 
 class Outage(httpx.AsyncBaseTransport):
@@ -114,3 +117,96 @@ async def test_a_typed_answer_accepted_after_the_reveal_turns_the_students_verdi
         assert "Incorrect" not in panel_text(app) and len(app.query(FeedbackPanel)) == 1
         bars = app.query_one("#dist", DistributionBars).plain
         assert any(line.startswith("✓ Paname") for line in bars.split("\n")), bars
+
+
+async def test_browser_after_a_reload_shows_the_question_and_an_accepted_answer_turns(
+    tmp_path: Path,
+) -> None:
+    # Walk: Cara reloaded after answering; on the reveal her page showed a verdict with no
+    # question. Dan's typed answer was accepted by the teacher; his page kept "✗ Not right".
+    proc, info = host(tmp_path)
+    teacher = {"Authorization": f"Bearer {info['teacher_token']}"}
+    try:
+        async with httpx.AsyncClient(base_url=info["url"], timeout=30) as api, chromium() as b:
+            page = await b.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            await join_in_page(page, info["url"], "Cara", info["code"])
+            await api.post("/api/teacher/open", headers=teacher)
+            await page.click("label:has-text('Heart')")
+            await page.click("text=Send answer")
+            await page.wait_for_selector("text=Answer sent")
+            await page.reload()
+            await page.wait_for_selector("text=Answer sent")
+            assert "Which organ pumps blood?" in await page.inner_text("#question")
+            await api.post("/api/teacher/reveal", headers=teacher)
+            await page.wait_for_selector("text=Right answer: Heart")
+            assert "Which organ pumps blood?" in await page.inner_text("#question")
+            # A typed question (the bank's 4th), answered with what the grader refuses.
+            await api.post("/api/teacher/open", headers=teacher, json={"index": 3})
+            await page.fill("#text-answer", "Paname")
+            await page.click("text=Send answer")
+            await page.wait_for_selector("text=Answer sent")
+            await api.post("/api/teacher/reveal", headers=teacher)
+            await page.wait_for_selector(".verdict.incorrect")
+            r = await api.post(
+                "/api/teacher/accept",
+                headers=teacher,
+                json={"question_id": "sa", "answer": "Paname"},
+            )
+            assert r.status_code == 200, r.text
+            await page.wait_for_selector("text=Accepted by your teacher.")
+            assert (await page.inner_text(".verdict")).startswith("✓")
+            assert "✓ Paname" in await page.inner_text("#dist")
+            assert errors == []
+    finally:
+        assert stop(proc) == 0
+
+
+async def test_browser_keeps_the_study_apps_rules_for_incomplete_answers(
+    tmp_path: Path,
+) -> None:
+    # Walk: Dan sent a matching answer with an item left unpaired (the terminal refuses
+    # that: "Pair every item first"); the page also sent an empty selection and empty gaps.
+    proc, info = host(tmp_path, "--mode", "self-paced", "--feedback", "immediate")
+    teacher = {"Authorization": f"Bearer {info['teacher_token']}"}
+
+    async def answered() -> int:
+        r = await api.get("/api/teacher/state", headers=teacher)
+        return int(r.json()["roster"][0]["answered"])
+
+    try:
+        async with httpx.AsyncClient(base_url=info["url"], timeout=30) as api, chromium() as b:
+            page = await b.new_page()
+            await join_in_page(page, info["url"], "Dan", info["code"])
+            await api.post("/api/teacher/open", headers=teacher)
+            for q in BANK_DATA["questions"]:
+                await page.wait_for_selector(f".prompt:has-text({json.dumps(q['prompt'])})")
+                before = await answered()
+                if q["type"] == "multiple_select":
+                    await page.click("text=Send answer")
+                    await page.wait_for_selector("text=Tick at least one choice first.")
+                    assert await answered() == before
+                elif q["type"] == "cloze":
+                    await page.fill("[aria-label='Gap 1']", "heart")
+                    await page.click("text=Send answer")
+                    await page.wait_for_selector("text=Gap 2 is empty")
+                    assert await answered() == before
+                    await page.click("text=Send answer")  # confirmed: sent as it is
+                    await page.wait_for_selector("#next")
+                    assert "Partly" in await page.inner_text(".verdict")
+                    await page.click("#next")
+                    continue
+                elif q["type"] == "matching":
+                    await page.select_option("select[aria-label='France']", label="Paris")
+                    await page.click("text=Send answer")
+                    await page.wait_for_selector(
+                        "text=Pair every item first: 2 still without a match."
+                    )
+                    assert await answered() == before
+                await answer_right(page, q["type"])
+                await page.wait_for_selector("#next")
+                await page.click("#next")
+            await page.wait_for_selector("text=You have finished")
+    finally:
+        assert stop(proc) == 0
