@@ -12,13 +12,21 @@ import httpx
 import pytest
 from textual.widgets import Static
 
+from quiz.classroom.analysis import build_report
 from quiz.classroom.client import StudentApp
 from quiz.classroom.dashboard import DistributionBars
 from quiz.classroom.db import ClassroomDB
 from quiz.classroom.server import ServerThread, create_app
 from quiz.classroom.state import ClassSession
 from quiz.ui.widgets.feedback import FeedbackPanel
-from tests.classroom.support import BANK_DATA, Served, make_bank, question_ready, wait_for
+from tests.classroom.support import (
+    BANK_DATA,
+    Harness,
+    Served,
+    make_bank,
+    question_ready,
+    wait_for,
+)
 from tests.classroom.test_classroom_browser import answer_right, chromium, host, join_in_page
 from tests.classroom.test_classroom_processes import stop
 
@@ -85,7 +93,6 @@ async def test_an_answer_that_could_not_be_sent_is_sent_again_with_enter(
         (stored,) = served.session.answers.values()
         assert (stored.question_id, stored.answer) == ("sa", "Paris")
         await wait_for(pilot, lambda: "Answer sent" in info(app))
-
 
 
 def panel_text(app: StudentApp) -> str:
@@ -210,3 +217,22 @@ async def test_browser_keeps_the_study_apps_rules_for_incomplete_answers(
             await page.wait_for_selector("text=You have finished")
     finally:
         assert stop(proc) == 0
+
+
+async def test_class_list_counts_the_students_and_answers_the_report_counts(
+    live: Harness,
+) -> None:
+    # Walk: after the teacher removed Bob (who then joined again), `quiz class list` said
+    # 5 students and 41 answers; the report had 4 students and 35 answers.
+    gone = await live.join("Bob")
+    ada = await live.join("Ada")
+    await live.control("open")
+    assert (await live.answer(gone, "mc", 0)).status_code == 200
+    assert (await live.answer(ada, "mc", 1)).status_code == 200
+    sid = next(s.id for s in live.session.students.values() if s.name == "Bob")
+    assert (await live.control("remove", student_id=sid)).status_code == 200
+    await live.join("Bob")
+    report = build_report(live.db.load(live.session.id))
+    (listed,) = live.db.list_sessions()
+    answers = sum(len(s.answers) for s in report.students)
+    assert (listed["students"], listed["answers"]) == (len(report.students), answers) == (2, 1)
