@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from quiz.classroom.analysis import build_report
 from quiz.classroom.client import StudentApp
-from quiz.classroom.dashboard import DistributionBars
+from quiz.classroom.dashboard import DashboardApp, DistributionBars
 from quiz.classroom.db import ClassroomDB
 from quiz.classroom.server import ServerThread, create_app
 from quiz.classroom.state import ClassSession
@@ -236,3 +236,24 @@ async def test_class_list_counts_the_students_and_answers_the_report_counts(
     (listed,) = live.db.list_sessions()
     answers = sum(len(s.answers) for s in report.students)
     assert (listed["students"], listed["answers"]) == (len(report.students), answers) == (2, 1)
+
+
+async def test_self_paced_dashboard_counts_answers_of_all_possible_and_who_finished(
+    served_selfpaced: Served,
+) -> None:
+    # Walk: 4 students, 7 questions, self-paced: the board said "Answers in: 27/4".
+    served = served_selfpaced
+    app = DashboardApp(api_url=served.url, join_url=served.url, teacher_token=served.teacher)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.state is not None)
+        ada, bo = served.join("Ada"), served.join("Bo")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.state is not None and app.state.phase == "open")
+        for qid, answer in (("mc", 0), ("ms", [0, 1]), ("tf", False)):
+            served.answer(ada, qid, answer)
+        served.answer(bo, "mc", 1)
+
+        def counts() -> str:
+            return str(app.query_one("#counts", Static).render())
+
+        await wait_for(pilot, lambda: "Answers in: 4/6 · finished: 1/2" in counts())
