@@ -472,6 +472,11 @@ class StudentApp(App[None]):
             if q is not None and state.phase == "open" and not state.answered:
                 self.view = QuestionView(renderable_question(q), seed=0)
                 await body.mount(self.view)
+            elif q is not None and state.phase in ("open", "closed", "revealed"):
+                # Back after a restart with the answer already sent: at least say which
+                # question the message and the feedback are about.
+                prompt = Text(printable(q.prompt, keep_newlines=True), style="bold")
+                await body.mount(Static(prompt, classes="prompt"))
         if state.phase == "lobby":
             self.info("Joined. Waiting for the teacher to start…")
         elif state.phase == "open":

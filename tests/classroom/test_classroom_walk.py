@@ -256,3 +256,31 @@ async def test_self_paced_dashboard_counts_answers_of_all_possible_and_who_finis
             return str(app.query_one("#counts", Static).render())
 
         await wait_for(pilot, lambda: "Answers in: 4/6 · finished: 1/2" in counts())
+
+
+async def test_terminal_client_back_after_answering_names_the_question(
+    served: Served, tmp_path: Path
+) -> None:
+    # Walk: a student who had answered and restarted saw "Answer sent", then a verdict at
+    # the reveal, but not which question they were about (the browser did the same).
+    tokens = tmp_path / "tokens.json"
+    first = StudentApp(served.url, served.session.code, name="Ada", record=False, token_file=tokens)
+    async with first.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: first.state is not None)
+        served.control("open")
+        await wait_for(pilot, lambda: question_ready(first))
+        assert first.public is not None
+        heart = [c.text for c in first.public.choices or []].index("Heart")
+        await pilot.press(str(heart + 1), "enter")
+        await wait_for(pilot, lambda: len(served.session.answers) == 1)
+    again = StudentApp(served.url, served.session.code, name="Ada", record=False, token_file=tokens)
+    async with again.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: "Answer sent" in info(again))
+
+        def body() -> str:
+            return " ".join(str(s.render()) for s in again.query("#body Static"))
+
+        await wait_for(pilot, lambda: "Which organ pumps blood?" in body())
+        served.control("reveal")
+        await wait_for(pilot, lambda: "Correct" in panel_text(again))
+        assert "Which organ pumps blood?" in body()
