@@ -305,6 +305,8 @@ class StudentApp(App[None]):
         self.shown_feedback: str | None = None
         self.recorded: set[str] = set()
         self.sent: dict[str, Any] = {}
+        #: The question whose answer could not be sent (the host was unreachable).
+        self.unsent: str | None = None
         self.waiting_next = False
         self.shown_review = False
         self._deadline_mono: float | None = None
@@ -480,7 +482,13 @@ class StudentApp(App[None]):
         if state.phase == "lobby":
             self.info("Joined. Waiting for the teacher to start…")
         elif state.phase == "open":
-            self.info("Answer sent — waiting for the teacher." if state.answered else "")
+            if state.answered:
+                self.info("Answer sent — waiting for the teacher.")
+            elif q is not None and q.id == self.unsent:
+                # Back after a lost connection: "reconnecting…" has hidden the failure.
+                self.info("Your answer was not sent: press Enter to send it again.")
+            else:
+                self.info("")
         elif state.phase == "closed":
             if self.view is not None:
                 self.view.locked = True
@@ -602,9 +610,11 @@ class StudentApp(App[None]):
         try:
             resp = await self.api.answer(pq.id, answer)
         except ClientRefused as exc:
+            self.unsent = None
             self.info(f"Not accepted: {exc.message}")
             return
         except httpx.HTTPError as exc:
+            self.unsent = pq.id
             self.info(f"Could not send the answer: {exc} (press Enter to send it again)")
             if self.view is not None:
                 self.view.locked = False
@@ -612,6 +622,7 @@ class StudentApp(App[None]):
                 # without it Enter would not send the answer again.
                 self.call_after_refresh(self.view.input.focus_input)
             return
+        self.unsent = None
         if resp.result is None:
             self.info("Answer sent — waiting for the teacher.")
             return

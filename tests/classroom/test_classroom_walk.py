@@ -85,6 +85,11 @@ async def test_an_answer_that_could_not_be_sent_is_sent_again_with_enter(
         await wait_for(pilot, lambda: "Could not send the answer" in info(app))
         assert not served.session.answers
         net.down = False
+        # The event stream reconnects ("Connection lost; reconnecting…" hid the message):
+        # the state that arrives says the answer was not sent.
+        app.info("Connection lost; reconnecting…")
+        await app.apply(await app.api.state())
+        assert "Your answer was not sent: press Enter" in info(app)
         # The keyboard is back in the answer (a person looks, then presses Enter).
         await wait_for(pilot, lambda: question_ready(app), timeout=5)
         await pilot.press("enter")
