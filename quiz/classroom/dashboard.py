@@ -110,6 +110,7 @@ class StudentPicker(ModalScreen[int | None]):
     DEFAULT_CSS = """
     StudentPicker { align: center middle; }
     StudentPicker > Vertical { width: 60; height: auto; border: round $accent; padding: 1 2; }
+    StudentPicker Label { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from quiz.classroom.analysis import build_report
 from quiz.classroom.client import StudentApp
-from quiz.classroom.dashboard import DashboardApp, DistributionBars
+from quiz.classroom.dashboard import DashboardApp, DistributionBars, StudentPicker
 from quiz.classroom.db import ClassroomDB
 from quiz.classroom.server import ServerThread, create_app
 from quiz.classroom.state import ClassSession
@@ -289,3 +289,19 @@ async def test_terminal_client_back_after_answering_names_the_question(
         served.control("reveal")
         await wait_for(pilot, lambda: "Correct" in panel_text(again))
         assert "Which organ pumps blood?" in body()
+
+
+async def test_the_readmit_question_wraps_inside_its_dialog(served: Served) -> None:
+    # Walk: the re-admit dialog showed "Which student to re-admit (they join again with
+    # their" and cut the rest off.
+    app = DashboardApp(api_url=served.url, join_url=served.url, teacher_token=served.teacher)
+    async with app.run_test(size=(100, 30)) as pilot:
+        served.join("Ada")
+        await wait_for(pilot, lambda: app.state is not None and len(app.state.roster) == 1)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, StudentPicker))
+        await pilot.pause()
+        label = app.screen.query_one(Label)
+        box = label.parent
+        assert box is not None and label.size.height >= 2
+        assert label.region.right <= box.content_region.right
