@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from textual.containers import Vertical
 from textual.widgets import Label, Static
 
 from quiz.classroom.analysis import build_report
@@ -302,6 +303,6 @@ async def test_the_readmit_question_wraps_inside_its_dialog(served: Served) -> N
         await wait_for(pilot, lambda: isinstance(app.screen, StudentPicker))
         await pilot.pause()
         label = app.screen.query_one(Label)
-        box = label.parent
-        assert box is not None and label.size.height >= 2
+        box = app.screen.query_one(Vertical)
+        assert label.size.height >= 2
         assert label.region.right <= box.content_region.right
