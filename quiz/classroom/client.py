@@ -501,7 +501,8 @@ class StudentApp(App[None]):
             score = format_score_percent(state.score, state.total)
             self.info(f"You have finished: {score}. Well done!")
         elif state.phase == "ended":
-            self.info(f"The session has ended. Your score: {format_points(state.score)}.")
+            score = format_score_percent(state.score, state.total)
+            self.info(f"The session has ended. Your score: {score}.")
             await self.show_review(state)
             self.keep_session(state)
 

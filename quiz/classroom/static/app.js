@@ -227,7 +227,7 @@
     } else if (s.phase === "finished") {
       info(`You have finished: ${+s.score.toFixed(2)} / ${s.total}. Well done!`);
     } else if (s.phase === "ended") {
-      info(`The session has ended. Your score: ${+s.score.toFixed(2)}.`);
+      info(`The session has ended. Your score: ${+s.score.toFixed(2)} / ${s.total}.`);
       if (s.review && s.mode === "self-paced") showReview(s.review);
     }
   }
