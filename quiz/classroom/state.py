@@ -450,7 +450,7 @@ class ClassSession:
             state.seconds_left = max(0.0, (deadline - now).total_seconds())
         if self.mode == "live" and phase == "revealed":
             state.revealed = q.model_dump(mode="json")
-            state.distribution = self._revealed_distribution(idx)
+            state.distribution = self._in_view_order(idx, student, self._revealed_distribution(idx))
             if mine is not None:
                 state.result = self.result_view(q, mine)
         return state
@@ -500,8 +500,12 @@ class ClassSession:
             state.public = self.view(idx).public
             state.correct_answer = self.key_text(q)
             state.answers_in = len(given)
-            state.distribution = analysis.distribution(
-                q, [a.answer for a in given], self.accepted.get(q.id, {}).keys()
+            state.distribution = self._in_view_order(
+                idx,
+                None,
+                analysis.distribution(
+                    q, [a.answer for a in given], self.accepted.get(q.id, {}).keys()
+                ),
             )
         else:
             state.answers_in = len(self.answers)
@@ -830,6 +834,17 @@ class ClassSession:
             )
             for q in self.questions
         ]
+
+    def _in_view_order(
+        self, idx: int, student: Student | None, rows: list[DistributionRow]
+    ) -> list[DistributionRow]:
+        """A choice question's bars in the order this viewer was shown the choices (the
+        projected order for the teacher), not the bank's."""
+        ids = self.view(idx, student).ids.get("c")
+        public = self.view(idx, student).public.choices
+        if ids is None or public is None or len(rows) != len(ids):
+            return rows
+        return [rows[ids[option.id]] for option in public]
 
     def _revealed_distribution(self, idx: int) -> list[DistributionRow]:
         # A revealed question takes no more answers: compute its bars once, not per student.

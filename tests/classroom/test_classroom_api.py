@@ -311,13 +311,21 @@ async def test_reveal_shows_key_result_and_distribution(live: Harness) -> None:
         assert (await live.answer(token, "mc", choice)).status_code == 200
     t = (await live.control("reveal")).json()
     assert t["phase"] == "revealed"
-    assert [(d["label"], d["count"], d["correct"]) for d in t["distribution"]] == [
-        ("Heart", 1, True),
-        ("Liver", 2, False),
-        ("Lung", 0, False),
-        ("Skin", 0, False),
-    ]
+    bars = {d["label"]: (d["count"], d["correct"]) for d in t["distribution"]}
+    assert bars == {
+        "Heart": (1, True),
+        "Liver": (2, False),
+        "Lung": (0, False),
+        "Skin": (0, False),
+    }
+    # The bars follow the order the viewer was shown: the projected one for the teacher,
+    # each student's own for them.
+    projected = [c["text"] for c in t["public"]["choices"]]
+    assert [d["label"] for d in t["distribution"]] == projected
     s = await live.state(tokens[1])
+    shown = [c["text"] for c in s["question"]["choices"]]
+    assert [d["label"] for d in s["distribution"]] == shown
+    assert {d["label"]: (d["count"], d["correct"]) for d in s["distribution"]} == bars
     assert s["phase"] == "revealed"
     assert s["revealed"]["choices"][0]["correct"] is True
     assert s["result"]["outcome"] == "incorrect" and s["result"]["score"] == 0

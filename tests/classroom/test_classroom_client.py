@@ -111,8 +111,12 @@ async def test_student_answers_live_and_a_miss_becomes_a_review_card(
         # The bars are drawn just after the feedback panel is mounted.
         await wait_for(pilot, lambda: bool(app.query_one("#dist", DistributionBars).rows))
         dist = app.query_one("#dist", DistributionBars).plain.split("\n")
-        assert dist[0].startswith("✓ Heart") and dist[0].endswith(" 0")
-        assert any(line.startswith("  Liver") and line.endswith(" 1") for line in dist)
+        # One bar per choice, in the order this student was shown them.
+        shown = [c.text for c in app.public.choices or []]
+        assert [line[2:].split()[0] for line in dist] == shown
+        heart = dist[shown.index("Heart")]
+        assert heart.startswith("✓ Heart") and heart.endswith(" 0")
+        assert dist[liver].startswith("  Liver") and dist[liver].endswith(" 1")
         await wait_for(pilot, lambda: db.exists())
         await wait_for(pilot, lambda: store_done(app))
     with Store.open(db) as store:

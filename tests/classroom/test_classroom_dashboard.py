@@ -76,8 +76,12 @@ async def test_dashboard_runs_a_live_question(served: Served, size: tuple[int, i
         await wait_for(pilot, lambda: state_of(app).phase == "revealed")
         await pilot.pause()
         lines = dist.plain.split("\n")
-        assert lines[0].startswith("✓ Heart") and lines[0].endswith(" 1")
-        assert lines[1].startswith("  Liver") and lines[1].endswith(" 2")
+        # The bars in the order the projected question lists the choices.
+        projected = [c.text for c in state_of(app).public.choices or []]  # type: ignore[union-attr]
+        assert [line[2:].split()[0] for line in lines] == projected
+        heart, liver = lines[projected.index("Heart")], lines[projected.index("Liver")]
+        assert heart.startswith("✓ Heart") and heart.endswith(" 1")
+        assert liver.startswith("  Liver") and liver.endswith(" 2")
         # One screen line per choice: label, bar and count never wrap in the panel.
         assert dist.size.height == 4
         assert all(len(line) <= dist.content_size.width for line in lines)
