@@ -1,0 +1,395 @@
+"""Where answer -> feedback goes: timestamps and a cProfile of the real app in tmux.
+
+Runs `quiz study bench` (the bank keypress.py uses) in a detached tmux session (80x24)
+with hooks installed in the app's process, answers `--rounds` true/false questions as
+keypress.py does (t, then Enter -> feedback, Enter -> next), and prints, per phase, the
+median (min..max) milliseconds from the moment the Enter key reached the app (the
+driver's input thread) to:
+
+  answered   the screen's Answered handler starts (key -> binding -> Submitted -> Answered)
+  submit     StudyService.submit (grading, the store write, the notice): its duration
+  store      Store.record_attempt (one SQLite transaction, FSRS review): its duration
+  commit     the COMMIT inside it: its duration
+  shown      the screen's show_feedback returns (widgets mounted, styles applied)
+  handled    the Answered handler returns
+  painted    the write of the frame holding the feedback text to the terminal ends
+
+and for the frames written in between: layout (Screen._refresh_layout), compositor
+(render_update + the write), restyles (Stylesheet.apply calls: nodes restyled). With
+`--profile FILE` the window from the key to the painted frame is profiled (cProfile,
+summed over the rounds) and FILE gets the pstats dump; the top functions are printed.
+
+Not covered: tmux's own time to receive the key and to show the frame (keypress.py times
+the whole path, against a bare app); the first question (the screen is built then).
+
+    python benchmarks/keypress_profile.py [--rounds N] [--profile FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import keypress  # noqa: E402  (the bank and the rounds are keypress.py's)
+
+#: Runs inside the app's process: hooks that log (name, perf_counter) to a JSON file.
+HOOKS = r"""
+import atexit, cProfile, functools, json, os, sys, time
+from textual import events
+from textual.app import App
+from textual.css.stylesheet import Stylesheet
+from textual.driver import Driver
+from textual.screen import Screen
+from quiz.store.learner import Store
+from quiz.study import StudyService
+from quiz.ui.screens.study import StudyScreen
+
+OUT = os.environ["QUIZ_PROFILE_OUT"]
+PROFILE = os.environ.get("QUIZ_PROFILE_PSTATS")
+log = []
+state = {"open": False, "restyles": 0, "profiler": None}
+profiler = cProfile.Profile() if PROFILE else None
+TREE = os.environ.get("QUIZ_PROFILE_TREE")
+FRAMES_ONLY = bool(os.environ.get("QUIZ_PROFILE_FRAMES"))
+if TREE:
+    import pyinstrument
+    tree = pyinstrument.Profiler(interval=0.001, async_mode="disabled")
+    class _Tree:
+        def enable(self):
+            tree.start()
+        def disable(self):
+            tree.stop()
+    profiler = _Tree()
+now = time.perf_counter
+
+def mark(name):
+    if state["open"]:
+        log.append((name, now()))
+
+def wrap(cls, attr, name, is_async=False):
+    original = getattr(cls, attr)
+    if is_async:
+        @functools.wraps(original)
+        async def hooked(*a, **k):
+            mark(name + ">")
+            try:
+                return await original(*a, **k)
+            finally:
+                mark(name + "<")
+    else:
+        @functools.wraps(original)
+        def hooked(*a, **k):
+            mark(name + ">")
+            try:
+                return original(*a, **k)
+            finally:
+                mark(name + "<")
+    setattr(cls, attr, hooked)
+
+process = Driver.process_message
+def process_message(self, message):
+    if isinstance(message, events.Key) and message.key == "enter":
+        screen = self._app.screen
+        session = getattr(screen, "session", None)
+        if session is not None and not session.answered:
+            log.append(("round", now()))
+            state["open"] = True
+            state["restyles"] = 0
+            state["painted"] = False
+            mark("key")
+            log.append(("cpu>", time.process_time()))
+            if profiler is not None and not FRAMES_ONLY:
+                # cProfile follows one thread: the app's loop runs this before the key.
+                self._loop.call_soon_threadsafe(profiler.enable)
+    return process(self, message)
+Driver.process_message = process_message
+
+apply = Stylesheet.apply
+def counted_apply(self, *a, **k):
+    if state["open"]:
+        state["restyles"] += 1
+    return apply(self, *a, **k)
+Stylesheet.apply = counted_apply
+
+display = App._display
+def hooked_display(self, screen, renderable):
+    mark("display>")
+    try:
+        return display(self, screen, renderable)
+    finally:
+        mark("display<")
+App._display = hooked_display
+
+write = None
+def install_write(app):
+    driver = app._driver
+    original = driver.write
+    def hooked_write(data):
+        original(data)
+        if state["open"] and not state.get("painted") and "Because reason" in data:
+            mark("painted")
+            log.append(("cpu<", time.process_time()))
+            log.append(("restyles", state["restyles"]))
+            state["painted"] = True
+            if profiler is not None and not FRAMES_ONLY:
+                profiler.disable()
+    driver.write = hooked_write
+
+mount = App._on_mount if hasattr(App, "_on_mount") else None
+ready = App._ready
+async def hooked_ready(self):
+    install_write(self)
+    return await ready(self)
+App._ready = hooked_ready
+
+wrap(StudyScreen, "on_question_view_answered", "answered", is_async=True)
+wrap(StudyScreen, "show_feedback", "shown", is_async=True)
+wrap(StudyService, "submit", "submit")
+wrap(Store, "record_attempt", "store")
+wrap(Screen, "_refresh_layout", "layout")
+wrap(Screen, "_on_timer_update", "frame")
+wrap(Screen, "_update_focus_styles", "update_styles")
+frame = Screen._on_timer_update
+def closing_frame(self):
+    profiling = FRAMES_ONLY and profiler is not None and state["open"]
+    if profiling:
+        profiler.enable()
+    try:
+        return frame(self)
+    finally:
+        if profiling:
+            profiler.disable()
+        if state.get("painted"):
+            state["open"] = False
+Screen._on_timer_update = closing_frame
+from quiz.ui.widgets.question_view import QuestionView
+wrap(QuestionView, "on_question_input_submitted", "submitted")
+wrap(QuestionView, "watch_locked", "locked")
+wrap(QuestionView, "show_result", "show_result")
+from quiz.ui.widgets.questions.true_false import TrueFalseInput
+wrap(TrueFalseInput, "action_submit", "action_submit")
+wrap(App, "update_styles", "update_styles")
+from quiz.ui.footer import QuizFooter
+wrap(QuizFooter, "_recompose_if_changed", "footer", is_async=True)
+if os.environ.get("QUIZ_PROFILE_TRACE"):
+    atexit.register(lambda: open(os.environ["QUIZ_PROFILE_TRACE"], "w").write(json.dumps(log)))
+
+import sqlite3
+def commit_wrap():
+    from quiz.store import learner
+    original = learner.write_transaction
+    from contextlib import contextmanager
+    @contextmanager
+    def timed(conn):
+        with original(conn) as c:
+            yield c
+            mark("commit>")
+        mark("commit<")
+    learner.write_transaction = timed
+commit_wrap()
+
+def dump():
+    # The log last: the runner stops the app once it exists.
+    if TREE:
+        try:
+            text = tree.output_text(unicode=True, show_all=True)
+        except Exception as exc:
+            text = repr(exc)
+        with open(TREE, "w") as fh:
+            fh.write(text)
+    elif profiler is not None:
+        profiler.dump_stats(PROFILE)
+    with open(OUT + ".part", "w") as fh:
+        json.dump(log, fh)
+    os.replace(OUT + ".part", OUT)
+atexit.register(dump)
+
+EXTRA = os.environ.get("QUIZ_PROFILE_EXEC")
+if EXTRA:
+    exec(open(EXTRA).read())
+
+from quiz.cli import main
+sys.argv = ["quiz", *sys.argv[1:]]
+code = main()
+dump()
+sys.exit(code)
+"""
+
+
+#: Top-level spans, by what they are, in the order they usually happen.
+CATEGORIES = {
+    "action_submit": "input: submit key (lock, restyle)",
+    "submitted": "view: Submitted -> Answered (lock, restyle)",
+    "answered": "screen: record + show feedback",
+    "footer": "footer: rebuild keys",
+    "update_styles": "other restyles (focus, classes)",
+    "frame": "frames",
+}
+
+
+def _phases(log: list[tuple[str, float]]) -> list[dict[str, float]]:
+    """Per round: the key -> painted time split into what ran (top-level spans) and the
+    rest (waiting: message hops, the frame timer); plus a few nested spans."""
+    rounds: list[list[tuple[str, float]]] = []
+    for name, value in log:
+        if name == "round":
+            rounds.append([])
+        elif rounds:
+            rounds[-1].append((name, value))
+    out = []
+    for marks in rounds:
+        times = dict(reversed(marks))  # the first occurrence of each name
+        if "painted" not in times:
+            continue
+        key, painted = times["key"], times["painted"]
+        row: dict[str, float] = dict.fromkeys(CATEGORIES.values(), 0.0)
+        row["frames before the feedback"] = 0.0
+        frames = 0
+        stack: list[tuple[str, float]] = []
+        for name, value in marks:
+            if name in ("cpu>", "cpu<", "restyles"):
+                continue
+            if value > painted and not stack:
+                break
+            if name.endswith(">"):
+                stack.append((name[:-1], value))
+            elif name.endswith("<") and stack and stack[-1][0] == name[:-1]:
+                span, began = stack.pop()
+                if not stack and span in CATEGORIES:
+                    until = min(value, painted)
+                    if span == "frame" and value < painted:
+                        row["frames before the feedback"] += (until - began) * 1000
+                        frames += 1
+                    else:
+                        row[CATEGORIES[span]] += (until - began) * 1000
+        if stack and stack[0][0] == "frame":  # the frame that painted it
+            row[CATEGORIES["frame"]] += (painted - stack[0][1]) * 1000
+        total = (painted - key) * 1000
+        row["waiting (hops, frame timer)"] = total - sum(row.values())
+        row["= key -> painted"] = total
+        row["  of which store.record_attempt"] = (
+            times.get("store<", 0) - times.get("store>", 0)
+        ) * 1000
+        row["  of which COMMIT"] = (times.get("commit<", 0) - times.get("commit>", 0)) * 1000
+        row["  of which show_feedback"] = (times.get("shown<", 0) - times.get("shown>", 0)) * 1000
+        row["CPU time of the process, key -> painted"] = (
+            times.get("cpu<", 0) - times.get("cpu>", 0)
+        ) * 1000
+        row["frames before (count)"] = frames
+        row["nodes restyled (count)"] = times.get("restyles", 0.0)
+        out.append(row)
+    return out
+
+
+def main() -> None:
+    """Run the app under tmux with the hooks; print the phases."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--profile", type=Path, help="write a cProfile (pstats) dump here")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--tree", type=Path, help="write a pyinstrument call tree here")
+    parser.add_argument(
+        "--frames-only", action="store_true", help="profile only the frames (layout, paint)"
+    )
+    parser.add_argument(
+        "--exec", type=Path, dest="extra", help="run this Python file in the app first"
+    )
+    parser.add_argument("--trace", action="store_true", help="print one round's marks")
+    args = parser.parse_args()
+    rounds = min(args.rounds, keypress.QUESTIONS - 2)
+    with tempfile.TemporaryDirectory() as tmp:
+        banks = Path(tmp) / "banks"
+        banks.mkdir()
+        questions = [
+            {
+                "id": f"s{i}",
+                "type": "true_false",
+                "prompt": f"Statement {i} holds.",
+                "explanation": f"Because reason {i}.",
+                "answer": True,
+            }
+            for i in range(keypress.QUESTIONS)
+        ]
+        (banks / "bench.json").write_text(
+            json.dumps({"schema": 1, "id": "bench", "title": "Bench", "questions": questions}),
+            encoding="utf-8",
+        )
+        out = Path(tmp) / "log.json"
+        hooks = Path(tmp) / "hooks.py"
+        hooks.write_text(HOOKS, encoding="utf-8")
+        env = {
+            "PYTHONPATH": str(ROOT),
+            "QUIZ_BANKS_DIR": str(banks),
+            "QUIZ_PROFILE_OUT": str(out),
+        }
+        if args.profile is not None:
+            env["QUIZ_PROFILE_PSTATS"] = str(args.profile.resolve())
+        if args.frames_only:
+            env["QUIZ_PROFILE_FRAMES"] = "1"
+        if args.extra is not None:
+            env["QUIZ_PROFILE_EXEC"] = str(args.extra.resolve())
+        if args.tree is not None:
+            env["QUIZ_PROFILE_TREE"] = str(args.tree.resolve())
+        prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        db = shlex.quote(str(Path(tmp) / "quiz.db"))
+        command = (
+            f"exec env {prefix} {shlex.quote(sys.executable)} {shlex.quote(str(hooks))}"
+            f" --db {db} study bench --seed 1"
+        )
+        session = f"qprof-{os.getpid()}"
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-c", str(ROOT), "-x", "80", "-y", "24"]
+            + [command],
+            check=True,
+        )
+        try:
+            keypress.one_round(session)  # the first question builds the screen: not timed
+            for _ in range(rounds):
+                keypress.one_round(session)
+            subprocess.run(["tmux", "send-keys", "-t", session, "Escape"], check=True)
+            time.sleep(0.3)
+            subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+            deadline = time.monotonic() + 10
+            while not out.exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+        deadline = time.monotonic() + 10
+        while not out.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        log = json.loads(out.read_text(encoding="utf-8"))
+        rows = _phases(log)[1:]  # the first: build
+    if args.trace:
+        starts = [i for i, (name, _) in enumerate(log) if name == "round"]
+        middle = starts[len(starts) // 2]
+        end = starts[starts.index(middle) + 1] if middle != starts[-1] else len(log)
+        base = log[middle][1]
+        for name, value in log[middle + 1 : end]:
+            print(f"    {(value - base) * 1000:8.2f}  {name}" if name != "restyles" else f"    restyles {value}")
+    print(f"median (min..max) of {len(rows)} answers, ms from the Enter key reaching the app")
+    for name in rows[0]:
+        values = [r[name] for r in rows]
+        print(
+            f"  {name:45} {statistics.median(values):7.1f} "
+            f"({min(values):.1f}..{max(values):.1f})"
+        )
+    if args.profile is not None:
+        import pstats
+
+        stats = pstats.Stats(str(args.profile))
+        stats.sort_stats("cumulative").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
