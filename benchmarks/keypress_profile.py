@@ -292,6 +292,22 @@ def _phases(log: list[tuple[str, float]]) -> list[dict[str, float]]:
     return out
 
 
+def _round(session: str) -> tuple[float, float]:
+    """keypress.one_round, keeping the moments the Enter was sent and the feedback seen
+    (perf_counter is the system's monotonic clock: the app's marks compare with them)."""
+    _, text = keypress._wait(session, lambda t: keypress._current(t) is not None)
+    n = keypress._current(text)
+    keypress._key(session, "t")
+    time.sleep(0.15)
+    sent = keypress._key(session, "Enter")
+    seen, _ = keypress._wait(session, lambda t: f"Because reason {n}." in t)
+    keypress._key(session, "Enter")
+    keypress._wait(
+        session, lambda t: keypress._current(t) not in (None, n) and "Because" not in t
+    )
+    return sent, seen
+
+
 def main() -> None:
     """Run the app under tmux with the hooks; print the phases."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -348,15 +364,19 @@ def main() -> None:
             f" --db {db} study bench --seed 1"
         )
         session = f"qprof-{os.getpid()}"
+        outside: list[tuple[float, float]] = []
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", session, "-c", str(ROOT), "-x", "80", "-y", "24"]
             + [command],
             check=True,
         )
+        # A crash leaves its traceback on the pane, which a timeout prints.
+        subprocess.run(["tmux", "set-option", "-t", session, "remain-on-exit", "on"], check=False)
         try:
             keypress.one_round(session)  # the first question builds the screen: not timed
             for _ in range(rounds):
-                keypress.one_round(session)
+                sent, seen = _round(session)
+                outside.append((sent, seen))
             subprocess.run(["tmux", "send-keys", "-t", session, "Escape"], check=True)
             time.sleep(0.3)
             subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
@@ -370,6 +390,12 @@ def main() -> None:
             time.sleep(0.1)
         log = json.loads(out.read_text(encoding="utf-8"))
         rows = _phases(log)[1:]  # the first: build
+        keys = [value for name, value in log if name == "key"][1:]
+        painted = [value for name, value in log if name == "painted"][1:]
+        for row, (sent, seen), key, paint in zip(rows, outside, keys, painted, strict=False):
+            row["tmux: send-keys -> the app has the key"] = (key - sent) * 1000
+            row["tmux: frame written -> seen in capture-pane"] = (seen - paint) * 1000
+            row["tmux: send-keys -> seen (keypress.py's figure)"] = (seen - sent) * 1000
     if args.trace:
         starts = [i for i, (name, _) in enumerate(log) if name == "round"]
         middle = starts[len(starts) // 2]

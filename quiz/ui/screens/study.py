@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -136,6 +136,12 @@ class StudyScreen(Screen[None]):
 
     app: QuizApp
 
+    #: Textual's `focused` repaints the whole screen when the focus moves. Here it moves
+    #: with every answer (to the feedback) and question (to its input), and the widgets
+    #: whose look depends on focus are restyled, so repainted, by the move itself: a full
+    #: repaint would draw every line of the screen again for nothing.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     def __init__(self, session: QuizSession) -> None:
         super().__init__()
         self.session = session
@@ -144,6 +150,8 @@ class StudyScreen(Screen[None]):
         self._next: tuple[QueueItem, Vertical, AwaitMount] | None = None
         #: The slot on screen: the question (or card) and, once answered, its feedback.
         self._slot: Vertical | None = None
+        #: Pending `_prebuild_next` (see _prebuild_soon).
+        self._prebuild_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -224,8 +232,24 @@ class StudyScreen(Screen[None]):
             # crc32, not hash(): str hashes change from run to run, and a resumed session
             # (a new process) must show the choices in the order they were first shown.
             seed = zlib.crc32(repr((self.session.options.seed, item.key)).encode())
-            widget = QuestionView(q, seed=seed, autofocus=False, id="question")
+            # Locked by on_question_view_answered, in the same frame as the feedback.
+            widget = QuestionView(
+                q, seed=seed, autofocus=False, lock_on_answer=False, id="question"
+            )
         return Vertical(widget, classes="study-slot")
+
+    #: Seconds between a frame and building the next question: the frame reaches the
+    #: terminal first (the app's writer thread, and the terminal itself on a busy
+    #: machine, would otherwise wait for the build), and the learner reads for longer.
+    PREBUILD_DELAY = 0.1
+
+    def _prebuild_soon(self) -> None:
+        """Build the next question once this frame is on the terminal."""
+        if self._prebuild_timer is not None:
+            self._prebuild_timer.stop()
+        self._prebuild_timer = self.set_timer(
+            self.PREBUILD_DELAY, self._prebuild_next, name="prebuild-next"
+        )
 
     def _prebuild_next(self) -> None:
         """Mount the next question, hidden, while the learner reads this one's feedback.
@@ -233,6 +257,7 @@ class StudyScreen(Screen[None]):
         Mounting a question (compose, styles) is most of what a transition costs; done
         here, the key that moves on only has to swap two slots.
         """
+        self._prebuild_timer = None
         s = self.session
         if self._next is not None or not self.is_attached or s.index + 1 >= s.total:
             return
@@ -270,10 +295,15 @@ class StudyScreen(Screen[None]):
         from quiz.ui.widgets.question_view import QuestionView
 
         body = self.query_one("#study-body", Vertical)
+        if self._prebuild_timer is not None:
+            # Due to build the question now being shown: this builds it, or has it.
+            self._prebuild_timer.stop()
+            self._prebuild_timer = None
         # One frame for the whole swap: no flash of an empty body, no repaint per step.
         with self.app.batch_update():
             slot = await self._take_next(item)
-            old = [child for child in body.children if child is not slot]
+            spare = self._next[1] if self._next is not None else None
+            old = [child for child in body.children if child not in (slot, spare)]
             if slot is None:
                 slot = self._build(item)
                 await body.mount(slot, before=0)
@@ -300,7 +330,7 @@ class StudyScreen(Screen[None]):
             self.refresh_bindings()
         if self.flashcards:
             # No feedback between cards: build the next one while this one is studied.
-            self.call_after_refresh(self._prebuild_next)
+            self._prebuild_soon()
 
     def _show_bank(self, bank_id: str) -> None:
         """A review, or a run over several banks (a tag), names each question's bank."""
@@ -355,7 +385,7 @@ class StudyScreen(Screen[None]):
             panel.focus()
             self._update_status()
             self.refresh_bindings()
-        self.call_after_refresh(self._prebuild_next)
+        self._prebuild_soon()
 
     async def _record(self, action: Callable[[], Recorded]) -> AnswerRecord | None:
         """Run a service action that records an answer; report a store failure, keep state."""
@@ -399,12 +429,16 @@ class StudyScreen(Screen[None]):
 
     async def on_question_view_answered(self, event: object) -> None:
         event.stop()  # type: ignore[attr-defined]
-        if self.session.answered:
-            return
-        answer = event.answer  # type: ignore[attr-defined]
-        hinted = bool(event.hinted)  # type: ignore[attr-defined]
-        # Timed by the session's clock, the same one the time limit uses.
-        await self._record(lambda: self.service.submit(self.session, answer, hinted=hinted))
+        # Nothing on screen has changed since the key: the lock, the marks, the feedback,
+        # the status and the footer are drawn in one frame.
+        with self.app.batch_update():
+            event.view.locked = True  # type: ignore[attr-defined]
+            if self.session.answered:
+                return
+            answer = event.answer  # type: ignore[attr-defined]
+            hinted = bool(event.hinted)  # type: ignore[attr-defined]
+            # Timed by the session's clock, the same one the time limit uses.
+            await self._record(lambda: self.service.submit(self.session, answer, hinted=hinted))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":

@@ -150,7 +150,6 @@ class QuestionInput(Widget):
         color: $text-muted;
         height: auto;
     }
-    QuestionInput.-locked > .help { display: none; }
     """
 
     can_focus = True
@@ -175,6 +174,8 @@ class QuestionInput(Widget):
         super().__init__(**kw)
         self.question = question
         self.seed = seed
+        #: The answer is posted; `locked` follows when the owner (QuestionView) takes it.
+        self._posted = False
 
     def compose(self) -> ComposeResult:
         """The body of the subclass, then a short key help line and the notice line."""
@@ -201,11 +202,15 @@ class QuestionInput(Widget):
         self.focus_target().focus()
 
     def submit(self, answer: Answer) -> bool:
-        """Post the answer once; later calls do nothing (the widget is locked)."""
-        if self.locked:
+        """Post the answer once; later calls do nothing (until the widget is unlocked).
+
+        Nothing on screen changes here: the QuestionView that owns the input locks it
+        (or lets whoever takes the answer do so), so that the lock is drawn in the same
+        frame as what the answer brings (the feedback), not in a frame of its own first.
+        """
+        if self.locked or self._posted:
             return False
-        self.notice = ""
-        self.locked = True
+        self._posted = True
         self.post_message(self.Submitted(answer))
         return True
 
@@ -224,11 +229,18 @@ class QuestionInput(Widget):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """After submitting, answer keys are off (and hidden from the footer)."""
-        return not self.locked or action in self.ALWAYS_ALLOWED
+        return not (self.locked or self._posted) or action in self.ALWAYS_ALLOWED
 
     def watch_locked(self, locked: bool) -> None:
-        """Reflect the lock in styles and in the footer's key list."""
-        self.set_class(locked, "-locked")
+        """Hide the key help, clear the notice, update the footer's key list.
+
+        The help line's `display` is set on it alone: a class on the input would restyle
+        the input and every widget in it, each answer.
+        """
+        if not locked:
+            self._posted = False
+        for help_line in self.query_children(".help"):
+            help_line.display = not locked
         self.notice = ""
         self.refresh_bindings()
         self.locked_changed(locked)
