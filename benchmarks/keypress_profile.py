@@ -131,7 +131,28 @@ def hooked_display(self, screen, renderable):
         mark("display<")
 App._display = hooked_display
 
-write = None
+from textual.drivers._writer_thread import WriterThread
+class _TimedFile:
+    # The terminal file the writer thread writes to: notes when the feedback goes out.
+    def __init__(self, file):
+        self._file = file
+        self._pending = False
+    def write(self, text):
+        self._file.write(text)
+        if "Because reason" in text:
+            self._pending = True
+    def flush(self):
+        self._file.flush()
+        if self._pending:
+            self._pending = False
+            log.append(("flushed", now()))
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+writer_init = WriterThread.__init__
+def timed_writer_init(self, file):
+    writer_init(self, _TimedFile(file))
+WriterThread.__init__ = timed_writer_init
+
 def install_write(app):
     driver = app._driver
     original = driver.write
@@ -200,7 +221,11 @@ def commit_wrap():
 commit_wrap()
 
 def dump():
-    # The log last: the runner stops the app once it exists.
+    # Once (at the end of main, or at exit); the log last: the runner stops the app once
+    # it exists.
+    if state.get("dumped"):
+        return
+    state["dumped"] = True
     if TREE:
         try:
             text = tree.output_text(unicode=True, show_all=True)
@@ -390,9 +415,23 @@ def main() -> None:
             time.sleep(0.1)
         log = json.loads(out.read_text(encoding="utf-8"))
         rows = _phases(log)[1:]  # the first: build
+        flushed: list[float] = []
+        waiting = False
+        for name, value in log:  # per round, the first flush of the feedback's frame
+            if name == "key":
+                waiting = True
+            elif name == "flushed" and waiting:
+                flushed.append(value)
+                waiting = False
+        flushed = flushed[1:]
         keys = [value for name, value in log if name == "key"][1:]
         painted = [value for name, value in log if name == "painted"][1:]
-        for row, (sent, seen), key, paint in zip(rows, outside, keys, painted, strict=False):
+        for row, (sent, seen), key, paint, flush in zip(
+            rows, outside, keys, painted, flushed, strict=False
+        ):
+            row["frame written -> flushed to the terminal (writer thread)"] = (
+                flush - paint
+            ) * 1000
             row["tmux: send-keys -> the app has the key"] = (key - sent) * 1000
             row["tmux: frame written -> seen in capture-pane"] = (seen - paint) * 1000
             row["tmux: send-keys -> seen (keypress.py's figure)"] = (seen - sent) * 1000
