@@ -62,6 +62,7 @@ state = {"open": False, "restyles": 0, "profiler": None}
 profiler = cProfile.Profile() if PROFILE else None
 TREE = os.environ.get("QUIZ_PROFILE_TREE")
 FRAMES_ONLY = bool(os.environ.get("QUIZ_PROFILE_FRAMES"))
+NEXT = bool(os.environ.get("QUIZ_PROFILE_NEXT"))
 if TREE:
     import pyinstrument
     tree = pyinstrument.Profiler(interval=0.001, async_mode="disabled")
@@ -102,7 +103,14 @@ def process_message(self, message):
     if isinstance(message, events.Key) and message.key == "enter":
         screen = self._app.screen
         session = getattr(screen, "session", None)
-        if session is not None and not session.answered:
+        # Which key is timed: the answer (the feedback's text ends it) or, with --next,
+        # the Enter that leaves the feedback (the next prompt ends it).
+        timed = session is not None and (session.answered == NEXT)
+        if timed and NEXT:
+            state["target"] = session.queue[session.index + 1].question.prompt
+        elif timed:
+            state["target"] = "Because reason"
+        if timed:
             log.append(("round", now()))
             state["open"] = True
             state["restyles"] = 0
@@ -139,7 +147,7 @@ class _TimedFile:
         self._pending = False
     def write(self, text):
         self._file.write(text)
-        if "Because reason" in text:
+        if state.get("target", "Because reason") in text:
             self._pending = True
     def flush(self):
         self._file.flush()
@@ -158,7 +166,7 @@ def install_write(app):
     original = driver.write
     def hooked_write(data):
         original(data)
-        if state["open"] and not state.get("painted") and "Because reason" in data:
+        if state["open"] and not state.get("painted") and state["target"] in data:
             mark("painted")
             log.append(("cpu<", time.process_time()))
             log.append(("restyles", state["restyles"]))
@@ -317,20 +325,21 @@ def _phases(log: list[tuple[str, float]]) -> list[dict[str, float]]:
     return out
 
 
-def _round(session: str) -> tuple[float, float]:
-    """keypress.one_round, keeping the moments the Enter was sent and the feedback seen
-    (perf_counter is the system's monotonic clock: the app's marks compare with them)."""
+def _round(session: str, *, next_key: bool, read: float) -> tuple[float, float]:
+    """keypress.one_round, keeping the moments the timed Enter was sent and its result
+    seen (perf_counter is the system's monotonic clock: the app's marks compare)."""
     _, text = keypress._wait(session, lambda t: keypress._current(t) is not None)
     n = keypress._current(text)
     keypress._key(session, "t")
     time.sleep(0.15)
     sent = keypress._key(session, "Enter")
     seen, _ = keypress._wait(session, lambda t: f"Because reason {n}." in t)
-    keypress._key(session, "Enter")
-    keypress._wait(
+    time.sleep(read)
+    sent_next = keypress._key(session, "Enter")
+    seen_next, _ = keypress._wait(
         session, lambda t: keypress._current(t) not in (None, n) and "Because" not in t
     )
-    return sent, seen
+    return (sent_next, seen_next) if next_key else (sent, seen)
 
 
 def main() -> None:
@@ -340,6 +349,12 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="write a cProfile (pstats) dump here")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--tree", type=Path, help="write a pyinstrument call tree here")
+    parser.add_argument(
+        "--next", action="store_true", help="time Enter -> next question, not the answer"
+    )
+    parser.add_argument(
+        "--read", type=float, default=keypress.READ, help="seconds the feedback is read"
+    )
     parser.add_argument(
         "--frames-only", action="store_true", help="profile only the frames (layout, paint)"
     )
@@ -376,6 +391,8 @@ def main() -> None:
         }
         if args.profile is not None:
             env["QUIZ_PROFILE_PSTATS"] = str(args.profile.resolve())
+        if args.next:
+            env["QUIZ_PROFILE_NEXT"] = "1"
         if args.frames_only:
             env["QUIZ_PROFILE_FRAMES"] = "1"
         if args.extra is not None:
@@ -398,9 +415,10 @@ def main() -> None:
         # A crash leaves its traceback on the pane, which a timeout prints.
         subprocess.run(["tmux", "set-option", "-t", session, "remain-on-exit", "on"], check=False)
         try:
-            keypress.one_round(session)  # the first question builds the screen: not timed
+            # The first question builds the screen: not timed.
+            _round(session, next_key=args.next, read=args.read)
             for _ in range(rounds):
-                sent, seen = _round(session)
+                sent, seen = _round(session, next_key=args.next, read=args.read)
                 outside.append((sent, seen))
             subprocess.run(["tmux", "send-keys", "-t", session, "Escape"], check=True)
             time.sleep(0.3)
