@@ -39,9 +39,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
 
-import keypress  # noqa: E402  (the bank and the rounds are keypress.py's)
+from benchmarks import keypress  # noqa: E402  (the bank and the rounds are keypress.py's)
 
 #: Runs inside the app's process: hooks that log (name, perf_counter) to a JSON file.
 HOOKS = r"""
@@ -407,11 +407,8 @@ def main() -> None:
         )
         session = f"qprof-{os.getpid()}"
         outside: list[tuple[float, float]] = []
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", session, "-c", str(ROOT), "-x", "80", "-y", "24"]
-            + [command],
-            check=True,
-        )
+        argv = ["tmux", "new-session", "-d", "-s", session, "-c", str(ROOT)]
+        subprocess.run([*argv, "-x", "80", "-y", "24", command], check=True)
         # A crash leaves its traceback on the pane, which a timeout prints.
         subprocess.run(["tmux", "set-option", "-t", session, "remain-on-exit", "on"], check=False)
         try:
@@ -447,9 +444,7 @@ def main() -> None:
         for row, (sent, seen), key, paint, flush in zip(
             rows, outside, keys, painted, flushed, strict=False
         ):
-            row["frame written -> flushed to the terminal (writer thread)"] = (
-                flush - paint
-            ) * 1000
+            row["frame written -> flushed to the terminal (writer thread)"] = (flush - paint) * 1000
             row["tmux: send-keys -> the app has the key"] = (key - sent) * 1000
             row["tmux: frame written -> seen in capture-pane"] = (seen - paint) * 1000
             row["tmux: send-keys -> seen (keypress.py's figure)"] = (seen - sent) * 1000
@@ -459,13 +454,16 @@ def main() -> None:
         end = starts[starts.index(middle) + 1] if middle != starts[-1] else len(log)
         base = log[middle][1]
         for name, value in log[middle + 1 : end]:
-            print(f"    {(value - base) * 1000:8.2f}  {name}" if name != "restyles" else f"    restyles {value}")
+            print(
+                f"    {(value - base) * 1000:8.2f}  {name}"
+                if name != "restyles"
+                else f"    restyles {value}"
+            )
     print(f"median (min..max) of {len(rows)} answers, ms from the Enter key reaching the app")
     for name in rows[0]:
         values = [r[name] for r in rows]
         print(
-            f"  {name:45} {statistics.median(values):7.1f} "
-            f"({min(values):.1f}..{max(values):.1f})"
+            f"  {name:45} {statistics.median(values):7.1f} ({min(values):.1f}..{max(values):.1f})"
         )
     if args.profile is not None:
         import pstats

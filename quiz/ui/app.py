@@ -534,6 +534,9 @@ class QuizApp(App[None]):
         if isinstance(self.screen, QuitDialog):
             self.exit()
             return
+        settle = getattr(self.screen, "settle_answer", None)
+        if callable(settle):
+            settle()  # an answer given just before this key is saved, not lost
         unsaved = getattr(self.screen, "unsaved_answer", None)
         if callable(unsaved) and unsaved():
 
@@ -609,7 +612,8 @@ class QuizApp(App[None]):
         the footer and the next question: the feedback reached the terminal ~10 ms after
         it was drawn (benchmarks/keypress_profile.py). A 1 ms pause per frame costs less.
         """
-        time.sleep(0.001)
+        if not self.is_headless:  # no output thread in tests
+            time.sleep(0.001)
 
     def on_unmount(self) -> None:
         if self.data is not None:

@@ -25,10 +25,12 @@ if TYPE_CHECKING:
 
     from textual.widget import AwaitMount
 
+    from quiz.grading import Answer
     from quiz.models import Question
     from quiz.session import QueueItem
     from quiz.study import Recorded, StudyService
     from quiz.ui.app import QuizApp
+    from quiz.ui.widgets.question_view import QuestionView
 
 
 class FlashcardCard(Widget, can_focus=True):
@@ -209,6 +211,7 @@ class StudyScreen(Screen[None]):
         label.update(Text(f"⏱ {left:4.0f}s", style="bold red" if left <= 5 else ""))
 
     async def _tick(self) -> None:
+        await self._take_posted()  # given in time, even if it arrives with the tick
         self._show_time()
         left = self.session.time_left()
         expired = left is not None and left <= 0
@@ -427,18 +430,57 @@ class StudyScreen(Screen[None]):
 
     # -- events and actions ------------------------------------------------------------
 
-    async def on_question_view_answered(self, event: object) -> None:
-        event.stop()  # type: ignore[attr-defined]
+    async def on_question_view_answered(self, event: QuestionView.Answered) -> None:
+        event.stop()
+        if event.view is self._view():  # not a question gone since (undone, set aside)
+            await self._answer(event.view, event.answer, event.hinted)
+
+    async def _answer(self, view: QuestionView, answer: Answer, hinted: bool) -> None:
         # Nothing on screen has changed since the key: the lock, the marks, the feedback,
         # the status and the footer are drawn in one frame.
         with self.app.batch_update():
-            event.view.locked = True  # type: ignore[attr-defined]
+            view.locked = True
             if self.session.answered:
                 return
-            answer = event.answer  # type: ignore[attr-defined]
-            hinted = bool(event.hinted)  # type: ignore[attr-defined]
             # Timed by the session's clock, the same one the time limit uses.
             await self._record(lambda: self.service.submit(self.session, answer, hinted=hinted))
+
+    def _view(self) -> QuestionView | None:
+        """The question on screen (None for a card in flashcards mode)."""
+        from quiz.ui.widgets.question_view import QuestionView
+
+        if self._slot is None:
+            return None
+        return next(iter(self._slot.query_children(QuestionView)), None)
+
+    def _posted(self) -> tuple[QuestionView, Answer] | None:
+        """An answer given on screen that has not reached `on_question_view_answered` yet
+        (it travels as messages: a key pressed right after it can arrive first)."""
+        view = self._view()
+        if view is None or self.session.answered or view.input.posted is None:
+            return None
+        return view, view.input.posted
+
+    async def _take_posted(self) -> None:
+        """Record (and show) an answer still on its way, so that the key that came right
+        behind it (undo, suspend, bury) acts on it, not on the state before it."""
+        if (posted := self._posted()) is not None:
+            view, answer = posted
+            await self._answer(view, answer, view.hinted)
+
+    def settle_answer(self) -> None:
+        """Before the screen goes (quit, leave): record an answer still on its way."""
+        if (posted := self._posted()) is None:
+            return
+        view, answer = posted
+        try:
+            self.service.submit(self.session, answer, hinted=view.hinted)
+        except SessionError:
+            return
+        except Exception as exc:  # the store failed: `unsaved_answer` says so
+            self.notify(f"Could not save the answer: {exc}", severity="error", markup=False)
+            return
+        view.locked = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
@@ -451,21 +493,19 @@ class StudyScreen(Screen[None]):
             flipped = bool(cards) and cards[0].flipped
             return flipped if action == "rate" else not flipped
         if action == "undo":
-            return True if self.session.records else None
+            return True if self.session.records or self._posted() else None
         if action == "appeal":
             # Only on the feedback of a typed answer graded wrong or partly right.
             return self.session.answered and self.session.can_appeal()
         return True
 
     def unsaved_answer(self) -> bool:
-        """Whether quitting now would lose an answer being given (typed, ticked, paired)."""
-        if self.session.answered or self._slot is None:
+        """Whether quitting now would lose an answer being given (typed, ticked, paired),
+        or one given that could not be saved (see `settle_answer`)."""
+        view = self._view()
+        if self.session.answered or view is None:
             return False
-        from quiz.ui.widgets.question_view import QuestionView
-
-        for view in self._slot.query_children(QuestionView):
-            return view.input.has_draft()
-        return False
+        return view.input.posted is not None or view.input.has_draft()
 
     async def action_next(self) -> None:
         """Leave the feedback and go to the next question."""
@@ -514,6 +554,7 @@ class StudyScreen(Screen[None]):
 
     async def action_undo(self) -> None:
         """Take back the last answer (the card is restored) and ask that question again."""
+        await self._take_posted()
         try:
             record = self.service.undo(self.session)
         except SessionError as exc:
@@ -526,6 +567,7 @@ class StudyScreen(Screen[None]):
         await self.show_question()
 
     async def _set_aside(self, how: str) -> None:
+        await self._take_posted()
         if self.session.current is None:
             return
         try:
@@ -549,6 +591,7 @@ class StudyScreen(Screen[None]):
 
     def action_leave(self) -> None:
         """Back to Home; the session stays open and is offered for resuming at next start."""
+        self.settle_answer()
         if self._timer is not None:
             self._timer.stop()
         if self.session.records and not self.session.finished:

@@ -72,10 +72,12 @@ class HangingRow:
         return grid
 
     def fits(self, width: int) -> bool:
-        """Whether the row is one line at `width` (no wrapping, no tab or line break)."""
+        """Whether the row is one line at `width` (no wrapping, no tab or line break;
+        not empty, which the table draws with a styled empty segment)."""
         plain = self.prefix.plain + self.body.plain
         return (
-            self.prefix.cell_len + self.body.cell_len <= width
+            bool(self.body.plain)
+            and self.prefix.cell_len + self.body.cell_len <= width
             and "\n" not in plain
             and "\t" not in plain
         )
@@ -217,8 +219,8 @@ class QuestionInput(Widget):
         super().__init__(**kw)
         self.question = question
         self.seed = seed
-        #: The answer is posted; `locked` follows when the owner (QuestionView) takes it.
-        self._posted = False
+        #: The answer posted and not yet taken (its owner sets `locked` when it takes it).
+        self.posted: Answer | None = None
 
     def compose(self) -> ComposeResult:
         """The body of the subclass, then a short key help line and the notice line."""
@@ -251,9 +253,9 @@ class QuestionInput(Widget):
         (or lets whoever takes the answer do so), so that the lock is drawn in the same
         frame as what the answer brings (the feedback), not in a frame of its own first.
         """
-        if self.locked or self._posted:
+        if self.locked or self.posted is not None:
             return False
-        self._posted = True
+        self.posted = answer
         self.post_message(self.Submitted(answer))
         return True
 
@@ -272,7 +274,7 @@ class QuestionInput(Widget):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """After submitting, answer keys are off (and hidden from the footer)."""
-        return not (self.locked or self._posted) or action in self.ALWAYS_ALLOWED
+        return not (self.locked or self.posted is not None) or action in self.ALWAYS_ALLOWED
 
     def watch_locked(self, locked: bool) -> None:
         """Hide the key help, clear the notice, update the footer's key list.
@@ -281,7 +283,7 @@ class QuestionInput(Widget):
         the input and every widget in it, each answer.
         """
         if not locked:
-            self._posted = False
+            self.posted = None
         for help_line in self.query_children(".help"):
             help_line.display = not locked
         self.notice = ""
