@@ -459,7 +459,8 @@ def main() -> None:
                 if name != "restyles"
                 else f"    restyles {value}"
             )
-    print(f"median (min..max) of {len(rows)} answers, ms from the Enter key reaching the app")
+    what = "Enter -> next keys" if args.next else "answers"
+    print(f"median (min..max) of {len(rows)} {what}, ms from the Enter key reaching the app")
     for name in rows[0]:
         values = [r[name] for r in rows]
         print(
