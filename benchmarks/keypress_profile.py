@@ -1,28 +1,29 @@
-"""Where answer -> feedback goes: timestamps and a cProfile of the real app in tmux.
+"""Where answer -> feedback goes: timestamps and a profile inside the real app in tmux.
 
-Runs `quiz study bench` (the bank keypress.py uses) in a detached tmux session (80x24)
-with hooks installed in the app's process, answers `--rounds` true/false questions as
-keypress.py does (t, then Enter -> feedback, Enter -> next), and prints, per phase, the
-median (min..max) milliseconds from the moment the Enter key reached the app (the
-driver's input thread) to:
+Runs `quiz study bench` (keypress.py's bank) in a detached tmux session (80x24) with hooks
+installed in the app's process, answers `--rounds` true/false questions as keypress.py
+does (t, Enter -> feedback, read, Enter -> next), and prints medians (min..max), in ms
+from the moment the timed Enter reached the app (the driver's input thread) to the write
+of the frame holding the feedback (with `--next`: the next prompt), split into what ran,
+as top-level spans that do not nest: the input's submit key, the view's Submitted ->
+Answered, the screen's record + show feedback, the footer's rebuild, other restyles,
+frames before the feedback and the frame that drew it; the rest is waiting (message hops,
+the frame timer). Also: `record_attempt`, its COMMIT and `show_feedback` on their own, the
+process's CPU time over the window, frames before the feedback, nodes restyled, and
+outside the app: send-keys -> key received, frame handed to Textual's output thread ->
+written to the terminal, written -> seen by `tmux capture-pane`, and send-keys -> seen
+(keypress.py's figure).
 
-  answered   the screen's Answered handler starts (key -> binding -> Submitted -> Answered)
-  submit     StudyService.submit (grading, the store write, the notice): its duration
-  store      Store.record_attempt (one SQLite transaction, FSRS review): its duration
-  commit     the COMMIT inside it: its duration
-  shown      the screen's show_feedback returns (widgets mounted, styles applied)
-  handled    the Answered handler returns
-  painted    the write of the frame holding the feedback text to the terminal ends
+`--profile FILE`: cProfile of the window (summed over the rounds; FILE gets the pstats
+dump; the top functions are printed). `--tree FILE`: a pyinstrument call tree instead
+(pyinstrument is not a dependency: install it to use this). `--frames-only` profiles the
+frames alone; `--trace` prints one round's marks; `--exec FILE` runs a Python file in the
+app first (to try a change without editing the code).
 
-and for the frames written in between: layout (Screen._refresh_layout), compositor
-(render_update + the write), restyles (Stylesheet.apply calls: nodes restyled). With
-`--profile FILE` the window from the key to the painted frame is profiled (cProfile,
-summed over the rounds) and FILE gets the pstats dump; the top functions are printed.
+Not covered: what the bare app costs (keypress.py compares against it); the first
+question (the screen is built then); question types other than true/false.
 
-Not covered: tmux's own time to receive the key and to show the frame (keypress.py times
-the whole path, against a bare app); the first question (the screen is built then).
-
-    python benchmarks/keypress_profile.py [--rounds N] [--profile FILE]
+    python benchmarks/keypress_profile.py [--rounds N] [--next] [--profile FILE | --tree FILE]
 """
 
 from __future__ import annotations
