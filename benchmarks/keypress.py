@@ -1,18 +1,21 @@
 """Answer -> feedback and Enter -> next question, in a real terminal (tmux), vs a bare app.
 
-Two programs run side by side in detached tmux sessions (80x24), measured alternately,
-one question each per round:
+Two programs run side by side in detached tmux sessions (80x24), measured alternately
+(one question each per round, the order swapped every round):
 
-* quiz: `quiz study bench` over a bank of 20 true/false questions ("Statement N holds.",
+* quiz: `quiz study bench` over a bank of true/false questions ("Statement N holds.",
   explanation "Because reason N.");
 * bare: a Textual app showing the same prompt that, on Enter, mounts the same feedback
-  text in a Static, and on the next Enter shows the next prompt (the baseline: what
-  Textual itself costs to put that text on screen).
+  text in a Static, and on the next Enter removes it and shows the next prompt (the
+  baseline: what Textual itself costs to put that text on screen).
 
 Per round: press "t" (choose True) and let it settle; then time Enter -> "Because reason
-N." on screen (answer -> feedback), then Enter -> the next prompt on screen (Enter -> next).
-The pane is polled with `tmux capture-pane` every 2 ms; the key is sent with `tmux
-send-keys`. Median and min..max, and each median as a ratio of the bare app's.
+N." on screen (answer -> feedback); read the feedback for `--read` seconds (0.5: a quick
+reader; the quiz builds the next question meanwhile, as it does for any reader); then
+time Enter -> the next prompt on screen (Enter -> next). The pane is polled with `tmux
+capture-pane` every 2 ms; the key is sent with `tmux send-keys`. Median and min..max, and
+each median as a ratio of the bare app's (the machine is shared: the ratio of runs
+alternated under the same load is the figure to compare; medians alone move with load).
 
 With --also CHECKOUT, quiz from that checkout (e.g. an export of main) runs as a third
 program, "also", alternately with the others: a before/after under the same load.
@@ -20,11 +23,15 @@ program, "also", alternately with the others: a before/after under the same load
 Goal (issue 14): answer -> feedback <= 2x the bare app's key -> same text.
 
 Not covered: question types other than true/false (a matching or ordering question
-draws more); the first question (the screen is built then); terminals other than tmux;
-tmux's own key delivery and capture (the same for both; a floor of a few ms).
-`keypress_pilot.py` times Enter -> next inside the app, without a terminal.
+draws more); the first question (the screen is built then); the quiz's header, status
+line and footer, which the bare app does not have (they are part of what the quiz must
+draw: its footer changes with the answer, in the frame after the feedback); pressing
+Enter sooner than `--read` after the feedback (the next question is then built on the
+key: `--read 0` times that); terminals other than tmux; tmux's own key delivery and
+capture (the same for both: a floor of a few ms, and the 2 ms polling).
+`keypress_profile.py` splits the quiz's time into its parts, inside the app.
 
-    python benchmarks/keypress.py [--rounds N]
+    python benchmarks/keypress.py [--rounds N] [--read SECONDS] [--also CHECKOUT]
 """
 
 from __future__ import annotations
@@ -42,7 +49,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = 20
+QUESTIONS = 42
+#: Seconds the feedback is read before Enter (see the module docstring).
+READ = 0.5
 
 BARE = r"""
 import sys
@@ -105,7 +114,7 @@ def _current(text: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def one_round(session: str) -> tuple[float, float]:
+def one_round(session: str, read: float = READ) -> tuple[float, float]:
     """(answer -> feedback, Enter -> next) seconds for the question on screen."""
     _, text = _wait(session, lambda t: _current(t) is not None)
     n = _current(text)
@@ -113,6 +122,7 @@ def one_round(session: str) -> tuple[float, float]:
     time.sleep(0.15)  # the choice is drawn; not timed
     start = _key(session, "Enter")
     shown, _ = _wait(session, lambda t: f"Because reason {n}." in t)
+    time.sleep(read)  # the learner reads the feedback; not timed
     start_next = _key(session, "Enter")
     nxt, _ = _wait(session, lambda t: _current(t) not in (None, n) and "Because" not in t)
     return shown - start, nxt - start_next
@@ -122,6 +132,9 @@ def main() -> None:
     """Time both programs alternately and print the medians and ratios."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--read", type=float, default=READ, help="seconds the feedback is read before Enter"
+    )
     parser.add_argument(
         "--also", type=Path, metavar="CHECKOUT", help="time quiz from another checkout too"
     )
@@ -170,14 +183,19 @@ def main() -> None:
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         try:
             for name in commands:  # the first question builds the screen: not timed
-                one_round(sessions[name])
-            for _ in range(rounds):
-                for name in commands:
-                    results[name].append(one_round(sessions[name]))
+                one_round(sessions[name], args.read)
+            for n in range(rounds):
+                # Swapped every round: neither program always runs right after the other.
+                for name in list(commands)[:: 1 if n % 2 else -1]:
+                    results[name].append(one_round(sessions[name], args.read))
         finally:
             for session in sessions.values():
                 subprocess.run(["tmux", "kill-session", "-t", session], check=False)
-    print(f"median (min..max) of {rounds} questions, ms; tmux 80x24")
+    load = os.getloadavg()[0]
+    print(
+        f"median (min..max) of {rounds} questions, ms; tmux 80x24; feedback read for"
+        f" {args.read:g} s; load average {load:.1f} on {os.cpu_count()} CPUs"
+    )
     base = [statistics.median(r[i] for r in results["bare"]) for i in (0, 1)]
     for name, rows in results.items():
         cells = []

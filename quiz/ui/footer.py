@@ -169,16 +169,7 @@ class QuizFooter(Footer):
             return
         entries, palette = self._fitted()
         for entry in entries:
-            key = FooterKey(
-                entry.key,
-                entry.display,
-                entry.description,
-                entry.action,
-                tooltip=entry.tooltip,
-            )
-            key.set_reactive(FooterKey.compact, self.compact)
-            key.set_class(self.compact, "-compact", update=False)
-            yield key
+            yield self._key(entry)
         if palette and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             try:
                 _node, binding, enabled, _tip = self.screen.active_bindings[
@@ -211,17 +202,60 @@ class QuizFooter(Footer):
             self._pending = True
             self.call_after_refresh(self._recompose_if_changed)
 
-    def _signature(self) -> Hashable:
-        """Everything `compose` reads, as a comparable value."""
-        entries, palette = self._fitted()
-        return (tuple(entries), palette)
-
     async def _recompose_if_changed(self) -> None:
         self._pending = False
         if not self.is_attached:
             return
-        signature = self._signature()
+        entries, palette = self._fitted()
+        signature = (tuple(entries), palette)
         if signature == self._shown:
             return
-        self._shown = signature
-        await self.recompose()
+        previous, self._shown = self._shown, signature
+        if previous is None or not self._update_in_place(entries, palette):
+            await self.recompose()
+
+    def _update_in_place(self, entries: list[FooterEntry], palette: bool) -> bool:
+        """Give the keys on show their new entries, adding or removing keys at the end;
+        False when the command palette's key comes or goes (then recompose).
+
+        Answering a question changes the keys (Submit goes, Next comes): removing and
+        mounting every key, each styled afresh, cost more than the rest of the answer.
+        """
+        keys = list(self.query_children(FooterKey))
+        palette_keys = [key for key in keys if key.has_class("-command-palette")]
+        keys = [key for key in keys if key not in palette_keys]
+        if bool(palette_keys) != (
+            palette and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
+        ):
+            return False
+        for key, entry in zip(keys, entries, strict=False):
+            if (key.key, key.key_display, key.description, key.action) != (
+                entry.key,
+                entry.display,
+                entry.description,
+                entry.action,
+            ):
+                key.key = entry.key
+                key.key_display = entry.display
+                key.description = entry.description
+                key.action = entry.action
+                key.refresh(layout=True)
+            if key.tooltip != entry.tooltip:
+                key.tooltip = entry.tooltip
+        for key in keys[len(entries) :]:
+            key.remove()
+        if len(entries) > len(keys):
+            self.mount_all(
+                [self._key(entry) for entry in entries[len(keys) :]],
+                before=palette_keys[0] if palette_keys else None,
+            )
+        return True
+
+    def _key(self, entry: FooterEntry) -> FooterKey:
+        """A FooterKey for `entry`, born with the footer's `compact`."""
+        key = FooterKey(
+            entry.key, entry.display, entry.description, entry.action, tooltip=entry.tooltip
+        )
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact", update=False)
+        return key

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -25,10 +25,12 @@ if TYPE_CHECKING:
 
     from textual.widget import AwaitMount
 
+    from quiz.grading import Answer
     from quiz.models import Question
     from quiz.session import QueueItem
     from quiz.study import Recorded, StudyService
     from quiz.ui.app import QuizApp
+    from quiz.ui.widgets.question_view import QuestionView
 
 
 class FlashcardCard(Widget, can_focus=True):
@@ -136,6 +138,12 @@ class StudyScreen(Screen[None]):
 
     app: QuizApp
 
+    #: Textual's `focused` repaints the whole screen when the focus moves. Here it moves
+    #: with every answer (to the feedback) and question (to its input), and the widgets
+    #: whose look depends on focus are restyled, so repainted, by the move itself: a full
+    #: repaint would draw every line of the screen again for nothing.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     def __init__(self, session: QuizSession) -> None:
         super().__init__()
         self.session = session
@@ -144,6 +152,8 @@ class StudyScreen(Screen[None]):
         self._next: tuple[QueueItem, Vertical, AwaitMount] | None = None
         #: The slot on screen: the question (or card) and, once answered, its feedback.
         self._slot: Vertical | None = None
+        #: Pending `_prebuild_next` (see _prebuild_soon).
+        self._prebuild_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -201,6 +211,7 @@ class StudyScreen(Screen[None]):
         label.update(Text(f"⏱ {left:4.0f}s", style="bold red" if left <= 5 else ""))
 
     async def _tick(self) -> None:
+        await self._take_posted()  # given in time, even if it arrives with the tick
         self._show_time()
         left = self.session.time_left()
         expired = left is not None and left <= 0
@@ -224,8 +235,24 @@ class StudyScreen(Screen[None]):
             # crc32, not hash(): str hashes change from run to run, and a resumed session
             # (a new process) must show the choices in the order they were first shown.
             seed = zlib.crc32(repr((self.session.options.seed, item.key)).encode())
-            widget = QuestionView(q, seed=seed, autofocus=False, id="question")
+            # Locked by on_question_view_answered, in the same frame as the feedback.
+            widget = QuestionView(
+                q, seed=seed, autofocus=False, lock_on_answer=False, id="question"
+            )
         return Vertical(widget, classes="study-slot")
+
+    #: Seconds between a frame and building the next question: the frame reaches the
+    #: terminal first (the app's writer thread, and the terminal itself on a busy
+    #: machine, would otherwise wait for the build), and the learner reads for longer.
+    PREBUILD_DELAY = 0.1
+
+    def _prebuild_soon(self) -> None:
+        """Build the next question once this frame is on the terminal."""
+        if self._prebuild_timer is not None:
+            self._prebuild_timer.stop()
+        self._prebuild_timer = self.set_timer(
+            self.PREBUILD_DELAY, self._prebuild_next, name="prebuild-next"
+        )
 
     def _prebuild_next(self) -> None:
         """Mount the next question, hidden, while the learner reads this one's feedback.
@@ -233,6 +260,7 @@ class StudyScreen(Screen[None]):
         Mounting a question (compose, styles) is most of what a transition costs; done
         here, the key that moves on only has to swap two slots.
         """
+        self._prebuild_timer = None
         s = self.session
         if self._next is not None or not self.is_attached or s.index + 1 >= s.total:
             return
@@ -270,10 +298,15 @@ class StudyScreen(Screen[None]):
         from quiz.ui.widgets.question_view import QuestionView
 
         body = self.query_one("#study-body", Vertical)
+        if self._prebuild_timer is not None:
+            # Due to build the question now being shown: this builds it, or has it.
+            self._prebuild_timer.stop()
+            self._prebuild_timer = None
         # One frame for the whole swap: no flash of an empty body, no repaint per step.
         with self.app.batch_update():
             slot = await self._take_next(item)
-            old = [child for child in body.children if child is not slot]
+            spare = self._next[1] if self._next is not None else None
+            old = [child for child in body.children if child not in (slot, spare)]
             if slot is None:
                 slot = self._build(item)
                 await body.mount(slot, before=0)
@@ -300,7 +333,7 @@ class StudyScreen(Screen[None]):
             self.refresh_bindings()
         if self.flashcards:
             # No feedback between cards: build the next one while this one is studied.
-            self.call_after_refresh(self._prebuild_next)
+            self._prebuild_soon()
 
     def _show_bank(self, bank_id: str) -> None:
         """A review, or a run over several banks (a tag), names each question's bank."""
@@ -355,7 +388,7 @@ class StudyScreen(Screen[None]):
             panel.focus()
             self._update_status()
             self.refresh_bindings()
-        self.call_after_refresh(self._prebuild_next)
+        self._prebuild_soon()
 
     async def _record(self, action: Callable[[], Recorded]) -> AnswerRecord | None:
         """Run a service action that records an answer; report a store failure, keep state."""
@@ -397,14 +430,57 @@ class StudyScreen(Screen[None]):
 
     # -- events and actions ------------------------------------------------------------
 
-    async def on_question_view_answered(self, event: object) -> None:
-        event.stop()  # type: ignore[attr-defined]
-        if self.session.answered:
+    async def on_question_view_answered(self, event: QuestionView.Answered) -> None:
+        event.stop()
+        if event.view is self._view():  # not a question gone since (undone, set aside)
+            await self._answer(event.view, event.answer, event.hinted)
+
+    async def _answer(self, view: QuestionView, answer: Answer, hinted: bool) -> None:
+        # Nothing on screen has changed since the key: the lock, the marks, the feedback,
+        # the status and the footer are drawn in one frame.
+        with self.app.batch_update():
+            view.locked = True
+            if self.session.answered:
+                return
+            # Timed by the session's clock, the same one the time limit uses.
+            await self._record(lambda: self.service.submit(self.session, answer, hinted=hinted))
+
+    def _view(self) -> QuestionView | None:
+        """The question on screen (None for a card in flashcards mode)."""
+        from quiz.ui.widgets.question_view import QuestionView
+
+        if self._slot is None:
+            return None
+        return next(iter(self._slot.query_children(QuestionView)), None)
+
+    def _posted(self) -> tuple[QuestionView, Answer] | None:
+        """An answer given on screen that has not reached `on_question_view_answered` yet
+        (it travels as messages: a key pressed right after it can arrive first)."""
+        view = self._view()
+        if view is None or self.session.answered or view.input.posted is None:
+            return None
+        return view, view.input.posted
+
+    async def _take_posted(self) -> None:
+        """Record (and show) an answer still on its way, so that the key that came right
+        behind it (undo, suspend, bury) acts on it, not on the state before it."""
+        if (posted := self._posted()) is not None:
+            view, answer = posted
+            await self._answer(view, answer, view.hinted)
+
+    def settle_answer(self) -> None:
+        """Before the screen goes (quit, leave): record an answer still on its way."""
+        if (posted := self._posted()) is None:
             return
-        answer = event.answer  # type: ignore[attr-defined]
-        hinted = bool(event.hinted)  # type: ignore[attr-defined]
-        # Timed by the session's clock, the same one the time limit uses.
-        await self._record(lambda: self.service.submit(self.session, answer, hinted=hinted))
+        view, answer = posted
+        try:
+            self.service.submit(self.session, answer, hinted=view.hinted)
+        except SessionError:
+            return
+        except Exception as exc:  # the store failed: `unsaved_answer` says so
+            self.notify(f"Could not save the answer: {exc}", severity="error", markup=False)
+            return
+        view.locked = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
@@ -417,21 +493,19 @@ class StudyScreen(Screen[None]):
             flipped = bool(cards) and cards[0].flipped
             return flipped if action == "rate" else not flipped
         if action == "undo":
-            return True if self.session.records else None
+            return True if self.session.records or self._posted() else None
         if action == "appeal":
             # Only on the feedback of a typed answer graded wrong or partly right.
             return self.session.answered and self.session.can_appeal()
         return True
 
     def unsaved_answer(self) -> bool:
-        """Whether quitting now would lose an answer being given (typed, ticked, paired)."""
-        if self.session.answered or self._slot is None:
+        """Whether quitting now would lose an answer being given (typed, ticked, paired),
+        or one given that could not be saved (see `settle_answer`)."""
+        view = self._view()
+        if self.session.answered or view is None:
             return False
-        from quiz.ui.widgets.question_view import QuestionView
-
-        for view in self._slot.query_children(QuestionView):
-            return view.input.has_draft()
-        return False
+        return view.input.posted is not None or view.input.has_draft()
 
     async def action_next(self) -> None:
         """Leave the feedback and go to the next question."""
@@ -480,6 +554,7 @@ class StudyScreen(Screen[None]):
 
     async def action_undo(self) -> None:
         """Take back the last answer (the card is restored) and ask that question again."""
+        await self._take_posted()
         try:
             record = self.service.undo(self.session)
         except SessionError as exc:
@@ -492,6 +567,7 @@ class StudyScreen(Screen[None]):
         await self.show_question()
 
     async def _set_aside(self, how: str) -> None:
+        await self._take_posted()
         if self.session.current is None:
             return
         try:
@@ -515,6 +591,7 @@ class StudyScreen(Screen[None]):
 
     def action_leave(self) -> None:
         """Back to Home; the session stays open and is offered for resuming at next start."""
+        self.settle_answer()
         if self._timer is not None:
             self._timer.stop()
         if self.session.records and not self.session.finished:

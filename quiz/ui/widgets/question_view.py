@@ -83,7 +83,6 @@ class QuestionView(Widget):
     QuestionView.-hinted .hint { display: block; }
     QuestionView .buttons { height: auto; }
     QuestionView .buttons Button { margin: 0 1 0 0; }
-    QuestionView.-locked .buttons { display: none; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -120,6 +119,7 @@ class QuestionView(Widget):
         seed: int | None = None,
         show_hint_key: bool = True,
         autofocus: bool = True,
+        lock_on_answer: bool = True,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
@@ -129,6 +129,10 @@ class QuestionView(Widget):
         #: Put the keyboard in the input once mounted; a view built ahead of time (hidden)
         #: leaves that, and `restart_clock`, to whoever shows it.
         self.autofocus = autofocus
+        #: Lock as the answer is posted. False: whoever handles Answered sets `locked`,
+        #: so that the lock and the feedback are drawn in one frame (a lock drawn first
+        #: costs a frame, and the feedback then waits for the next one).
+        self.lock_on_answer = lock_on_answer
         self.input: QuestionInput = make_question_input(question, seed)
         self._started = time.monotonic()
 
@@ -188,8 +192,11 @@ class QuestionView(Widget):
         self.refresh_bindings()
 
     def watch_locked(self, locked: bool) -> None:
-        """Lock the input too (e.g. when the classroom host closes the question)."""
-        self.set_class(locked, "-locked")
+        """Lock the input too (e.g. when the classroom host closes the question); the
+        mouse buttons go. Their row's `display` is set on it alone: a class on the view
+        would restyle every widget in it."""
+        for buttons in self.query(".buttons"):
+            buttons.display = not locked
         self.input.locked = locked
         self.refresh_bindings()
 
@@ -206,8 +213,11 @@ class QuestionView(Widget):
     def on_question_input_submitted(self, message: QuestionInput.Submitted) -> None:
         """Turn the input's answer into Answered, once."""
         message.stop()
+        if self.locked:
+            return
         elapsed_ms = int((time.monotonic() - self._started) * 1000)
-        self.locked = True
+        if self.lock_on_answer:
+            self.locked = True
         self.post_message(self.Answered(self, message.answer, self.hinted, elapsed_ms))
 
     def show_result(self, result: GradeResult) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -45,6 +48,53 @@ def shuffled_order(
 def outcome_of(result: GradeResult) -> str:
     """The outcome as a plain string ("correct", "partial", "incorrect")."""
     return str(result.outcome.value)
+
+
+class HangingRow:
+    """`prefix` then `body`, the body wrapping in its own column (each wrapped line under
+    its first character): a two-column `Table.grid`, drawn without the table when the
+    row fits on one line (most rows), with the same segments.
+
+    Measuring and drawing a table costs more than the rest of a row, and choice rows are
+    measured and drawn again whenever an answer marks them or the feedback narrows them.
+    """
+
+    def __init__(self, prefix: Text, body: Text) -> None:
+        self.prefix = prefix
+        self.body = body
+
+    def table(self) -> Table:
+        """The two-column grid this draws."""
+        grid = Table.grid()
+        grid.add_column(no_wrap=True, width=self.prefix.cell_len)
+        grid.add_column(ratio=1)
+        grid.add_row(self.prefix, self.body)
+        return grid
+
+    def fits(self, width: int) -> bool:
+        """Whether the row is one line at `width` (no wrapping, no tab or line break;
+        not empty, which the table draws with a styled empty segment)."""
+        plain = self.prefix.plain + self.body.plain
+        return (
+            bool(self.body.plain)
+            and self.prefix.cell_len + self.body.cell_len <= width
+            and "\n" not in plain
+            and "\t" not in plain
+        )
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The table's segments: one line drawn directly, else the table itself."""
+        if not self.fits(options.max_width):
+            yield self.table()
+            return
+        # What the grid yields for one line: each cell's own segments, then a newline.
+        yield from self.prefix.render(console, end="")
+        yield from self.body.render(console, end="")
+        yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        """The table's measurement."""
+        return Measurement.get(console, options, self.table())
 
 
 class ChoiceRow(Static):
@@ -94,16 +144,11 @@ class ChoiceRow(Static):
         self.set_reactive(ChoiceRow.label, label)
         self.set_reactive(ChoiceRow.box, box)
 
-    def render(self) -> Table:
+    def render(self) -> HangingRow:
         """Mark, box and label on the left; the text wraps in its own column, each wrapped
         line under the text's first character. `text` and `suffix` are bank data, shown
         literally (never markup)."""
-        prefix, body = self._parts()
-        grid = Table.grid()
-        grid.add_column(no_wrap=True, width=prefix.cell_len)
-        grid.add_column(ratio=1)
-        grid.add_row(prefix, body)
-        return grid
+        return HangingRow(*self._parts())
 
     def _parts(self) -> tuple[Text, Text]:
         prefix = Text(f"{self.mark} ")
@@ -150,7 +195,6 @@ class QuestionInput(Widget):
         color: $text-muted;
         height: auto;
     }
-    QuestionInput.-locked > .help { display: none; }
     """
 
     can_focus = True
@@ -175,6 +219,8 @@ class QuestionInput(Widget):
         super().__init__(**kw)
         self.question = question
         self.seed = seed
+        #: The answer posted and not yet taken (its owner sets `locked` when it takes it).
+        self.posted: Answer | None = None
 
     def compose(self) -> ComposeResult:
         """The body of the subclass, then a short key help line and the notice line."""
@@ -201,11 +247,15 @@ class QuestionInput(Widget):
         self.focus_target().focus()
 
     def submit(self, answer: Answer) -> bool:
-        """Post the answer once; later calls do nothing (the widget is locked)."""
-        if self.locked:
+        """Post the answer once; later calls do nothing (until the widget is unlocked).
+
+        Nothing on screen changes here: the QuestionView that owns the input locks it
+        (or lets whoever takes the answer do so), so that the lock is drawn in the same
+        frame as what the answer brings (the feedback), not in a frame of its own first.
+        """
+        if self.locked or self.posted is not None:
             return False
-        self.notice = ""
-        self.locked = True
+        self.posted = answer
         self.post_message(self.Submitted(answer))
         return True
 
@@ -224,11 +274,18 @@ class QuestionInput(Widget):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """After submitting, answer keys are off (and hidden from the footer)."""
-        return not self.locked or action in self.ALWAYS_ALLOWED
+        return not (self.locked or self.posted is not None) or action in self.ALWAYS_ALLOWED
 
     def watch_locked(self, locked: bool) -> None:
-        """Reflect the lock in styles and in the footer's key list."""
-        self.set_class(locked, "-locked")
+        """Hide the key help, clear the notice, update the footer's key list.
+
+        The help line's `display` is set on it alone: a class on the input would restyle
+        the input and every widget in it, each answer.
+        """
+        if not locked:
+            self.posted = None
+        for help_line in self.query_children(".help"):
+            help_line.display = not locked
         self.notice = ""
         self.refresh_bindings()
         self.locked_changed(locked)
