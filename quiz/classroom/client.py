@@ -24,6 +24,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Label, Static
 
@@ -419,7 +420,14 @@ class StudentApp(App[None]):
         while True:
             try:
                 async for state in self.api.events():
-                    await self.apply(state)
+                    if not self.is_running:
+                        return  # the app is closing: its widgets are going away
+                    try:
+                        await self.apply(state)
+                    except NoMatches:
+                        if not self.is_running:
+                            return  # it closed while this state was being shown
+                        raise
                 if self.state is not None and self.state.phase == "ended":
                     return
             except ClientRefused as exc:
