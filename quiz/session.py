@@ -9,16 +9,17 @@ an unfinished session can be rebuilt from the store and resumed where it stopped
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import random
 import time
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from quiz.models import (
-    Bank,
+    BankView,
     Cloze,
     Flashcard,
     Matching,
@@ -157,6 +158,10 @@ class SessionError(Exception):
     """A session cannot be built (no matching questions) or an action is out of turn."""
 
 
+class BanksOutdated(SessionError):
+    """A bank file changed since the banks were loaded: read them again, then retry."""
+
+
 def _default_grader(question: Question, answer: Answer) -> GradeResult:
     from quiz.grading import grade  # imported late: grading pulls in rapidfuzz
 
@@ -188,23 +193,39 @@ def placeholder_answer(question: Question) -> Answer:
             assert_never(question)
 
 
+def _select(
+    banks: Iterable[BankView], tag: str | None, exclude: Collection[tuple[str, str]]
+) -> list[tuple[BankView, list[int]]]:
+    """Each bank with the numbers (file order) of its questions `select_questions` picks,
+    found from ids and tags only: nothing is built."""
+    out: list[tuple[BankView, list[int]]] = []
+    for bank in banks:
+        listed = bank.question_tags()
+        if tag is None or tag in bank.tags:
+            numbers = list(range(len(listed)))
+        else:
+            numbers = [i for i, (_, tags) in enumerate(listed) if tag in tags]
+        # Few questions are suspended or buried: look only at those of this bank.
+        dropped = {qid for b, qid in exclude if b == bank.id}
+        if dropped:
+            numbers = [i for i in numbers if listed[i][0] not in dropped]
+        out.append((bank, numbers))
+    return out
+
+
 def select_questions(
-    banks: Iterable[Bank],
+    banks: Iterable[BankView],
     *,
     tag: str | None = None,
-    exclude: Container[tuple[str, str]] = (),
+    exclude: Collection[tuple[str, str]] = (),
 ) -> list[QueueItem]:
     """Every question of `banks` (in file order), or those tagged `tag` (or whose bank is),
     less the (bank id, question id) pairs in `exclude` (suspended or buried ones)."""
-    items: list[QueueItem] = []
-    for bank in banks:
-        for q in bank.questions:
-            if (tag is None or tag in q.tags or tag in bank.tags) and (
-                bank.id,
-                q.id,
-            ) not in exclude:
-                items.append(QueueItem(bank.id, q))
-    return items
+    return [
+        QueueItem(bank.id, bank.questions[i])
+        for bank, numbers in _select(banks, tag, exclude)
+        for i in numbers
+    ]
 
 
 @dataclass
@@ -246,28 +267,44 @@ class QuizSession:
     @classmethod
     def from_banks(
         cls,
-        banks: Sequence[Bank],
+        banks: Sequence[BankView],
         *,
         mode: Mode = Mode.QUIZ,
         options: SessionOptions | None = None,
-        exclude: Container[tuple[str, str]] = (),
+        exclude: Collection[tuple[str, str]] = (),
         **kw: Any,
     ) -> QuizSession:
         """A quiz over `banks` (or one tag across them): all or N questions, maybe shuffled.
 
-        Questions in `exclude` (bank id, question id) are left out.
+        Questions in `exclude` (bank id, question id) are left out. Questions are picked
+        by id and tags, and only those asked are built (a big bank's are validated then).
         """
         options = options or SessionOptions()
-        items = select_questions(banks, tag=options.tag, exclude=exclude)
-        if not items:
+        selected = _select(banks, options.tag, exclude)
+        # One int per question picked (bank k's question i is offsets[k] + i): a list of
+        # ints shuffles as fast as Python can, and the same seed gives the same order as
+        # shuffling the questions themselves. Only the questions kept are then built.
+        offsets: list[int] = []
+        picked: list[int] = []
+        size = 0
+        for bank, numbers in selected:
+            offsets.append(size)
+            picked.extend([size + i for i in numbers] if size else numbers)
+            size += len(bank.questions)
+        if not picked:
             what = f"tagged {options.tag!r}" if options.tag else "in these banks"
             raise SessionError(f"no questions {what}")
         if options.shuffle:
-            random.Random(options.seed).shuffle(items)
+            random.Random(options.seed).shuffle(picked)
         if options.count is not None:
             if options.count < 1:
                 raise SessionError(f"the question count must be at least 1, not {options.count}")
-            items = items[: options.count]
+            picked = picked[: options.count]
+        items = []
+        for n in picked:
+            k = bisect.bisect_right(offsets, n) - 1
+            bank = selected[k][0]
+            items.append(QueueItem(bank.id, bank.questions[n - offsets[k]]))
         if not kw.get("title"):
             kw["title"] = f"#{options.tag}" if options.tag else " + ".join(b.title for b in banks)
         return cls(mode=mode, queue=items, options=options, **kw)
@@ -276,7 +313,7 @@ class QuizSession:
     def from_due(
         cls,
         due: Iterable[tuple[str, str, bool]],
-        banks: Mapping[str, Bank],
+        banks: Mapping[str, BankView],
         *,
         options: SessionOptions | None = None,
         **kw: Any,
@@ -333,7 +370,7 @@ class QuizSession:
         cls,
         plan: Mapping[str, Any],
         answers: Sequence[Mapping[str, Any]],
-        banks: Mapping[str, Bank],
+        banks: Mapping[str, BankView],
         **kw: Any,
     ) -> QuizSession:
         """Rebuild a stored session: its plan plus the answers already recorded, in order.

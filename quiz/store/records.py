@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from quiz.models import Bank
+from quiz.models import BankView
 from quiz.scheduler import Card, Rating, State
 from quiz.store.common import QuestionKey
 
@@ -155,14 +155,19 @@ class CatalogInfo:
         return per_bank
 
     @classmethod
-    def from_banks(cls, banks: Iterable[Bank]) -> CatalogInfo:
-        """Tags (bank tags + question tags, deduplicated) and titles from loaded banks."""
+    def from_banks(cls, banks: Iterable[BankView]) -> CatalogInfo:
+        """Tags (bank tags + question tags, deduplicated) and titles from loaded banks
+        (from ids and tags only: a big bank's questions are not built)."""
         tags: dict[QuestionKey, tuple[str, ...]] = {}
         titles: dict[str, str] = {}
         for bank in banks:
             titles[bank.id] = bank.title
-            for q in bank.questions:
-                tags[(bank.id, q.id)] = tuple(dict.fromkeys([*bank.tags, *q.tags]))
+            bank_id, bank_tags = bank.id, bank.tags
+            for qid, qtags in bank.question_tags():
+                if not bank_tags:
+                    tags[(bank_id, qid)] = tuple(dict.fromkeys(qtags)) if qtags else ()
+                else:
+                    tags[(bank_id, qid)] = tuple(dict.fromkeys([*bank_tags, *qtags]))
         return cls(tags=tags, titles=titles)
 
 

@@ -26,10 +26,10 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from quiz.bank_index import IndexedBank
-    from quiz.banks import Catalog, LoadedBank
-    from quiz.models import Bank
-    from quiz.session import QuizSession
-    from quiz.store import SessionState, Store
+    from quiz.banks import AnyLoaded, Catalog, LoadedBank
+    from quiz.models import BankView
+    from quiz.session import QuizSession, SessionError
+    from quiz.store import CatalogInfo, SessionState, Store
     from quiz.store.safety import WindowPresence
     from quiz.study import Started, StudyService
 
@@ -46,20 +46,29 @@ class StartRequest:
     seed: int | None = None
 
 
+@dataclass(frozen=True)
+class LoadedBanks:
+    """What the loading worker hands the UI thread: the banks and what the numbers need
+    to know about them (built in the worker: for a big bank it is a pass over its ids)."""
+
+    catalog: Catalog[AnyLoaded] | Catalog[LoadedBank]
+    info: CatalogInfo
+
+
 @dataclass
 class AppData:
     """The banks and the study service over the learner's store, loaded at start."""
 
-    catalog: Catalog
+    catalog: Catalog[AnyLoaded] | Catalog[LoadedBank]
     service: StudyService
-    banks: dict[str, LoadedBank] = field(default_factory=dict)
+    banks: dict[str, AnyLoaded] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, catalog: Catalog, service: StudyService) -> AppData:
+    def build(cls, loaded: LoadedBanks, service: StudyService) -> AppData:
         """Index the catalog's valid banks by id (the catalog already refuses duplicates)."""
-        banks = {lb.bank.id: lb for lb in catalog.banks}
-        service.set_banks({k: v.bank for k, v in banks.items()})
-        return cls(catalog=catalog, service=service, banks=banks)
+        banks: dict[str, AnyLoaded] = {lb.bank.id: lb for lb in loaded.catalog.banks}
+        service.set_banks({k: v.bank for k, v in banks.items()}, loaded.info)
+        return cls(catalog=loaded.catalog, service=service, banks=banks)
 
     @property
     def store(self) -> Store:
@@ -67,7 +76,7 @@ class AppData:
         return self.service.store
 
     @property
-    def bank_models(self) -> dict[str, Bank]:
+    def bank_models(self) -> dict[str, BankView]:
         """Valid banks by id, as models."""
         return {k: v.bank for k, v in self.banks.items()}
 
@@ -149,7 +158,7 @@ class QuizApp(App[None]):
         profile: str | None = None,
         bank_paths: list[Path] | None = None,
         start: StartRequest | None = None,
-        catalog: Catalog | None = None,
+        catalog: Catalog[AnyLoaded] | Catalog[LoadedBank] | None = None,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] | None = None,
     ) -> None:
@@ -223,7 +232,7 @@ class QuizApp(App[None]):
     def _start_load(self) -> None:
         self.run_worker(self._load, thread=True, name="load", exit_on_error=False)
 
-    def _load(self) -> Catalog:
+    def _load(self) -> LoadedBanks:
         """Load every bank (thread worker: parsing and validating is the slow part).
 
         The store's modules are imported here too, so opening it on the main thread (a
@@ -231,20 +240,26 @@ class QuizApp(App[None]):
         """
         import importlib
 
+        from quiz.store import CatalogInfo
+
         for name in ("quiz.store", "quiz.session", "quiz.study", "quiz.grading"):
             importlib.import_module(name)
         if self._preloaded is not None:
-            return self._preloaded
+            catalog = self._preloaded
+            return LoadedBanks(catalog, CatalogInfo.from_banks(lb.bank for lb in catalog.banks))
         return self._load_and_index()
 
-    def _load_and_index(self) -> Catalog:
-        """Load every bank and record what Home lists in the index for the next start."""
+    def _load_and_index(self) -> LoadedBanks:
+        """Load every bank (a big JSON bank unchanged since it was validated: from its
+        question index, see `quiz.banks.LazyBank`) and record what Home lists in the
+        index for the next start."""
         from quiz.bank_index import write_index
-        from quiz.banks import load_catalog
+        from quiz.banks import load_app_catalog
+        from quiz.store import CatalogInfo
 
-        catalog = load_catalog(self.bank_paths)
+        catalog = load_app_catalog(self.bank_paths)
         write_index(catalog)
-        return catalog
+        return LoadedBanks(catalog, CatalogInfo.from_banks(lb.bank for lb in catalog.banks))
 
     def _open_service(self) -> StudyService | None:
         from quiz.store import Store, StoreError
@@ -293,16 +308,16 @@ class QuizApp(App[None]):
                 markup=False,
             )
         elif event.state is WorkerState.SUCCESS:
-            catalog: Catalog = event.worker.result  # type: ignore[assignment]
+            loaded: LoadedBanks = event.worker.result  # type: ignore[assignment]
             if event.worker.name == "reload" and self.data is not None:
-                self.data = AppData.build(catalog, self.data.service)
+                self.data = AppData.build(loaded, self.data.service)
                 for screen in self.screen_stack:
                     screen.post_message(DataReady())
                 return
             service = self._open_service()
             if service is None:
                 return
-            self.data = AppData.build(catalog, service)
+            self.data = AppData.build(loaded, service)
             for screen in self.screen_stack:
                 screen.post_message(DataReady())
             self._bank_stamp = self._bank_folders_stamp()
@@ -438,8 +453,7 @@ class QuizApp(App[None]):
             try:
                 started = start()
             except SessionError as exc:
-                text = str(exc)
-                self.notify(text[:1].upper() + text[1:], severity="warning", markup=False)
+                self._refused(exc)
                 return
             self._begin(started)
 
@@ -451,6 +465,15 @@ class QuizApp(App[None]):
             go()
         else:
             self._ask_unfinished(pending, then=go, starting=starting)
+
+    def _refused(self, exc: SessionError, prefix: str = "") -> None:
+        """Say why a session did not start; a bank changed on disk is read again."""
+        from quiz.session import BanksOutdated
+
+        text = prefix + str(exc)
+        self.notify(text[:1].upper() + text[1:], severity="warning", markup=False)
+        if isinstance(exc, BanksOutdated):
+            self.reload_banks()
 
     def start_study(
         self,
@@ -499,7 +522,7 @@ class QuizApp(App[None]):
         try:
             started = self.data.service.retry_missed(previous)
         except SessionError as exc:
-            self.notify(str(exc).capitalize(), markup=False)
+            self._refused(exc)
             return
         self._begin(started)
 
@@ -512,7 +535,7 @@ class QuizApp(App[None]):
         try:
             session = self.data.service.resume(stored)
         except SessionError as exc:
-            self.notify(f"Cannot resume: {exc}", severity="warning", markup=False)
+            self._refused(exc, "Cannot resume: ")
             return
         if session.finished:
             from quiz.ui.screens.results import ResultsScreen
@@ -614,7 +637,7 @@ def create_app(
     *,
     bank_paths: list[Path] | None = None,
     start: StartRequest | None = None,
-    catalog: Catalog | None = None,
+    catalog: Catalog[AnyLoaded] | Catalog[LoadedBank] | None = None,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] | None = None,
 ) -> QuizApp:
