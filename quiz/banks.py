@@ -1321,7 +1321,12 @@ def load_app_catalog(paths: Iterable[Path] | None = None) -> Catalog[AnyLoaded]:
 def _load_for_study(path: Path) -> AnyLoaded:
     if path.suffix.lower() != ".json":
         return load_bank(path)
-    index = read_question_index(path)
+    # Tens of thousands of small objects, no cycles: as in `parse_bank_bytes`, keep the
+    # cyclic collector from walking them while they are built, and after.
+    with _gc_paused():
+        index = read_question_index(path)
+        if index is not None and len(index.ids) >= FREEZE_AT_QUESTIONS:
+            gc.freeze()
     if index is not None:
         lazy = LazyBank(path, index)
         article = None

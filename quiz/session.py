@@ -193,6 +193,11 @@ def placeholder_answer(question: Question) -> Answer:
             assert_never(question)
 
 
+#: From a pool of at least this many questions, a quiz of fewer is drawn with
+#: `random.sample` (O(count)) instead of a shuffle of the whole pool (O(pool)).
+SAMPLE_AT = 5_000
+
+
 def _select(
     banks: Iterable[BankView], tag: str | None, exclude: Collection[tuple[str, str]]
 ) -> list[tuple[BankView, list[int]]]:
@@ -294,12 +299,17 @@ class QuizSession:
         if not picked:
             what = f"tagged {options.tag!r}" if options.tag else "in these banks"
             raise SessionError(f"no questions {what}")
-        if options.shuffle:
+        count = options.count
+        if count is not None and count < 1:
+            raise SessionError(f"the question count must be at least 1, not {count}")
+        if options.shuffle and count is not None and len(picked) >= SAMPLE_AT > count:
+            # A few questions from a big pool: draw them (as random, and as repeatable with
+            # a seed) rather than shuffling every question to keep the first few.
+            picked = random.Random(options.seed).sample(picked, min(count, len(picked)))
+        elif options.shuffle:
             random.Random(options.seed).shuffle(picked)
-        if options.count is not None:
-            if options.count < 1:
-                raise SessionError(f"the question count must be at least 1, not {options.count}")
-            picked = picked[: options.count]
+        if count is not None:
+            picked = picked[:count]
         items = []
         for n in picked:
             k = bisect.bisect_right(offsets, n) - 1

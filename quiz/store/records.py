@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 from quiz.models import BankView
@@ -149,10 +150,16 @@ class CatalogInfo:
     @cached_property
     def bank_tag_counts(self) -> dict[str, Counter[str]]:
         """Per bank, how many of its questions carry each tag (do not modify)."""
-        per_bank: dict[str, Counter[str]] = {}
+        per_bank: dict[str, list[tuple[str, ...]]] = {}
         for (b, _q), tags in self.tags.items():
-            per_bank.setdefault(b, Counter()).update(tags)
-        return per_bank
+            per_bank.setdefault(b, []).append(tags)
+        return {b: Counter(chain.from_iterable(t)) for b, t in per_bank.items()}
+
+    def warm(self) -> CatalogInfo:
+        """Compute every derived figure now (in a worker thread, not on the UI's)."""
+        for name in ("existing", "questions_by_bank", "tag_counts", "bank_tag_counts"):
+            getattr(self, name)
+        return self
 
     @classmethod
     def from_banks(cls, banks: Iterable[BankView]) -> CatalogInfo:

@@ -7,6 +7,7 @@ read them from `app.data` once `DataReady` has arrived.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +80,14 @@ class AppData:
     def bank_models(self) -> dict[str, BankView]:
         """Valid banks by id, as models."""
         return {k: v.bank for k, v in self.banks.items()}
+
+
+def _catalog_info(catalog: Catalog[AnyLoaded] | Catalog[LoadedBank]) -> CatalogInfo:
+    """What the numbers need to know about the banks, every figure computed (in the
+    loading worker: for a big bank it is a pass over its ids and tags)."""
+    from quiz.store import CatalogInfo
+
+    return CatalogInfo.from_banks(lb.bank for lb in catalog.banks).warm()
 
 
 #: A theme for low vision and bright rooms: pure black and white, and right, wrong and
@@ -240,26 +249,30 @@ class QuizApp(App[None]):
         """
         import importlib
 
-        from quiz.store import CatalogInfo
-
         for name in ("quiz.store", "quiz.session", "quiz.study", "quiz.grading"):
             importlib.import_module(name)
         if self._preloaded is not None:
             catalog = self._preloaded
-            return LoadedBanks(catalog, CatalogInfo.from_banks(lb.bank for lb in catalog.banks))
+            return LoadedBanks(
+                catalog, CatalogInfo.from_banks(lb.bank for lb in catalog.banks).warm()
+            )
         return self._load_and_index()
 
     def _load_and_index(self) -> LoadedBanks:
         """Load every bank (a big JSON bank unchanged since it was validated: from its
         question index, see `quiz.banks.LazyBank`) and record what Home lists in the
         index for the next start."""
-        from quiz.bank_index import write_index
+        from quiz.bank_index import read_index, write_index
         from quiz.banks import load_app_catalog
-        from quiz.store import CatalogInfo
 
         catalog = load_app_catalog(self.bank_paths)
-        write_index(catalog)
-        return LoadedBanks(catalog, CatalogInfo.from_banks(lb.bank for lb in catalog.banks))
+        listed = read_index(self.bank_paths)
+        found = {os.fspath(lb.path): lb.bank.id for lb in catalog.banks}
+        found.update((os.fspath(path), "") for path, _ in catalog.invalid)
+        # Rewriting it costs a pass over every question's tags: only when it is out of date.
+        if listed is None or {e.path: e.id for e in listed} != found:
+            write_index(catalog)
+        return LoadedBanks(catalog, _catalog_info(catalog))
 
     def _open_service(self) -> StudyService | None:
         from quiz.store import Store, StoreError
