@@ -252,10 +252,7 @@ class QuizApp(App[None]):
         for name in ("quiz.store", "quiz.session", "quiz.study", "quiz.grading"):
             importlib.import_module(name)
         if self._preloaded is not None:
-            catalog = self._preloaded
-            return LoadedBanks(
-                catalog, CatalogInfo.from_banks(lb.bank for lb in catalog.banks).warm()
-            )
+            return LoadedBanks(self._preloaded, _catalog_info(self._preloaded))
         return self._load_and_index()
 
     def _load_and_index(self) -> LoadedBanks:
