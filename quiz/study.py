@@ -225,10 +225,12 @@ class StudyService:
 
     store: Store
     profile: str
-    banks: Mapping[str, BankView] = field(default_factory=dict)
+    # Not in the repr: Textual names a worker by its callable's repr, and a big bank's
+    # catalog figures take a tenth of a second to print.
+    banks: Mapping[str, BankView] = field(default_factory=dict, repr=False)
     now: Callable[[], datetime] = _utcnow
     clock: Callable[[], float] = time.monotonic
-    info: CatalogInfo = field(init=False)
+    info: CatalogInfo = field(init=False, repr=False)
     _reader: Store | None = field(default=None, init=False, repr=False)
     _reader_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 

@@ -85,9 +85,19 @@ class AppData:
 def _catalog_info(catalog: Catalog[AnyLoaded] | Catalog[LoadedBank]) -> CatalogInfo:
     """What the numbers need to know about the banks, every figure computed (in the
     loading worker: for a big bank it is a pass over its ids and tags)."""
+    import gc
+
+    from quiz.banks import FREEZE_AT_QUESTIONS
     from quiz.store import CatalogInfo
 
-    return CatalogInfo.from_banks(lb.bank for lb in catalog.banks).warm()
+    info = CatalogInfo.from_banks(lb.bank for lb in catalog.banks).warm()
+    if len(info.tags) >= FREEZE_AT_QUESTIONS:
+        # Its hundreds of thousands of keys live as long as the banks: out of the cyclic
+        # collector's view, or each full collection walks them all (30-40 ms for 100,000
+        # questions, in the middle of starting a quiz). See `quiz.banks.parse_bank_bytes`.
+        gc.collect(1)
+        gc.freeze()
+    return info
 
 
 #: A theme for low vision and bright rooms: pure black and white, and right, wrong and
