@@ -22,7 +22,6 @@ This module imports neither pydantic nor the bank models (see `BANK_SCHEMA`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import zlib
@@ -243,6 +242,8 @@ class QuestionIndex:
 
 def question_index_path(path: Path) -> Path:
     """Where the question index of the bank file `path` is cached."""
+    import hashlib  # here: Home's first paint imports this module, and never needs it
+
     digest = hashlib.sha256(os.fspath(path.resolve()).encode("utf-8", "surrogatepass"))
     return locations.cache_dir() / "bank-questions" / f"{digest.hexdigest()[:32]}.json"
 
