@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, NoReturn, TypeVar, overload
 
 from pydantic import ValidationError
 
@@ -142,12 +142,12 @@ class LazyQuestions(Sequence[Question]):
     def __getitem__(self, i: slice) -> Sequence[Question]: ...
     def __getitem__(self, i: int | slice) -> Question | Sequence[Question]:
         if isinstance(i, slice):
-            return [self._bank.question_at(k) for k in range(*i.indices(len(self)))]
+            return self._bank.questions_at(range(*i.indices(len(self))))
         return self._bank.question_at(i)
 
     def __iter__(self) -> Iterator[Question]:
-        for k in range(len(self)):
-            yield self._bank.question_at(k)
+        # In one pass over the file (see `LazyBank.questions_at`).
+        return iter(self._bank.questions_at(range(len(self))))
 
 
 class LazyBank:
@@ -196,54 +196,71 @@ class LazyBank:
 
     def question_at(self, i: int) -> Question:
         """Question number `i` (0-based, file order), validated on first use."""
-        if i < 0:
-            i += len(self.ids)
-        if not 0 <= i < len(self.ids):
-            raise IndexError(f"question index {i} out of range")
-        built = self._built.get(i)
-        if built is None:
-            with self._lock:
-                built = self._built.get(i)
-                if built is None:
-                    built = self._built[i] = self._read(i)
-        return built
+        return self.questions_at([i])[0]
 
-    def _read(self, i: int) -> Question:
+    def questions_at(self, numbers: Sequence[int]) -> list[Question]:
+        """Questions by number (0-based, file order), each validated on first use.
+
+        A few are read from their spans; many (a quiz over the whole bank) from one read
+        of the file, so that building them all costs what a full load does.
+        """
+        n = len(self.ids)
+        wanted = [i + n if i < 0 else i for i in numbers]
+        for i in wanted:
+            if not 0 <= i < n:
+                raise IndexError(f"question index {i} out of range")
+        with self._lock:
+            missing = [i for i in dict.fromkeys(wanted) if i not in self._built]
+            if len(missing) >= FREEZE_AT_QUESTIONS:
+                # Many objects, no cycles: as in `parse_bank_bytes`.
+                with _gc_paused():
+                    self._build(missing)
+                    gc.freeze()
+            elif missing:
+                self._build(missing)
+            return [self._built[i] for i in wanted]
+
+    #: Above this many questions to build, the whole file is read once.
+    READ_ALL_AT = 64
+
+    def _build(self, numbers: list[int]) -> None:
         index = self.index
-        start, end = index.spans[2 * i], index.spans[2 * i + 1]
-        qid = self.ids[i]
-        shown = str(self.path)
+        spans = index.spans
+        validate = QUESTION_ADAPTER.validator.validate_json
         try:
             with self.path.open("rb") as f:
                 st = os.fstat(f.fileno())
-                f.seek(start)
-                data = f.read(end - start)
+                if len(numbers) >= self.READ_ALL_AT:
+                    whole = f.read()
+                    chunks = [whole[spans[2 * i] : spans[2 * i + 1]] for i in numbers]
+                else:
+                    chunks = []
+                    for i in numbers:
+                        f.seek(spans[2 * i])
+                        chunks.append(f.read(spans[2 * i + 1] - spans[2 * i]))
         except OSError as exc:
-            raise BankChangedError(
-                [Problem(shown, None, qid, None, f"cannot read file: {exc.strerror or exc}")]
-            ) from None
-        problem = None
-        question: Question | None = None
-        if (st.st_size, st.st_mtime_ns) != (index.size, index.mtime_ns) or zlib.crc32(
-            data
-        ) != index.crcs[i]:
-            problem = "the file changed since it was loaded"
-        else:
+            self._refuse(numbers[0], f"cannot read file: {exc.strerror or exc}")
+        if (st.st_size, st.st_mtime_ns) != (index.size, index.mtime_ns):
+            self._refuse(numbers[0], "the file changed since it was loaded")
+        for i, data in zip(numbers, chunks, strict=True):
+            if zlib.crc32(data) != index.crcs[i]:
+                self._refuse(i, "the file changed since it was loaded")
             try:
-                question = QUESTION_ADAPTER.validate_json(data)
+                question = validate(data)
             except ValidationError:
                 # The same bytes passed the full validator: only a changed validator
                 # (quiz changed without a version bump) gets here.
-                problem = "the question no longer validates"
-            if question is not None and question.id != qid:
-                problem = "the file changed since it was loaded"
-        if problem is not None or question is None:
-            # Never use this index again (a change behind an unchanged stamp would keep
-            # it looking current): the next load validates the whole file.
-            with contextlib.suppress(OSError):
-                question_index_path(self.path).unlink()
-            raise BankChangedError([Problem(shown, None, qid, None, problem or "unreadable")])
-        return question
+                self._refuse(i, "the question no longer validates")
+            if question.id != self.ids[i]:
+                self._refuse(i, "the file changed since it was loaded")
+            self._built[i] = question
+
+    def _refuse(self, i: int, problem: str) -> NoReturn:
+        # Never use this index again (a change behind an unchanged stamp would keep it
+        # looking current): the next load validates the whole file.
+        with contextlib.suppress(OSError):
+            question_index_path(self.path).unlink()
+        raise BankChangedError([Problem(str(self.path), None, self.ids[i], None, problem)])
 
 
 @dataclass

@@ -501,6 +501,10 @@ class Bank(StrictModel):
         questions need: see `BankView`)."""
         return [(q.id, q.tags) for q in self.questions]
 
+    def questions_at(self, numbers: Sequence[int]) -> list[Question]:
+        """Questions by number (0-based, file order)."""
+        return [self.questions[i] for i in numbers]
+
     def to_data(self) -> dict[str, Any]:
         """Plain data in file order, as a bank file holds it (no defaults-only noise)."""
         return self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=False)
@@ -528,6 +532,7 @@ class BankView(Protocol):
     def questions(self) -> Sequence[Question]: ...
     def question(self, question_id: str) -> Question | None: ...
     def question_tags(self) -> Sequence[tuple[str, Sequence[str]]]: ...
+    def questions_at(self, numbers: Sequence[int]) -> list[Question]: ...
 
 
 #: Reused everywhere: building a TypeAdapter is expensive, validating with it is not.

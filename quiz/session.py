@@ -310,11 +310,16 @@ class QuizSession:
             random.Random(options.seed).shuffle(picked)
         if count is not None:
             picked = picked[:count]
-        items = []
-        for n in picked:
-            k = bisect.bisect_right(offsets, n) - 1
-            bank = selected[k][0]
-            items.append(QueueItem(bank.id, bank.questions[n - offsets[k]]))
+        # Built bank by bank (a big bank builds many in one read of its file), asked in
+        # the order picked.
+        where = [bisect.bisect_right(offsets, n) - 1 for n in picked]
+        built: dict[int, Question] = {}
+        for k, (bank, _) in enumerate(selected):
+            mine = [n for n, b in zip(picked, where, strict=True) if b == k]
+            if mine:
+                questions = bank.questions_at([n - offsets[k] for n in mine])
+                built.update(zip(mine, questions, strict=True))
+        items = [QueueItem(selected[k][0].id, built[n]) for n, k in zip(picked, where, strict=True)]
         if not kw.get("title"):
             kw["title"] = f"#{options.tag}" if options.tag else " + ".join(b.title for b in banks)
         return cls(mode=mode, queue=items, options=options, **kw)
