@@ -19,6 +19,9 @@ Programs, run alternately so that the machine's load is shared:
          launch -> first text;
 * with --also CHECKOUT: big and small from that checkout too (e.g. an export of main).
 
+With --every, Home's key is Enter on the bank's row: a quiz over every question (what
+Enter does), not one of 20.
+
 The untimed first round of each program writes the bank index (the cache a later start
 reads); every timed run finds it. So "first start after the bank file changed" (a full
 validation, once per change) is not what is timed here: `--cold` times that instead,
@@ -138,17 +141,19 @@ def _kill(session: str) -> None:
     subprocess.run(["tmux", "kill-session", "-t", session], check=False, capture_output=True)
 
 
-def home_run(name: str, shell: str, where: str) -> tuple[float, float]:
-    """(launch -> Home ready, Enter in the start options -> first question), seconds."""
+def home_run(name: str, shell: str, where: str, every: bool = False) -> tuple[float, float]:
+    """(launch -> Home ready, Enter in the start options -> first question), seconds;
+    with `every`, Enter on the bank's row (a quiz over every question) instead."""
     session, start = _start(name, shell, where)
     try:
         ready = _wait(session, _numbers) - start
         _key(session, "End")
         time.sleep(0.1)
-        _key(session, "o")
-        _wait(session, lambda t: "Start options" in t)
-        _key(session, "2", "0")
-        time.sleep(0.15)  # the typed count is drawn; not timed
+        if not every:
+            _key(session, "o")
+            _wait(session, lambda t: "Start options" in t)
+            _key(session, "2", "0")
+            time.sleep(0.15)  # the typed count is drawn; not timed
         pressed = _key(session, "Enter")
         shown = _wait(session, lambda t: PROMPT.search(t) is not None)
         return ready, shown - pressed
@@ -194,6 +199,11 @@ def main() -> None:
     parser.add_argument(
         "--cold", action="store_true", help="remove the bank index before every run"
     )
+    parser.add_argument(
+        "--every",
+        action="store_true",
+        help="Home: Enter on the bank (a quiz over every question), not a quiz of 20",
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is needed")
@@ -234,7 +244,7 @@ def main() -> None:
                 for bank in ("big", "small"):
                     name = prefix + bank
                     where = str(checkout)
-                    h = home_run(name, shell(checkout, bank, False), where)
+                    h = home_run(name, shell(checkout, bank, False), where, args.every)
                     s = study_run(name, shell(checkout, bank, True), where)
                     if rnd:
                         home.setdefault(name, []).append(h)
