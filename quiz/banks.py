@@ -291,6 +291,8 @@ class Catalog(Generic[_L]):
 
     banks: list[_L] = field(default_factory=list)
     invalid: list[tuple[Path, list[Problem]]] = field(default_factory=list)
+    #: Big JSON banks just validated in full and not indexed yet (`index_banks`).
+    unindexed: list[LoadedBank] = field(default_factory=list)
 
     def get(self, bank_id: str) -> _L | None:
         """The loaded bank with this id, or None."""
@@ -1325,17 +1327,31 @@ def load_catalog(paths: Iterable[Path] | None = None) -> Catalog[LoadedBank]:
 LAZY_AT_QUESTIONS = 2_000
 
 
-def load_app_catalog(paths: Iterable[Path] | None = None) -> Catalog[AnyLoaded]:
+def load_app_catalog(
+    paths: Iterable[Path] | None = None, *, index: bool = True
+) -> Catalog[AnyLoaded]:
     """`load_catalog` for studying: a big JSON bank whose question index is up to date is
     listed from it and validated question by question (`LazyBank`); any other file is
     loaded and validated in full, and a big JSON bank found valid is indexed for the next
-    time. `quiz validate` and the other commands use `load_catalog` (always in full)."""
+    time (now, or with `index=False` when the caller runs `index_banks` on the catalog,
+    as the app does once the banks are on screen). `quiz validate` and the other
+    commands use `load_catalog` (always in full)."""
     catalog: Catalog[AnyLoaded] = Catalog()
-    _fill(catalog, paths, _load_for_study)
+    _fill(catalog, paths, lambda path: _load_for_study(path, catalog.unindexed))
+    if index:
+        index_banks(catalog)
     return catalog
 
 
-def _load_for_study(path: Path) -> AnyLoaded:
+def index_banks(catalog: Catalog[Any]) -> None:
+    """Write the question index of the big banks the catalog validated in full (about
+    half a full load's time for 100,000 questions; best effort)."""
+    while catalog.unindexed:
+        loaded = catalog.unindexed.pop()
+        _index_questions(loaded.path, loaded)
+
+
+def _load_for_study(path: Path, unindexed: list[LoadedBank]) -> AnyLoaded:
     if path.suffix.lower() != ".json":
         return load_bank(path)
     # Tens of thousands of small objects, no cycles: as in `parse_bank_bytes`, keep the
@@ -1357,7 +1373,7 @@ def _load_for_study(path: Path) -> AnyLoaded:
             return LazyLoadedBank(path=path, bank=lazy, article=article, stamp=stamp)
     loaded = load_bank(path)
     if len(loaded.bank.questions) >= LAZY_AT_QUESTIONS and loaded.stamp is not None:
-        _index_questions(path, loaded)
+        unindexed.append(loaded)
     return loaded
 
 

@@ -69,8 +69,9 @@ def run_study(args: argparse.Namespace) -> int:
     from quiz.commands.app import app_options
     from quiz.ui.app import StartRequest, create_app
 
-    # A big JSON bank unchanged since it was validated is read question by question.
-    catalog = load_app_catalog()
+    # A big JSON bank unchanged since it was validated is read question by question; one
+    # just validated in full is indexed by the app once the session is on screen.
+    catalog = load_app_catalog(index=False)
     ids = sorted(lb.bank.id for lb in catalog.banks)
     if args.mode != "review" and args.bank_id not in ids:
         raise UsageError(

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -272,7 +273,8 @@ class QuizApp(App[None]):
         from quiz.bank_index import read_index, write_index
         from quiz.banks import load_app_catalog
 
-        catalog = load_app_catalog(self.bank_paths)
+        # Big banks validated in full are indexed after the banks are on screen.
+        catalog = load_app_catalog(self.bank_paths, index=False)
         listed = read_index(self.bank_paths)
         found = {os.fspath(lb.path): lb.bank.id for lb in catalog.banks}
         found.update((os.fspath(path), "") for path, _ in catalog.invalid)
@@ -330,10 +332,12 @@ class QuizApp(App[None]):
         elif event.state is WorkerState.SUCCESS:
             loaded: LoadedBanks = event.worker.result  # type: ignore[assignment]
             if event.worker.name == "reload" and self.data is not None:
+                self._index_later(loaded.catalog)
                 self.data = AppData.build(loaded, self.data.service)
                 for screen in self.screen_stack:
                     screen.post_message(DataReady())
                 return
+            self._index_later(loaded.catalog)
             service = self._open_service()
             if service is None:
                 return
@@ -344,6 +348,21 @@ class QuizApp(App[None]):
             self.set_interval(BANK_POLL_SECONDS, self._poll_banks, name="bank-watch")
             self._apply_saved_theme()
             self._after_load()
+
+    def _index_later(self, catalog: Catalog[AnyLoaded] | Catalog[LoadedBank]) -> None:
+        """Index the big banks this load validated in full, off the UI thread and after
+        the load (so that the next start reads them lazily; see `quiz.banks.LazyBank`)."""
+        if catalog.unindexed:
+            from quiz.banks import index_banks
+
+            self.run_worker(
+                partial(index_banks, catalog),
+                thread=True,
+                name="index-banks",
+                # Named here: the default, the callable's repr, would print every bank.
+                description="index the big banks",
+                exit_on_error=False,
+            )
 
     # -- bank folders ------------------------------------------------------------------
 

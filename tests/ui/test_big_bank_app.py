@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from quiz.bank_index import question_index_path
 from quiz.banks import LazyBank, LazyLoadedBank, LoadedBank, load_app_catalog
 from quiz.ui.app import QuizApp
 from tests.test_big_bank import N, keep_stamp, question, write_big
@@ -102,3 +103,23 @@ async def test_a_change_behind_an_unchanged_stamp_is_caught_at_start(
         item = study_screen(app).session.current
         assert item is not None
         assert "Statement" not in item.question.prompt
+
+
+async def test_the_first_start_validates_in_full_and_indexes_for_the_next(
+    make_app: Callable[..., QuizApp], bank_dir: Path
+) -> None:
+    (bank_dir / "broken.toml").unlink()
+    path = bank_dir / "zz-big.json"
+    write_big(path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.data is not None and isinstance(app.data.banks["big"], LoadedBank)
+        await app.workers.wait_for_complete()  # the index is written after the load
+        assert question_index_path(path).exists()
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        lazy(again)
+        await start_20(pilot)
+        assert study_screen(again).session.total == 20
