@@ -78,8 +78,10 @@ class _Catalog(Protocol):
 
 #: The bank file format's `schema` version (quiz.models.Bank; a test keeps them equal).
 BANK_SCHEMA = 1
-#: This index's own format; bump when IndexedBank or QuestionIndex changes.
-INDEX_VERSION = 2
+#: This index's own format; bump when IndexedBank changes.
+INDEX_VERSION = 1
+#: The question index's format (big banks); bump when QuestionIndex changes.
+QUESTION_INDEX_VERSION = 1
 #: Bank file extensions and their formats.
 FORMATS: dict[str, str] = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
@@ -262,7 +264,7 @@ def read_question_index(path: Path) -> QuestionIndex | None:
     try:
         raw = json.loads(question_index_path(path).read_text(encoding="utf-8"))
         if (
-            raw.get("version") != INDEX_VERSION
+            raw.get("version") != QUESTION_INDEX_VERSION
             or raw.get("schema") != BANK_SCHEMA
             or raw.get("quiz") != __version__
             or raw.get("path") != os.fspath(path.resolve())
@@ -383,7 +385,7 @@ def write_question_index(
     if source is not None and article is None:
         return False
     entry = {
-        "version": INDEX_VERSION,
+        "version": QUESTION_INDEX_VERSION,
         "schema": BANK_SCHEMA,
         "quiz": __version__,
         "path": os.fspath(path.resolve()),
