@@ -232,6 +232,20 @@ def test_quiz_validate_still_reads_every_question(banks: Path) -> None:
     assert (problem.question, problem.field) == ("q1500", "explanation")
 
 
+def test_quiz_validate_on_the_command_line_reports_the_located_error(
+    banks: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quiz.cli import main
+
+    path = banks / "big.json"
+    load_app_catalog([banks])
+    blank = b'"' + b" " * len(b"Because of reason 1500.") + b'"'
+    keep_stamp(path, lambda d: d.replace(b'"Because of reason 1500."', blank))
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr()
+    assert "question q1500: explanation: must not be empty or blank" in out.out + out.err
+
+
 # --------------------------------------------------------------------------- sessions
 
 
