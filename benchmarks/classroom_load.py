@@ -1,7 +1,7 @@
 """Load test of a live classroom session over loopback: latency, memory, and what is stored.
 
-Simulated students (async httpx, one event stream each, as separate devices) join a
-`quiz class host --no-ui` server running as a subprocess and answer live questions: each
+Simulated students (an event stream and a keep-alive connection each, as separate devices)
+join a `quiz class host --no-ui` server running as a subprocess and answer live questions: each
 answers when its event says the question is open, after a random "thinking" delay within
 --spread seconds (0 = everyone at the same instant), picking a random option by the id it
 was shown. One answer in ten is sent twice, as a client retrying after a lost response.
@@ -22,10 +22,17 @@ Goals (issue 12): 500 students answering within 2 s of each open, p95 < 50 ms;
 200 answering in the same instant, p95 < 250 ms; 200 students of whom 20 are chromium pages,
 host under 1.5 GB RSS (and under 1 MB more per student).
 
+The simulated students speak HTTP/1.1 through a small asyncio client (`Lean`), not httpx:
+httpx costs about a millisecond of CPU per request on the student's side, and 500 of them
+in one process on a 2-core machine measured the load generator's own queue: against the
+same host, 500 students within 2 s gave p95 146 ms with httpx (students 0.65 core busy)
+and 6 ms with this client (0.11 core). Each real student has a device of their own.
+
 Not covered: real networks (loopback only, no packet loss or Wi-Fi latency), students
 joining while questions run, the teacher dashboard (the teacher here is an HTTP client),
-and the client side's own CPU: on a small machine the simulated students compete with the
-host for the same cores, so the latencies are upper bounds of the host's.
+a client's own time to draw the question. On a small machine the simulated students still
+share the cores with the host (`cpu` says how busy each side was), so the latencies are
+upper bounds of the host's.
 
     PYTHONPATH=. python benchmarks/classroom_load.py --students 500 --spread 2
     PYTHONPATH=. python benchmarks/classroom_load.py --students 200 --spread 0
@@ -37,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -47,6 +55,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +144,85 @@ def percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
+class Lean:
+    """A minimal HTTP/1.1 client over one keep-alive connection (asyncio streams).
+
+    The simulated students use it instead of httpx: httpx spends about a millisecond of
+    CPU per request, so 500 students in one process measured the load generator's queue
+    more than the host's. This one costs tens of microseconds; what it does not do
+    (redirects, TLS, compression, pooling) the host never asks for.
+    """
+
+    def __init__(self, host: str, port: int, token: str) -> None:
+        self.host, self.port = host, port
+        self.auth = f"Authorization: Bearer {token}\r\n"
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self.reader is None or self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        return self.reader, self.writer
+
+    def close(self) -> None:
+        """Close the connection (the next request opens a new one)."""
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def _send(self, method: str, path: str, body: bytes | None) -> asyncio.StreamReader:
+        reader, writer = await self._connect()
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.auth}"
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        writer.write(head.encode() + b"\r\n" + (body or b""))
+        return reader
+
+    @staticmethod
+    async def _head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
+        raw = await reader.readuntil(b"\r\n\r\n")
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            if line:
+                k, _, v = line.partition(":")
+                headers[k.strip().lower()] = v.strip()
+        return status, headers
+
+    async def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        """One request; returns (status, body). Raises OSError/IncompleteReadError on a
+        dropped connection (and closes it, so a retry reconnects)."""
+        try:
+            reader = await self._send(method, path, body)
+            status, headers = await self._head(reader)
+            data = await reader.readexactly(int(headers.get("content-length", "0")))
+            if headers.get("connection", "").lower() == "close":
+                self.close()
+            return status, data
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            self.close()
+            raise
+
+    async def events(self, path: str) -> AsyncIterator[str]:
+        """The `data:` lines of a server-sent event stream (chunked), as they arrive."""
+        reader = await self._send("GET", path, None)
+        status, _ = await self._head(reader)
+        if status != 200:
+            raise OSError(f"event stream refused: {status}")
+        buffer = b""
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            chunk = await reader.readexactly(size + 2)
+            if size == 0:
+                return
+            buffer += chunk[:-2]
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                if line.startswith(b"data: "):
+                    yield line[6:].decode()
+
+
 class Run:
     """One load run: the server, the students, what they sent and what they waited."""
 
@@ -175,60 +263,60 @@ class Run:
         Like the real clients it reconnects a dropped event stream and resends an answer
         whose response was lost; each such event is counted in `transport_errors`.
         """
-        h = {"Authorization": f"Bearer {token}"}
+        parts = httpx.URL(url)
+        host, port = parts.host, parts.port or 80
+        events, answers = Lean(host, port, token), Lean(host, port, token)
         done: set[str] = set()
-        async with (
-            httpx.AsyncClient(base_url=url, timeout=60) as events,
-            httpx.AsyncClient(base_url=url, timeout=60) as answers,
-        ):
+        try:
             while True:
                 try:
-                    async with events.stream("GET", "/api/events", headers=h) as stream:
-                        async for line in stream.aiter_lines():
-                            if not line.startswith("data: "):
-                                continue
-                            state = json.loads(line[6:])
-                            if state.get("phase") == "ended":
-                                return
-                            q = state.get("question")
-                            if state.get("phase") != "open" or q is None or q["id"] in done:
-                                continue
-                            done.add(q["id"])
-                            await self.answer(answers, h, name, state)
-                except httpx.HTTPError as exc:
+                    async for line in events.events("/api/events"):
+                        state = json.loads(line)
+                        if state.get("phase") == "ended":
+                            return
+                        q = state.get("question")
+                        if state.get("phase") != "open" or q is None or q["id"] in done:
+                            continue
+                        done.add(q["id"])
+                        await self.answer(answers, name, state)
+                    return
+                except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                     self.errors.append(f"events: {type(exc).__name__}")
+                    events.close()
                     await asyncio.sleep(0.5)
+        finally:
+            events.close()
+            answers.close()
 
-    async def answer(
-        self, client: httpx.AsyncClient, h: dict[str, str], name: str, state: dict[str, Any]
-    ) -> None:
+    async def answer(self, client: Lean, name: str, state: dict[str, Any]) -> None:
         q = state["question"]
         await asyncio.sleep(self.rng.uniform(0, self.spread))
         option = self.rng.choice(q["choices"])
-        body = {"question_id": q["id"], "answer": option["id"]}
+        body = json.dumps({"question_id": q["id"], "answer": option["id"]}).encode()
         retry = self.rng.random() < 0.1
         for attempt in range(3):
             t0 = time.perf_counter()
             try:
-                r = await client.post("/api/answer", headers=h, json=body)
-            except httpx.TransportError as exc:
+                status, data = await client.request("POST", "/api/answer", body)
+            except (OSError, asyncio.IncompleteReadError) as exc:
                 self.errors.append(f"answer: {type(exc).__name__}")
                 retry = True  # the next send is a retry, as a client's would be
                 continue
             self.answer_s.append(time.perf_counter() - t0)
-            if r.status_code != 200:
-                self.refused.append(r.text[:200])
+            if status != 200:
+                self.refused.append(data[:200].decode(errors="replace"))
             else:
                 self.sent[(name, q["id"])] = option["text"]
                 if retry and attempt == 0:
-                    await client.post("/api/answer", headers=h, json=body)
+                    with contextlib.suppress(OSError, asyncio.IncompleteReadError):
+                        await client.request("POST", "/api/answer", body)
             break
         if self.baseline:
             t0 = time.perf_counter()
             try:
-                await client.get("/api/state", headers=h)
+                await client.request("GET", "/api/state")
                 self.state_s.append(time.perf_counter() - t0)
-            except httpx.TransportError as exc:
+            except (OSError, asyncio.IncompleteReadError) as exc:
                 self.errors.append(f"state: {type(exc).__name__}")
         self.answered(state["index"])
 
@@ -501,10 +589,17 @@ def main() -> int:
     for key, value in result.items():
         print(f"{key:>20}: {value}")
     p95 = result["answer"]["p95_ms"]
-    goal = 50 if args.spread >= 2 else 250
     intact = result["lost"] == result["doubled"] == result["mismatched"] == 0
-    print(f"goal (p95 < {goal} ms, none lost, doubled or mismatched):", end=" ")
-    print("met" if p95 < goal and intact else "NOT met")
+    print("none lost, doubled or mismatched:", "yes" if intact else "NO")
+    # The issue's latency goals are for API students only: chromium pages on the same
+    # small machine take the cores the host would use (their goal is memory).
+    goal = None
+    if not args.browsers and args.students >= 200 and args.spread == 0:
+        goal = 250
+    elif not args.browsers and args.students >= 500 and args.spread <= 2:
+        goal = 50
+    if goal is not None:
+        print(f"goal (p95 < {goal} ms):", "met" if p95 < goal and intact else "NOT met")
     if args.browsers:
         ok = result["rss_mb"]["peak"] < 1536 and result["rss_mb"]["per_student_kb"] < 1024
         print("goal (host < 1.5 GB RSS, < 1 MB per student):", "met" if ok else "NOT met")

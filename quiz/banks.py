@@ -41,16 +41,24 @@ from quiz.bank_index import default_bank_paths as default_bank_paths
 from quiz.bank_index import find_bank_files as find_bank_files
 from quiz.files import write_text_atomic
 from quiz.models import (
+    ANKI_FIELD_PATTERN,
+    ANKI_GUID_PATTERN,
+    ANKI_TEMPLATE_PATTERN,
     BANK_ADAPTER,
     QUESTION_ADAPTER,
     QUESTION_MODELS,
     QUESTION_TYPES,
+    AnkiNotetype,
     Bank,
+    Caveat,
     Choice,
+    Gap,
+    GapTerms,
     NumericRange,
     Pair,
     Question,
     Source,
+    StrictModel,
     field_keys,
     model_fields,
 )
@@ -711,10 +719,26 @@ def _precheck(raw: dict[str, Any], locator: _Locator, path: str) -> list[Problem
     if not isinstance(questions, list):
         return problems
     seen: dict[str, int] = {}
+    guids: dict[str, int] = {}
     for i, q in enumerate(questions):
         if not isinstance(q, dict):
             continue
         qid = q.get("id")
+        guid = q.get("anki_guid")
+        if isinstance(guid, str) and guid.strip():
+            if guid.strip() in guids:
+                problems.append(
+                    Problem(
+                        path,
+                        locator.line(("questions", i, "anki_guid")),
+                        qid if isinstance(qid, str) else None,
+                        "anki_guid",
+                        f"duplicate anki_guid; first used by question {guids[guid.strip()] + 1} "
+                        "(one Anki note is one question)",
+                    )
+                )
+            else:
+                guids[guid.strip()] = i
         if isinstance(qid, str):
             if qid in seen:
                 problems.append(
@@ -787,6 +811,14 @@ def _known_fields(raw: dict[str, Any], loc: tuple[Any, ...]) -> list[str]:
             return list(model_fields(Pair))
         if rest and rest[0] == "partial":
             return list(model_fields(NumericRange))
+        nested: dict[str, type[StrictModel]] = {
+            "anki_notetype": AnkiNotetype,
+            "caveat": Caveat,
+            "gaps": Gap,
+            "gap_terms": GapTerms,
+        }
+        if rest and rest[0] in nested:
+            return list(model_fields(nested[rest[0]]))
         return list(model_fields(model))
     return []
 
@@ -852,6 +884,16 @@ def _message(err: Any, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
     if kind == "literal_error" and loc == ("schema",):
         return f"unsupported schema version {_short(value)}; this version of quiz reads schema 1"
     if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern")
+        if pattern == ANKI_GUID_PATTERN:
+            return f"{_short(value)} is not an Anki guid: it must hold no control character"
+        if pattern == ANKI_FIELD_PATTERN:
+            return (
+                f"{_short(value)} is not an Anki field name: no control character, "
+                'no : { } or ", and not starting with # / or ^'
+            )
+        if pattern == ANKI_TEMPLATE_PATTERN:
+            return f'{_short(value)} is not an Anki template name: no control character or "'
         return (
             f"{_short(value)} is not a valid id: use lowercase letters and digits, "
             "joined by single - or _ (like 'hsct-steps')"
@@ -1445,8 +1487,11 @@ def _line_of(path: Path, loc: Sequence[Any]) -> int | None:
 
 def _ordered(data: dict[str, Any]) -> dict[str, Any]:
     first = ("schema", "id", "type", "title", "prompt")
+    # Where the question came from (its Anki note) reads best after what it asks.
+    last = ("anki_guid", "anki_notetype", "anki_fields")
     out = {k: data[k] for k in first if k in data}
-    out.update((k, v) for k, v in data.items() if k not in out)
+    out.update((k, v) for k, v in data.items() if k not in out and k not in last)
+    out.update((k, data[k]) for k in last if k in data)
     return out
 
 
@@ -1500,7 +1545,20 @@ def write_bank(bank: Bank, path: Path) -> None:
 #: Everything else (the type, choices and which are correct, answers, ranges, options of
 #: checking) is its answer key.
 PRESENTATION_FIELDS = frozenset(
-    {"prompt", "explanation", "hint", "tags", "difficulty", "source_quote", "shuffle"}
+    {
+        "prompt",
+        "explanation",
+        "hint",
+        "tags",
+        "difficulty",
+        "source_quote",
+        "shuffle",
+        # Where the question goes in Anki: the guid of its note, the card of each gap.
+        "anki_guid",
+        "anki_notetype",
+        "anki_fields",
+        "gaps",
+    }
 )
 
 

@@ -54,6 +54,25 @@ def _not_boolean(value: Any) -> Any:
 
 Integer = Annotated[int, Strict(), BeforeValidator(_integral)]
 
+#: An Anki note guid: Anki's own are 10 characters of base 91; a text file's guid column may
+#: hold other text, but no control character (a tab or line break would split the note).
+ANKI_GUID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+AnkiGuid = Annotated[
+    str, StringConstraints(pattern=ANKI_GUID_PATTERN, min_length=1, max_length=100)
+]
+
+#: An Anki field name as Anki keeps it (rslib `NoteField::fix_name`): no `:`, `{`, `}` or `"`,
+#: not starting with `#`, `/` or `^`; and no control character.
+ANKI_FIELD_PATTERN = r'^[^#/^:{}"\x00-\x1f\x7f][^:{}"\x00-\x1f\x7f]*$'
+AnkiFieldName = Annotated[
+    str, StringConstraints(pattern=ANKI_FIELD_PATTERN, min_length=1, max_length=100)
+]
+#: An Anki card template name (rslib `CardTemplate::fix_name`: no `"`); no control character.
+ANKI_TEMPLATE_PATTERN = r'^[^"\x00-\x1f\x7f]+$'
+AnkiTemplateName = Annotated[
+    str, StringConstraints(pattern=ANKI_TEMPLATE_PATTERN, min_length=1, max_length=100)
+]
+
 #: `{{answer}}` or `{{answer|alternative|...}}` in a cloze text.
 CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 #: Something that could be a gap with no answer in it: `{{}}`, `{{ | }}`.
@@ -134,6 +153,56 @@ class Caveat(StrictModel):
     reference: NonEmpty
 
 
+def _unique(values: list[str], what: str) -> list[str]:
+    if len(set(values)) != len(values):
+        dup = next(v for v in values if values.count(v) > 1)
+        raise ValueError(f"{what} must be unique; {dup!r} appears twice")
+    return values
+
+
+@dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
+class AnkiNotetype(StrictModel):
+    """The Anki note type of the note a question came from, as far as Anki needs it to
+    update that note in place from an .apkg: its id, and its fields' and card templates'
+    names in order (Anki compares those, not the templates' contents)."""
+
+    id: Integer = Field(ge=1, le=2**63 - 1)
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    kind: Literal["normal", "cloze"] = "normal"
+    fields: list[AnkiFieldName] = Field(min_length=1)
+    templates: list[AnkiTemplateName] = Field(min_length=1)
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_fields(cls, fields: list[str]) -> list[str]:
+        return _unique(fields, "field names")
+
+    @field_validator("templates")
+    @classmethod
+    def _unique_templates(cls, templates: list[str]) -> list[str]:
+        return _unique(templates, "template names")
+
+    @model_validator(mode="after")
+    def _one_cloze_template(self) -> AnkiNotetype:
+        if self.kind == "cloze" and len(self.templates) != 1:
+            raise ValueError(f"a cloze note type has one template, not {len(self.templates)}")
+        return self
+
+
+def _check_anki_fields(fields: dict[str, str], notetype: AnkiNotetype | None) -> None:
+    if notetype is None:
+        raise ValueError("`anki_fields` needs `anki_notetype` (the note type they belong to)")
+    others = notetype.fields[2:]
+    for name, value in fields.items():
+        if name not in others:
+            raise ValueError(
+                f"anki_fields: {name!r} is not one of the note type's fields after the first "
+                f"two ({', '.join(map(repr, others)) or 'it has none'})"
+            )
+        if "\x1f" in value:
+            raise ValueError(f"anki_fields: {name!r} holds a unit separator (U+001F)")
+
+
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class QuestionBase(StrictModel):
     """Fields every question carries, whatever its type."""
@@ -146,6 +215,22 @@ class QuestionBase(StrictModel):
     difficulty: Integer = Field(default=3, ge=1, le=5)
     hint: str | None = None
     caveat: Caveat | None = None
+    #: The guid of the Anki note this question was imported from: the .apkg and Anki text
+    #: exports write it back, so Anki updates that note instead of adding a new one.
+    anki_guid: AnkiGuid | None = None
+    #: The note type of that note: the .apkg export writes the note back into it, so that
+    #: Anki updates the note in place (its first field holds the prompt or cloze text, its
+    #: second the back, answer or cloze explanation).
+    anki_notetype: AnkiNotetype | None = None
+    #: The note's other fields (after the first two), as Anki had them (HTML): written back
+    #: unchanged. Only with `anki_notetype`, whose field names they must be.
+    anki_fields: dict[AnkiFieldName, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _anki_fields(self) -> Self:
+        if self.anki_fields:
+            _check_anki_fields(self.anki_fields, self.anki_notetype)
+        return self
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
@@ -331,6 +416,23 @@ class GapTerms(StrictModel):
 
 
 @dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
+class Gap(StrictModel):
+    """One gap of a cloze as an Anki Cloze note has it: the card that asks it (`card` = N of
+    Anki's `{{cN::...}}`; gaps sharing a number are asked together) and the gap's own hint."""
+
+    card: Integer = Field(ge=1)
+    hint: NonEmpty | None = None
+
+    @field_validator("hint")
+    @classmethod
+    def _plain_hint(cls, hint: str | None) -> str | None:
+        # Written back as `{{cN::answer::hint}}`: braces would end the deletion early.
+        if hint is not None and ("{{" in hint or "}}" in hint):
+            raise ValueError("a gap's hint must not hold '{{' or '}}'")
+        return hint
+
+
+@dataclass(config=MODEL_CONFIG, slots=True, kw_only=True)
 class Cloze(QuestionBase):
     """A text with `{{answer}}` or `{{answer|alternative}}` gaps to fill."""
 
@@ -339,6 +441,20 @@ class Cloze(QuestionBase):
     case_sensitive: Boolean = False
     exact: Boolean = False
     gap_terms: list[GapTerms] = Field(default_factory=list)
+    #: One entry per gap, in text order, when the question came from an Anki Cloze note
+    #: (or is meant for one): which Anki card asks each gap, and its hint.
+    gaps: list[Gap] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _gaps(self) -> Cloze:
+        if self.gaps:
+            n = len(CLOZE_GAP.findall(self.text))
+            if len(self.gaps) != n:
+                raise ValueError(
+                    f"`gaps` has {len(self.gaps)} entr{'y' if len(self.gaps) == 1 else 'ies'}, "
+                    f"but the text has {n} gap(s): give one per gap, in order"
+                )
+        return self
 
     @model_validator(mode="after")
     def _gap_terms(self) -> Cloze:
@@ -480,6 +596,12 @@ class Bank(StrictModel):
                         f"duplicate question id {qid!r} (questions {seen[qid] + 1} and {i + 1})"
                     )
                 seen[qid] = i
+        guids = [q.anki_guid for q in self.questions if q.anki_guid is not None]
+        if len(set(guids)) != len(guids):
+            dup = next(g for g in guids if guids.count(g) > 1)
+            raise ValueError(
+                f"anki_guid {dup!r} is on two questions (one Anki note is one question)"
+            )
         if self.source is not None:
             missing = [q.id for q in self.questions if not q.source_quote]
             if missing:
@@ -545,12 +667,29 @@ def json_schema() -> dict[str, Any]:
     schema = BANK_ADAPTER.json_schema(by_alias=True)
     # Pydantic lists a dataclass's properties in no useful order; editors offer them in
     # schema order, so put them in the order the models (and the docs) give them.
-    parts = [Source, Caveat, Choice, NumericRange, Pair, GapTerms, *QUESTION_MODELS.values()]
+    parts = [
+        Source,
+        Caveat,
+        Choice,
+        NumericRange,
+        Pair,
+        GapTerms,
+        Gap,
+        AnkiNotetype,
+        *QUESTION_MODELS.values(),
+    ]
     for cls, node in [(Bank, schema), *((m, schema["$defs"][m.__name__]) for m in parts)]:
         order = field_keys(cls)
         node["properties"] = {k: node["properties"][k] for k in order}
         if "required" in node:
             node["required"] = [k for k in order if k in node["required"]]
+    for cls in QUESTION_MODELS.values():
+        # Pydantic says a dict's key pattern with `patternProperties`, which lets other
+        # keys through: say it as the keys' rule, as the models apply it.
+        node = schema["$defs"][cls.__name__]["properties"]["anki_fields"]
+        ((pattern, value),) = node.pop("patternProperties").items()
+        node["propertyNames"]["pattern"] = pattern
+        node["additionalProperties"] = value
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema["$id"] = "https://quiz.local/schema/bank-v1.json"
     schema["title"] = "quiz question bank (schema 1)"

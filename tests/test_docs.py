@@ -20,9 +20,11 @@ from quiz import banks, cli
 from quiz.models import (
     QUESTION_MODELS,
     QUESTION_TYPES,
+    AnkiNotetype,
     Bank,
     Caveat,
     Choice,
+    Gap,
     GapTerms,
     NumericRange,
     Pair,
@@ -196,7 +198,18 @@ def _field_names(model: type[StrictModel]) -> set[str]:
     return set(field_keys(model))
 
 
-ALL_MODELS: list[type[StrictModel]] = [Bank, Source, Caveat, Choice, NumericRange, Pair, GapTerms]
+ALL_MODELS: list[type[StrictModel]] = [
+    Bank,
+    Source,
+    Caveat,
+    Choice,
+    NumericRange,
+    Pair,
+    Gap,
+    GapTerms,
+    Gap,
+    AnkiNotetype,
+]
 ALL_MODELS += list(QUESTION_MODELS.values())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -181,14 +183,26 @@ def test_anki_text_golden() -> None:
     assert isinstance(drink, models.Flashcard)
     # HTML reduced; the back is split from the explanation at the rule
     assert (drink.prompt, drink.back, drink.explanation) == ("to drink", "beber", "An -er verb.")
-    c1, c2 = by_id["madrid-is-the-capital-of-spain-c1"], by_id["madrid-is-the-capital-of-spain-c2"]
-    assert isinstance(c1, models.Cloze) and isinstance(c2, models.Cloze)
-    assert c1.text == "{{Madrid}} is the capital of Spain."
-    assert (c2.text, c2.hint) == ("Madrid is the capital of {{Spain}}.", "a country")
-    assert c1.explanation == "Geography fact."
+    # One question per Cloze note, every gap asked at once; `gaps` keeps Anki's card numbers
+    # and hints (Anki makes 2 cards of this note: c1 hides Madrid, c2 Spain).
+    madrid = by_id["madrid-is-the-capital-of-spain"]
+    assert isinstance(madrid, models.Cloze)
+    assert (madrid.text, madrid.hint) == ("{{Madrid}} is the capital of {{Spain}}.", "a country")
+    assert [(g.card, g.hint) for g in madrid.gaps] == [(1, None), (2, "a country")]
+    assert madrid.explanation == "Geography fact."
     both = by_id["paris-and-lyon-are-in-france"]
     assert isinstance(both, models.Cloze)
     assert (both.text, both.hint) == ("{{Paris}} and {{Lyon}} are in France.", "city")
+    # All c1, the hint on the first gap: what a cloze without `gaps` exports as.
+    assert both.gaps == []
+    # The guid column is kept, so an export updates these notes in Anki.
+    assert [q.anki_guid for q in result.bank.questions] == [
+        "abc123",
+        "abc124",
+        "abc125",
+        "abc126",
+        None,  # its guid cell holds a tab: not kept, said so
+    ]
     multi = by_id["line-one-line-two"]
     assert multi.prompt == "line one\nline two"
     assert formatted(result.warnings) == [
@@ -196,6 +210,7 @@ def test_anki_text_golden() -> None:
         "f:8: HTML reduced to plain text (lost: b)",
         "f:10: question paris-and-lyon-are-in-france: no explanation in the source; "
         "a placeholder was used",
+        "f:11: guid 'quoted\\tfront' not kept (control characters or too long)",
         "f:11: question line-one-line-two: no explanation in the source; a placeholder was used",
     ]
 
@@ -278,6 +293,40 @@ def test_anki_text_round_trip_of_flashcards_and_cloze() -> None:
     assert (fc.prompt, fc.back, fc.explanation, fc.tags) == ("Front", "Back\nmore", "Why.", ["t"])
     assert isinstance(cl, models.Cloze)
     assert (cl.text, cl.explanation, cl.hint) == ("A {{b}} and {{c}}.", "E", "hh")
+    assert cl.prompt == "Fill in the gaps."  # an imported cloze with two gaps
+    # Written here without card numbers: it comes back without them, and exports the same.
+    assert cl.gaps == []
+    assert "{{c1::b::hh}} and {{c1::c}}." in (exported.text or "")
+
+
+def test_anki_text_round_trip_keeps_guids_and_cloze_numbers() -> None:
+    """Anki text -> quiz -> Anki text: each note comes back under its own guid, and a Cloze
+    note's Text is the one Anki wrote (card numbers and hints), so Anki updates the note and
+    makes the same cards."""
+    original = {
+        row[0]: row[3]
+        for row in csv.reader(io.StringIO((DATA / "notes.txt").read_text()), delimiter="\t")
+        if row and not row[0].startswith("#")
+    }
+    bank = import_file(DATA / "notes.txt").bank
+    exported = export_anki_text(bank).text or ""
+    rows = [r for r in csv.reader(io.StringIO(exported), delimiter="\t") if r[0][:1] != "#"]
+    by_guid = {r[0]: r for r in rows}
+    assert set(by_guid) >= {"abc123", "abc124", "abc125", "abc126"}
+    for guid in ("abc125", "abc126"):
+        assert by_guid[guid][1] == "Cloze"
+        assert by_guid[guid][3] == original[guid]
+    assert by_guid["abc125"][3] == "{{c1::Madrid}} is the capital of {{c2::Spain::a country}}."
+    # And again into quiz: the same questions.
+    again = parse_anki_text(exported, bank_id=bank.id, title=bank.title).bank
+    assert [(q.anki_guid, getattr(q, "gaps", None)) for q in again.questions] == [
+        (q.anki_guid or _exported_guid(q, rows), getattr(q, "gaps", None)) for q in bank.questions
+    ]
+
+
+def _exported_guid(q: models.Question, rows: list[list[str]]) -> str:
+    """The guid the export gave a question that had none (the row with its front)."""
+    return next(r[0] for r in rows if r[3] == q.prompt)
 
 
 def test_anki_text_export_of_other_types_reports_the_approximation() -> None:

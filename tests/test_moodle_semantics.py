@@ -95,6 +95,9 @@ def test_moodle_cloze_short_answers_become_a_cloze() -> None:
     (q,) = parse_gift("{1:SA:=Paris~%50%paris} is in {1:SHORTANSWER:=France}.\n").bank.questions
     assert isinstance(q, models.Cloze)
     assert q.text == "{{Paris}} is in {{France}}."
+    assert q.prompt == "Fill in the gaps."  # two gaps
+    (one,) = parse_gift("{1:SA:=Paris} is in France.\n").bank.questions
+    assert one.prompt == "Fill in the gap."
 
 
 def test_moodle_cloze_that_cannot_be_held_is_skipped_with_advice_and_the_rest_kept() -> None:

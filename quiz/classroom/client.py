@@ -305,6 +305,8 @@ class StudentApp(App[None]):
         self.shown_feedback: str | None = None
         self.recorded: set[str] = set()
         self.sent: dict[str, Any] = {}
+        #: The question whose answer could not be sent (the host was unreachable).
+        self.unsent: str | None = None
         self.waiting_next = False
         self.shown_review = False
         self._deadline_mono: float | None = None
@@ -472,10 +474,21 @@ class StudentApp(App[None]):
             if q is not None and state.phase == "open" and not state.answered:
                 self.view = QuestionView(renderable_question(q), seed=0)
                 await body.mount(self.view)
+            elif q is not None and state.phase in ("open", "closed", "revealed"):
+                # Back after a restart with the answer already sent: at least say which
+                # question the message and the feedback are about.
+                prompt = Text(printable(q.prompt, keep_newlines=True), style="bold")
+                await body.mount(Static(prompt, classes="prompt"))
         if state.phase == "lobby":
             self.info("Joined. Waiting for the teacher to start…")
         elif state.phase == "open":
-            self.info("Answer sent — waiting for the teacher." if state.answered else "")
+            if state.answered:
+                self.info("Answer sent — waiting for the teacher.")
+            elif q is not None and q.id == self.unsent:
+                # Back after a lost connection: "reconnecting…" has hidden the failure.
+                self.info("Your answer was not sent: press Enter to send it again.")
+            else:
+                self.info("")
         elif state.phase == "closed":
             if self.view is not None:
                 self.view.locked = True
@@ -488,7 +501,8 @@ class StudentApp(App[None]):
             score = format_score_percent(state.score, state.total)
             self.info(f"You have finished: {score}. Well done!")
         elif state.phase == "ended":
-            self.info(f"The session has ended. Your score: {format_points(state.score)}.")
+            score = format_score_percent(state.score, state.total)
+            self.info(f"The session has ended. Your score: {score}.")
             await self.show_review(state)
             self.keep_session(state)
 
@@ -509,11 +523,18 @@ class StudentApp(App[None]):
 
     async def reveal(self, q: PublicQuestion, state: StudentState) -> None:
         """Live: the right answer, your result and the class's distribution."""
-        if self.shown_feedback == q.id:
+        # Keyed by what is shown, not only the question: a typed answer the teacher accepts
+        # after the reveal changes the verdict and the bars, and the student must see that.
+        shown = "\n".join(
+            [q.id, state.result.model_dump_json() if state.result else ""]
+            + [row.model_dump_json() for row in state.distribution or []]
+        )
+        if self.shown_feedback == shown:
             return
-        self.shown_feedback = q.id
+        self.shown_feedback = shown
         full = QUESTION_ADAPTER.validate_python(state.revealed)
         body = self.query_one("#body", VerticalScroll)
+        await body.query(FeedbackPanel).remove()
         if state.result is not None:
             await body.mount(FeedbackPanel(full, grade_result(state.result)))
             self.info("")
@@ -590,13 +611,19 @@ class StudentApp(App[None]):
         try:
             resp = await self.api.answer(pq.id, answer)
         except ClientRefused as exc:
+            self.unsent = None
             self.info(f"Not accepted: {exc.message}")
             return
         except httpx.HTTPError as exc:
-            self.info(f"Could not send the answer: {exc}")
+            self.unsent = pq.id
+            self.info(f"Could not send the answer: {exc} (press Enter to send it again)")
             if self.view is not None:
                 self.view.locked = False
+                # A text input that was disabled while sending lost the keyboard focus;
+                # without it Enter would not send the answer again.
+                self.call_after_refresh(self.view.input.focus_input)
             return
+        self.unsent = None
         if resp.result is None:
             self.info("Answer sent — waiting for the teacher.")
             return

@@ -110,6 +110,7 @@ class StudentPicker(ModalScreen[int | None]):
     DEFAULT_CSS = """
     StudentPicker { align: center middle; }
     StudentPicker > Vertical { width: 60; height: auto; border: round $accent; padding: 1 2; }
+    StudentPicker Label { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -292,7 +293,16 @@ class DashboardApp(App[None]):
                 + ("open the first question." if state.mode == "live" else "start the quiz.")
             )
         self.query_one("#prompt", Static).update(prompt)
-        counts = Text(f"Answers in: {state.answers_in}/{len(state.roster)}")
+        if state.mode == "self-paced":
+            # Every student answers every question at their own pace: answers of all
+            # possible, and who is through.
+            done = sum(1 for r in state.roster if r.answered >= state.total)
+            counts = Text(
+                f"Answers in: {state.answers_in}/{len(state.roster) * state.total}"
+                f" · finished: {done}/{len(state.roster)}"
+            )
+        else:
+            counts = Text(f"Answers in: {state.answers_in}/{len(state.roster)}")
         if state.phase == "revealed" and state.correct_answer is not None:
             counts.append("\nRight answer: ", style="bold")
             counts.append(printable(state.correct_answer), style="green")

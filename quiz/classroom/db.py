@@ -460,8 +460,13 @@ class ClassroomDB:
         rows = self.conn.execute(
             "SELECT s.id, s.code, s.bank_id, s.title, s.mode, s.phase, s.created_at, s.ended_at, "
             "json_array_length(s.questions), "
-            "(SELECT COUNT(*) FROM students st WHERE st.session_id = s.id), "
-            "(SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) "
+            # A removed student and their answers are out of the report; out of the
+            # counts too, so the list agrees with it.
+            "(SELECT COUNT(*) FROM students st "
+            " WHERE st.session_id = s.id AND st.removed_at IS NULL), "
+            "(SELECT COUNT(*) FROM answers a JOIN students st "
+            " ON st.session_id = a.session_id AND st.id = a.student_id "
+            " WHERE a.session_id = s.id AND st.removed_at IS NULL) "
             "FROM sessions s ORDER BY s.created_at DESC"
         ).fetchall()
         keys = (

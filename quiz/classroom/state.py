@@ -634,7 +634,9 @@ class ClassSession:
         self.db.remove_student(self.id, student_id, now)
         st.removed_at = now
         self._by_name.pop(name_key(st.name), None)
-        self._changed(everyone=False)
+        # Everyone's streams wake: the removed student's ends at once (and says why on
+        # reconnecting); the others get an unchanged state, paced like any change.
+        self._changed(everyone=True)
 
     def open(self, index: int | None = None) -> None:
         """Live: open the next question (or `index`); self-paced: start the session."""

@@ -257,7 +257,6 @@ def run_host(args: argparse.Namespace) -> int:
     """Start (or resume) a session; serve it with the dashboard, or alone with --no-ui."""
     from quiz.classroom.db import SessionNotFound
     from quiz.classroom.server import (
-        bind_socket,
         connection_budget,
         create_app,
         make_server,
@@ -276,35 +275,30 @@ def run_host(args: argparse.Namespace) -> int:
     # Each student holds a connection or two: raise the open-file limit first, and answer
     # 503 well before the server could run out.
     budget = connection_budget(raise_open_file_limit())
-    try:
-        sock = bind_socket(args.host, args.port)
-    except OSError as exc:
-        hint = ""
-        if exc.errno == errno.EADDRINUSE:
-            hint = (
-                " — another program (perhaps another `quiz class host`) uses that port; "
-                "stop it, or choose another with --port N (students then use the new URL)"
-            )
-        raise UsageError(
-            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}{hint}"
-        ) from None
     lease: HostLease | None = None
     db: ClassroomDB | None = None
+    sock: socket.socket | None = None
     try:
-        db = _open_db(args)
         if args.resume:
             if args.bank:
                 raise UsageError("give either BANK_ID or --resume SESSION, not both")
+            db = _open_db(args)
             try:
                 session_id = db.resolve(args.resume)
                 # Claimed before anything is changed, so a refused second host leaves the
-                # running one (and its teacher token) alone.
+                # running one (and its teacher token) alone; and before the port, so a second
+                # host on the same port hears the real reason (the session is hosted), not
+                # only that the port is taken.
                 lease = HostLease(db, session_id)
                 lease.take()
+                sock = _bind(args)
                 session, teacher_token = ClassSession.resume(db, session_id)
             except SessionNotFound as exc:
                 raise UsageError(str(exc)) from None
         else:
+            # The port first: a port in use stores nothing.
+            sock = _bind(args)
+            db = _open_db(args)
             session, teacher_token = _new_session(args, db)
             lease = HostLease(db, session.id)
             lease.take()
@@ -319,13 +313,32 @@ def run_host(args: argparse.Namespace) -> int:
             return _serve_headless(server, sock, session, teacher_token, args)
         return _serve_with_dashboard(app, sock, session, teacher_token, args, budget)
     finally:
-        sock.close()
+        if sock is not None:
+            sock.close()
         if lease is not None:
             # If the database is gone the lease simply runs out.
             with contextlib.suppress(Exception):
                 lease.release()
         if db is not None:
             db.close()
+
+
+def _bind(args: argparse.Namespace) -> socket.socket:
+    """The listening socket, or a UsageError that says what to do when the port is taken."""
+    from quiz.classroom.server import bind_socket
+
+    try:
+        return bind_socket(args.host, args.port)
+    except OSError as exc:
+        hint = ""
+        if exc.errno == errno.EADDRINUSE:
+            hint = (
+                " — another program (perhaps another `quiz class host`) uses that port; "
+                "stop it, or choose another with --port N (students then use the new URL)"
+            )
+        raise UsageError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}{hint}"
+        ) from None
 
 
 def _serve_headless(
@@ -355,7 +368,10 @@ def _serve_headless(
         print(json.dumps(line), flush=True)
         await task
 
-    asyncio.run(main())
+    # uvicorn's choice of loop: uvloop when installed (a class's requests cost less).
+    factory = getattr(server.config, "get_loop_factory", lambda: None)()
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(main())
     return 0
 
 

@@ -1,8 +1,9 @@
 """Anki's "Notes in Plain Text" files: import and export.
 
-Basic-like notes become flashcards; Cloze notes become cloze questions, one per cloze
-number (as Anki makes one card per number); other question types are exported as Basic
-notes whose back holds the answer.
+Basic-like notes become flashcards; Cloze notes become cloze questions, one per note with
+every gap asked at once (Anki makes one card per cloze number: `gaps` keeps the numbers, so
+the export writes the same note back); other question types are exported as Basic notes
+whose back holds the answer.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from quiz import models
 from quiz.interop.common import (
-    CLOZE_PROMPT,
+    ANKI_CLOZE,
     EMPTY_BACK,
     EXPLANATION_RULE,
     Draft,
@@ -24,9 +25,11 @@ from quiz.interop.common import (
     InteropError,
     InteropWarning,
     build_bank,
+    cloze_prompt,
     describe_answer,
     describe_question,
     explanation_for_export,
+    from_anki_cloze,
     html_to_text,
     note_guid,
     prompt_slug,
@@ -41,7 +44,6 @@ SEPARATORS = {
     "colon": ":",
 }
 _HEADER = re.compile(r"^#([a-z ]+):(.*)$", re.IGNORECASE)
-_ANKI_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _KNOWN = {
     "separator",
     "html",
@@ -190,6 +192,7 @@ def parse_anki_text(
             if cell("deck") or headers.get("deck"):
                 decks.add(cell("deck") or headers["deck"])
             tags = _tags(global_tags + cell("tags").split(), here, warnings)
+            guid = cell("guid").strip()
             if is_html:
                 fields = [_clean(f, here, warnings) for f in fields]
             if not fields or not fields[0].strip():
@@ -197,10 +200,15 @@ def parse_anki_text(
                     InteropError("the note's first field is empty", path=path, line=here)
                 )
                 continue
-            if "cloze" in notetype.lower() or _ANKI_CLOZE.search(fields[0]):
-                drafts += _cloze_drafts(fields, tags, here, ids, warnings)
+            if "cloze" in notetype.lower() or ANKI_CLOZE.search(fields[0]):
+                draft = _cloze_draft(fields, tags, here, ids, warnings)
             else:
-                drafts += _basic_draft(fields, tags, here, ids, warnings)
+                draft = _basic_draft(fields, tags, here, ids, warnings)
+            if draft is not None:
+                if _usable_guid(guid, here, warnings):
+                    # Kept, so an export updates this note in Anki instead of adding one.
+                    draft.data["anki_guid"] = guid
+                drafts.append(draft)
     except csv.Error as exc:
         raise InteropError(f"malformed row: {exc}", path=path, line=line) from None
     if not title and len(decks) == 1:
@@ -214,6 +222,18 @@ def parse_anki_text(
         skipped=skipped,
         strict=strict,
     )
+
+
+def _usable_guid(guid: str, line: int, warnings: list[InteropWarning]) -> bool:
+    """True for a guid a bank can keep; a warning for one it cannot (the note still comes in)."""
+    if not guid:
+        return False
+    if len(guid) > 100 or re.search(r"[\x00-\x1f\x7f]", guid):
+        warnings.append(
+            InteropWarning(line, f"guid {guid[:20]!r} not kept (control characters or too long)")
+        )
+        return False
+    return True
 
 
 def _separator(headers: dict[str, str], body: str, path: str) -> str:
@@ -259,7 +279,7 @@ def _tags(raw: list[str], line: int, warnings: list[InteropWarning]) -> list[str
 
 def _basic_draft(
     fields: list[str], tags: list[str], line: int, ids: IdMaker, warnings: list[InteropWarning]
-) -> list[Draft]:
+) -> Draft:
     front = fields[0].strip()
     back = fields[1].strip() if len(fields) > 1 else ""
     qid = ids.make(prompt_slug(front), "card")
@@ -284,51 +304,35 @@ def _basic_draft(
     }
     if tags:
         data["tags"] = tags
-    return [Draft(data, line)]
+    return Draft(data, line)
 
 
-def _cloze_drafts(
+def _cloze_draft(
     fields: list[str], tags: list[str], line: int, ids: IdMaker, warnings: list[InteropWarning]
-) -> list[Draft]:
+) -> Draft | None:
     text = fields[0].strip()
     explanation = fields[1].strip() if len(fields) > 1 else ""
-    numbers = sorted({int(m.group(1)) for m in _ANKI_CLOZE.finditer(text)})
-    plain = _ANKI_CLOZE.sub(lambda m: m.group(2), text)
-    base = prompt_slug(plain)
-    if not numbers:
+    cloze = from_anki_cloze(text)
+    if cloze is None:
         warnings.append(InteropWarning(line, "skipped: a Cloze note without {{c1::...}}"))
-        return []
-    drafts: list[Draft] = []
-    for n in numbers:
-        qid = ids.make(base if len(numbers) == 1 else f"{base}-c{n}", "cloze")
-        hints: list[str] = []
-
-        def gap(m: re.Match[str], n: int = n, hints: list[str] = hints, qid: str = qid) -> str:
-            answer = m.group(2).strip()
-            if int(m.group(1)) != n:
-                return m.group(2)
-            if m.group(3):
-                hints.append(m.group(3).strip())
-            if "|" in answer:
-                warnings.append(InteropWarning(line, "'|' in a cloze answer became '/'", qid))
-                answer = answer.replace("|", "/")
-            return "{{" + answer + "}}"
-
-        data: dict[str, Any] = {
-            "type": "cloze",
-            "id": qid,
-            "prompt": CLOZE_PROMPT,
-            "text": _ANKI_CLOZE.sub(gap, text),
-            "explanation": explanation,
-        }
-        if hints:
-            data["hint"] = "; ".join(hints)
-            if len(hints) > 1:
-                warnings.append(InteropWarning(line, "the gaps' hints joined into one hint", qid))
-        if tags:
-            data["tags"] = tags
-        drafts.append(Draft(data, line))
-    return drafts
+        return None
+    qid = ids.make(prompt_slug(ANKI_CLOZE.sub(lambda m: m.group(2), text)), "cloze")
+    for note in cloze.notes:
+        warnings.append(InteropWarning(line, note, qid))
+    data: dict[str, Any] = {
+        "type": "cloze",
+        "id": qid,
+        "prompt": cloze_prompt(cloze.text),
+        "text": cloze.text,
+        "explanation": explanation,
+    }
+    if cloze.gaps:
+        data["gaps"] = cloze.gaps
+    if cloze.hints:
+        data["hint"] = "; ".join(cloze.hints)
+    if tags:
+        data["tags"] = tags
+    return Draft(data, line)
 
 
 def export_anki_text(bank: models.Bank) -> ExportResult:
@@ -362,9 +366,7 @@ def export_anki_text(bank: models.Bank) -> ExportResult:
                 warnings.append(InteropWarning(None, "the hint is not part of a Basic note", q.id))
             if isinstance(q, models.MultipleChoice) and any(c.credit for c in q.choices):
                 warnings.append(InteropWarning(None, "partial credit on choices dropped", q.id))
-        writer.writerow(
-            [note_guid(bank.id, q.id), notetype, bank.title, front, back, " ".join(tags)]
-        )
+        writer.writerow([note_guid(bank.id, q), notetype, bank.title, front, back, " ".join(tags)])
     if as_basic:
         warnings.append(
             InteropWarning(
@@ -377,11 +379,15 @@ def export_anki_text(bank: models.Bank) -> ExportResult:
 
 
 def cloze_to_anki(q: models.Cloze, warnings: list[InteropWarning]) -> str:
-    """A cloze text in Anki's form: every gap `{{c1::answer}}` (one card asks all the gaps)."""
-    first = True
+    """A cloze text in Anki's form. With `gaps` (an imported Anki note), each gap gets its
+    own card number and hint back, so Anki makes the cards it made before; without, every
+    gap is `{{c1::answer}}` (one card asks all the gaps, as the question does) and the
+    question's hint goes on the first gap."""
+    per_gap = bool(q.gaps) and any(g.hint for g in q.gaps)
+    index = 0
 
     def gap(m: re.Match[str]) -> str:
-        nonlocal first
+        nonlocal index
         alts = [a.strip() for a in m.group(1).split("|") if a.strip()]
         if len(alts) > 1:
             warnings.append(
@@ -389,8 +395,10 @@ def cloze_to_anki(q: models.Cloze, warnings: list[InteropWarning]) -> str:
                     None, f"alternative answers {alts[1:]} dropped (Anki shows one)", q.id
                 )
             )
-        hint = f"::{q.hint}" if first and q.hint else ""
-        first = False
-        return "{{c1::" + alts[0] + hint + "}}"
+        card = q.gaps[index].card if q.gaps else 1
+        # Each gap's own hint; else (authored here) the question's hint on the first gap.
+        hint = q.gaps[index].hint if per_gap else (q.hint if index == 0 else None)
+        index += 1
+        return f"{{{{c{card}::{alts[0]}{'::' + hint if hint else ''}}}}}"
 
     return models.CLOZE_GAP.sub(gap, q.text)

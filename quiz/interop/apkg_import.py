@@ -16,30 +16,34 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from pydantic import ValidationError
+
 from quiz.interop.common import (
-    CLOZE_PROMPT,
+    ANKI_CLOZE,
     EMPTY_BACK,
     Draft,
     ImportResult,
     InteropError,
     InteropWarning,
     build_bank,
+    cloze_prompt,
+    from_anki_cloze,
     html_to_text,
     id_with_guid,
     image_names,
     prompt_slug,
 )
+from quiz.models import AnkiNotetype
 
 #: Collections in the order Anki prefers them (the newest format first).
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 #: Most a collection or media file may unpack to: a guard against zip and zstd bombs.
 MAX_UNPACKED = 2 * 1024**3
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-_ANKI_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _TYPE_IN = re.compile(r"\{\{type:(?:[^:}]*:)?([^}]+)\}\}")
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 
@@ -48,10 +52,36 @@ _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 class NoteType:
     """What the importer needs of an Anki note type."""
 
+    id: int
     name: str
     fields: list[str]
     cloze: bool
     front_templates: list[str]
+    template_names: list[str] = field(default_factory=list)
+    #: What the bank keeps of it (`anki_notetype`), or None when it cannot (a reason given).
+    kept: dict[str, Any] | None = None
+    not_kept: str = ""
+
+    def keep(self) -> None:
+        """Validate what the bank would keep: a name Anki would not have is not kept."""
+        data = {
+            "id": self.id,
+            "name": self.name,
+            "kind": "cloze" if self.cloze else "normal",
+            "fields": self.fields,
+            "templates": self.template_names,
+        }
+        try:
+            AnkiNotetype.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            if first["type"] == "string_pattern_mismatch":
+                self.not_kept = f"{where}: {first['input']!r} is not a name Anki allows"
+            else:
+                self.not_kept = f"{where}: {first['msg']}"
+        else:
+            self.kept = data
 
 
 def _varint(data: bytes, i: int) -> tuple[int, int]:
@@ -127,21 +157,34 @@ def _note_types(db: sqlite3.Connection, modern: bool) -> dict[int, NoteType]:
         (models_json,) = db.execute("select models from col").fetchone()
         for key, m in json.loads(models_json).items():
             fields = [f["name"] for f in sorted(m.get("flds", []), key=lambda f: f.get("ord", 0))]
-            fronts = [str(t.get("qfmt", "")) for t in m.get("tmpls", [])]
-            types[int(key)] = NoteType(str(m.get("name", "?")), fields, m.get("type") == 1, fronts)
-        return types
-    for ntid, name, config in db.execute("select id, name, config from notetypes"):
-        kind = dict(_protobuf(config)).get(1, 0)
-        types[ntid] = NoteType(str(name), [], kind == 1, [])
-    for ntid, name in db.execute("select ntid, name from fields order by ntid, ord"):
-        if ntid in types:
-            types[ntid].fields.append(str(name))
-    for ntid, config in db.execute("select ntid, config from templates order by ntid, ord"):
-        if ntid in types:
-            front = dict(_protobuf(config)).get(1, b"")
-            types[ntid].front_templates.append(
-                front.decode("utf-8", "replace") if isinstance(front, bytes) else ""
+            tmpls = sorted(m.get("tmpls", []), key=lambda t: t.get("ord", 0))
+            fronts = [str(t.get("qfmt", "")) for t in tmpls]
+            types[int(key)] = NoteType(
+                int(key),
+                str(m.get("name", "?")),
+                fields,
+                m.get("type") == 1,
+                fronts,
+                [str(t.get("name", "")) for t in tmpls],
             )
+    else:
+        for ntid, name, config in db.execute("select id, name, config from notetypes"):
+            kind = dict(_protobuf(config)).get(1, 0)
+            types[ntid] = NoteType(int(ntid), str(name), [], kind == 1, [])
+        for ntid, name in db.execute("select ntid, name from fields order by ntid, ord"):
+            if ntid in types:
+                types[ntid].fields.append(str(name))
+        for ntid, name, config in db.execute(
+            "select ntid, name, config from templates order by ntid, ord"
+        ):
+            if ntid in types:
+                front = dict(_protobuf(config)).get(1, b"")
+                types[ntid].front_templates.append(
+                    front.decode("utf-8", "replace") if isinstance(front, bytes) else ""
+                )
+                types[ntid].template_names.append(str(name))
+    for nt in types.values():
+        nt.keep()
     return types
 
 
@@ -256,6 +299,7 @@ def _read_collection(
     wanted: set[str] = set()
     used: set[str] = set()
     other_types: dict[str, int] = {}
+    not_kept: dict[str, str] = {}
     deck_names: set[str] = set()
     rows = db.execute("select id, guid, mid, tags, flds from notes order by id").fetchall()
     for n, (nid, guid, mid, tags, flds) in enumerate(rows, 1):
@@ -275,7 +319,8 @@ def _read_collection(
             lost.update(tags_lost)
             return plain
 
-        fields = [text(v) for v in raw_fields]
+        # Only the first two become the question; the others are kept as they are.
+        fields = [text(v) for v in raw_fields[:2]]
         note_tags = [t for t in str(tags).split() if t][:20]
         deck = decks.get(note_deck.get(nid, -1), "")
         if deck and deck != "Default":
@@ -286,13 +331,29 @@ def _read_collection(
         if data is None:
             skipped.append(InteropError(f"{where}: its first field is empty", path=str(path)))
             continue
-        shown = _ANKI_CLOZE.sub(lambda m: m.group(2), fields[0]) if nt.cloze else fields[0]
+        shown = ANKI_CLOZE.sub(lambda m: m.group(2), fields[0]) if nt.cloze else fields[0]
         qid = id_with_guid(prompt_slug(shown) or "note", str(guid))
         if qid in used:
             skipped.append(InteropError(f"{where}: a second note with this guid", path=str(path)))
             continue
         used.add(qid)
         data["id"] = qid
+        data["anki_guid"] = str(guid)
+        # The note type, so that the .apkg export writes the note back into it (and Anki
+        # updates the note in place); its fields after the first two as they were.
+        if nt.kept is not None:
+            data["anki_notetype"] = nt.kept
+            others = {
+                name: value
+                for name, value in zip(nt.fields[2:], raw_fields[2:], strict=False)
+                if value
+            }
+            if others:
+                data["anki_fields"] = others
+        else:
+            not_kept[nt.name] = nt.not_kept
+        for note in data.pop("notes", []):
+            warnings.append(InteropWarning(None, note, qid))
         if note_tags:
             data["tags"] = note_tags
         if lost - {"img"}:
@@ -305,7 +366,16 @@ def _read_collection(
             InteropWarning(
                 None,
                 f"note type {name!r} ({count} note(s)) has no question type here: "
-                "imported as flashcards of its first two fields",
+                "imported as flashcards of its first two fields (the others are kept for the "
+                ".apkg export)",
+            )
+        )
+    for name, reason in sorted(not_kept.items()):
+        warnings.append(
+            InteropWarning(
+                None,
+                f"note type {name!r} not kept ({reason}): an .apkg export of its notes uses "
+                "quiz's note types, which Anki will not update the notes from",
             )
         )
     if not title and len(deck_names) == 1:
@@ -349,7 +419,8 @@ def _note_question(
         return None
     if nt.cloze:
         extra = fields[1].strip() if len(fields) > 1 else ""
-        if not _ANKI_CLOZE.search(front):
+        cloze = from_anki_cloze(front)
+        if cloze is None:
             return {
                 "type": "flashcard",
                 "prompt": front,
@@ -357,9 +428,21 @@ def _note_question(
                 "explanation": "",
             }
         # One question per note (every cloze number asked at once), so that the note count
-        # and guid survive a re-export; Anki makes one card per number.
-        text = _ANKI_CLOZE.sub(lambda m: "{{" + m.group(2).replace("|", "/") + "}}", front)
-        return {"type": "cloze", "prompt": CLOZE_PROMPT, "text": text, "explanation": extra}
+        # and guid survive a re-export; `gaps` keeps each gap's card number and hint, so
+        # the re-exported note makes the cards Anki made (one per number).
+        data: dict[str, Any] = {
+            "type": "cloze",
+            "prompt": cloze_prompt(cloze.text),
+            "text": cloze.text,
+            "explanation": extra,
+        }
+        if cloze.gaps:
+            data["gaps"] = cloze.gaps
+        if cloze.hints:
+            data["hint"] = "; ".join(cloze.hints)
+        if cloze.notes:
+            data["notes"] = cloze.notes
+        return data
     back = fields[1].strip() if len(fields) > 1 else ""
     typed = {m.group(1).strip() for t in nt.front_templates for m in _TYPE_IN.finditer(t)}
     if typed and len(fields) > 1 and nt.fields[1:2] and nt.fields[1] in typed and back:

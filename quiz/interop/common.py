@@ -28,6 +28,15 @@ EMPTY_BACK = "(empty)"
 
 #: The prompt of a cloze made from a GIFT missing-word question or an Anki cloze note.
 CLOZE_PROMPT = "Fill in the gap."
+#: The same for a cloze with several gaps.
+CLOZE_PROMPT_MANY = "Fill in the gaps."
+
+
+def cloze_prompt(text: str) -> str:
+    """The prompt of an imported cloze: "Fill in the gap." or, with several, "...gaps."."""
+    return CLOZE_PROMPT if len(models.CLOZE_GAP.findall(text)) == 1 else CLOZE_PROMPT_MANY
+
+
 #: Exports of a question with key terms: the format keeps only the accepted answers.
 KEY_TERMS_DROPPED = (
     "key terms (must/must_not) are not part of this format: only the accepted answers are written"
@@ -327,8 +336,10 @@ def format_number(value: float) -> str:
     return repr(value)
 
 
-#: A question imported from an Anki package carries its note's guid at the end of its id
-#: (hex-encoded: guids hold characters a slug cannot), so an export updates that note.
+#: A question imported from an Anki package has an id ending in its note's guid
+#: (hex-encoded: guids hold characters a slug cannot), so that the id is unique and stays the
+#: same when the deck is imported again (its history follows the note). The guid itself is
+#: the question's `anki_guid`; banks imported before that field existed have only the id.
 _GUID_SUFFIX = re.compile(r"-anki-((?:[0-9a-f]{2}){1,32})$")
 
 
@@ -341,7 +352,8 @@ def id_with_guid(slug: str, guid: str) -> str:
 
 
 def guid_of(question_id: str) -> str | None:
-    """The Anki note guid carried by an imported question's id, if any."""
+    """The Anki note guid carried by an imported question's id, if any (a guid longer than
+    32 bytes is cut there: `anki_guid` holds it whole)."""
     m = _GUID_SUFFIX.search(question_id)
     if not m:
         return None
@@ -352,14 +364,69 @@ def guid_of(question_id: str) -> str | None:
     return guid if guid.isprintable() else None
 
 
-def note_guid(bank_id: str, question_id: str) -> str:
-    """The Anki note guid for a question: the one it was imported with, or a stable one
-    made from the ids, so exporting again updates the same notes in Anki."""
-    kept = guid_of(question_id)
+def note_guid(bank_id: str, q: models.Question) -> str:
+    """The Anki note guid for a question: its `anki_guid`, else the one a bank imported
+    before that field carries in the id, else a stable one made from the ids; so exporting
+    again updates the same notes in Anki."""
+    if q.anki_guid:
+        return q.anki_guid
+    kept = guid_of(q.id)
     if kept:
         return kept
-    digest = hashlib.sha256(f"quiz:{bank_id}:{question_id}".encode()).hexdigest()
+    digest = hashlib.sha256(f"quiz:{bank_id}:{q.id}".encode()).hexdigest()
     return "quiz" + digest[:16]
+
+
+#: An Anki cloze deletion: `{{cN::answer}}` or `{{cN::answer::hint}}`.
+ANKI_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+
+@dataclass
+class AnkiCloze:
+    """An Anki Cloze note's text as a cloze question's parts."""
+
+    #: The text with `{{answer}}` gaps (the question's `text`).
+    text: str
+    #: One `{card, hint}` per gap, in text order (the question's `gaps`); empty when every
+    #: gap is card 1 and only the first may have a hint: a cloze without `gaps` exports so.
+    gaps: list[dict[str, Any]]
+    #: The gaps' distinct hints, for the question's `hint` (shown on request).
+    hints: list[str]
+    #: Problems worth a warning ("'|' in a cloze answer became '/'").
+    notes: list[str]
+
+
+def from_anki_cloze(text: str) -> AnkiCloze | None:
+    """Read an Anki Cloze field (already plain text); None when it has no deletion.
+
+    Every deletion becomes a gap, whatever its number: a question asks all of them at once,
+    where Anki makes one card per number; `gaps` keeps the numbers and hints, so an export
+    writes the same note back (and Anki makes the same cards).
+    """
+    gaps: list[dict[str, Any]] = []
+    notes: list[str] = []
+
+    def gap(m: re.Match[str]) -> str:
+        answer = m.group(2).strip()
+        if "|" in answer:
+            # A gap's `|` separates alternatives here; in Anki it is only text.
+            notes.append("'|' in a cloze answer became '/'")
+            answer = answer.replace("|", "/")
+        entry: dict[str, Any] = {"card": int(m.group(1))}
+        hint = (m.group(3) or "").strip()
+        if hint:
+            entry["hint"] = hint
+        gaps.append(entry)
+        return "{{" + answer + "}}"
+
+    converted = ANKI_CLOZE.sub(gap, text)
+    if not gaps:
+        return None
+    hints = list(dict.fromkeys(g["hint"] for g in gaps if "hint" in g))
+    if all(g["card"] == 1 for g in gaps) and not any("hint" in g for g in gaps[1:]):
+        # What a cloze without `gaps` exports as: every gap c1, `hint` on the first.
+        gaps = []
+    return AnkiCloze(converted, gaps, hints, list(dict.fromkeys(notes)))
 
 
 def stable_anki_id(bank_id: str, kind: str) -> int:

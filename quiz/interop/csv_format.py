@@ -380,5 +380,14 @@ def export_csv(bank: models.Bank) -> ExportResult:
             warnings.append(
                 InteropWarning(None, "source_quote is not part of the CSV: dropped", q.id)
             )
+        if q.anki_guid or q.anki_notetype or (isinstance(q, models.Cloze) and q.gaps):
+            warnings.append(
+                InteropWarning(
+                    None,
+                    "the Anki note guid, note type and card numbers are not part of the CSV: "
+                    "dropped",
+                    q.id,
+                )
+            )
         writer.writerow([row.get(c, "") for c in COLUMNS])
     return ExportResult(buf.getvalue(), warnings, len(bank.questions))

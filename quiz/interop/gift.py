@@ -18,6 +18,7 @@ from typing import Any, assert_never
 from quiz import models
 from quiz.interop.common import (
     CLOZE_PROMPT,
+    CLOZE_PROMPT_MANY,
     KEY_TERMS_DROPPED,
     Draft,
     ExportResult,
@@ -309,7 +310,7 @@ class _GiftParser:
             text = "".join(p + g for p, g in zip(pieces, gaps, strict=True)) + tail
             data = {
                 "type": "cloze",
-                "prompt": CLOZE_PROMPT,
+                "prompt": CLOZE_PROMPT if len(gaps) == 1 else CLOZE_PROMPT_MANY,
                 "text": self.clean(text, markers=False),
                 "explanation": "",
             }

@@ -62,15 +62,22 @@ async def _harness(
 
 
 @pytest.fixture
-async def live(db: ClassroomDB, clock: FakeClock) -> AsyncIterator[Harness]:
-    h = await _harness(db, clock, "live", 30.0)
+def hot_paths() -> bool:
+    """Whether the app answers state and answer requests through `HotPaths` (as served).
+    The API tests override this to run both ways: the fast lane must behave as the routes."""
+    return True
+
+
+@pytest.fixture
+async def live(db: ClassroomDB, clock: FakeClock, hot_paths: bool) -> AsyncIterator[Harness]:
+    h = await _harness(db, clock, "live", 30.0, hot_paths=hot_paths)
     yield h
     await h.client.aclose()
 
 
 @pytest.fixture
-async def selfpaced(db: ClassroomDB, clock: FakeClock) -> AsyncIterator[Harness]:
-    h = await _harness(db, clock, "self-paced", 600.0)
+async def selfpaced(db: ClassroomDB, clock: FakeClock, hot_paths: bool) -> AsyncIterator[Harness]:
+    h = await _harness(db, clock, "self-paced", 600.0, hot_paths=hot_paths)
     yield h
     await h.client.aclose()
 

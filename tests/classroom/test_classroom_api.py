@@ -25,6 +25,12 @@ SECRETS: dict[str, list[str]] = {
 }
 
 
+@pytest.fixture(params=[True, False], ids=["hot-paths", "routes"])
+def hot_paths(request: pytest.FixtureRequest) -> bool:
+    """Every API rule holds both through the served fast lane and through the routes."""
+    return bool(request.param)
+
+
 def refusal(r: Any, status: int, error: str) -> dict[str, Any]:
     assert r.status_code == status, r.text
     body = r.json()
@@ -70,6 +76,57 @@ async def test_state_never_leaks_a_key_before_reveal(live: Harness) -> None:
         assert "EXPLAIN" not in text
         assert (await live.control("close")).status_code == 200
         assert "EXPLAIN" not in json.dumps(await live.state(token))
+
+
+async def test_fast_lane_and_routes_answer_alike(make_harness: Any) -> None:
+    """The same requests, byte for byte, get the same status and body from the served fast
+    lane and from the FastAPI routes (messages included), for good and malformed ones."""
+    auth_headers: list[dict[str, str]] = [
+        {},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer"},
+        {"Authorization": "bearer TOKEN"},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": "Bearer TEACHER"},
+    ]
+    bodies = [
+        b"",
+        b"{",
+        b"[]",
+        b'{"answer": 0}',
+        b'{"question_id": "", "answer": 0}',
+        b'{"question_id": "mc"}',
+        b'{"question_id": "mc", "answer": "x\\u001b[2J"}',
+        b'{"question_id": "mc", "answer": 99}',
+        b'{"question_id": "tf", "answer": true}',
+        b"\xff\xfe",
+    ]
+    seen: list[list[tuple[int, Any]]] = []
+    for hot in (True, False):
+        h = await make_harness(hot_paths=hot)
+        token = await h.join("Ada")
+        await h.control("open")
+        got: list[tuple[int, Any]] = []
+        for headers in auth_headers:
+            value = headers.get("Authorization", "")
+            value = value.replace("TOKEN", token).replace("TEACHER", h.teacher)
+            sent = {"Authorization": value} if headers else {}
+            r = await h.client.get("/api/state", headers=sent)
+            body = r.json()
+            got.append((r.status_code, body.get("error", "state") if r.status_code != 200 else 200))
+        for body in bodies:
+            for kind in ("application/json", "text/plain"):
+                r = await h.client.post(
+                    "/api/answer",
+                    headers={**h.auth(token), "Content-Type": kind},
+                    content=body,
+                )
+                got.append((r.status_code, r.json()))
+        seen.append(got)
+        await h.client.aclose()
+    assert seen[0] == seen[1]
+    assert (200, 200) in seen[0] and (401, "no_token") in seen[0]
+    assert any(status == 422 for status, _ in seen[0])
 
 
 # -- joining -------------------------------------------------------------------------------

@@ -145,6 +145,9 @@ async def test_a_missed_class_question_is_asked_by_a_later_review(
         served.control("end")
         await wait_for(pilot, lambda: app.kept_bank)
         await wait_for(pilot, lambda: store_done(app))
+        # The score says out of how many (3 questions, the one asked missed).
+        info = str(app.query_one("#info", Static).render())
+        assert "Your score: 0/3 · 0%" in info, info
     local_id = class_bank_id("class-test", served.session.id)
     (path,) = banks.iterdir()
     assert path.name == f"{local_id}.json"

@@ -187,6 +187,32 @@ def test_a_second_host_of_the_same_session_is_refused_and_the_first_keeps_servin
     assert stop(proc2) == 0
 
 
+def test_a_second_resume_on_the_same_port_names_the_running_host(
+    tmp_path: Path, bank_file: Path, hosts: list[subprocess.Popen[str]]
+) -> None:
+    # Walk (docs/walks/issue-12-walk.md): with the resumed host running, `quiz class host
+    # --resume SESSION --port P` (the same port, as a teacher retyping the command would)
+    # only said that the port was in use.
+    proc, info = start_host(tmp_path, str(bank_file))
+    hosts.append(proc)
+    port = info["url"].rsplit(":", 1)[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZ_DATA_DIR": str(tmp_path / "data")}
+    second = subprocess.run(
+        [*QUIZ, "host", "--resume", info["session"], "--no-ui", "--port", port],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert second.returncode == 2, second.stdout
+    assert f"already hosted by process {proc.pid}" in second.stderr, second.stderr
+    assert "Traceback" not in second.stderr
+    r = httpx.post(f"{info['url']}/api/join", json={"code": info["code"], "name": "Ada"})
+    assert r.status_code == 200  # the first host serves on
+    assert stop(proc) == 0
+
+
 async def test_sigterm_ends_the_server_even_with_an_open_event_stream(
     tmp_path: Path, bank_file: Path, hosts: list[subprocess.Popen[str]]
 ) -> None:

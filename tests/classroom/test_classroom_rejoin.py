@@ -100,8 +100,9 @@ async def test_a_removed_terminal_client_is_told_and_forgets_its_token(
             headers={"Authorization": f"Bearer {served.teacher}"},
             json={"student_id": 1},
         ).raise_for_status()
-        served.control("open")  # wakes the stream, which now refuses the token
-        await wait_for(pilot, lambda: app.failure is not None)
+        # Told at once: the removal itself ends the student's event stream (no other
+        # change, no keep-alive needed).
+        await wait_for(pilot, lambda: app.failure is not None, timeout=5)
         assert app.failure is not None and "removed" in app.failure
     assert json.loads(tokens.read_text()) == {}
 

@@ -19,6 +19,13 @@ from quiz.classroom.state import ClassSession
 from quiz.cli import main
 from tests.classroom.support import Harness, make_bank
 
+
+@pytest.fixture(params=[True, False], ids=["hot-paths", "routes"])
+def hot_paths(request: pytest.FixtureRequest) -> bool:
+    """Hostile text is refused alike by the served fast lane and by the routes."""
+    return bool(request.param)
+
+
 #: What the issue's curious student sent: retitle the terminal, ring, clear, paint red;
 #: then C1 CSI, a bidi override and a bidi isolate.
 HOSTILE = [

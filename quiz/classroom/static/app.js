@@ -15,6 +15,11 @@
   let waitingNext = false; // self-paced: feedback shown, "Next" pending
   let deadline = null; // local clock time (ms) when the open question closes
   let streamAbort = null;
+  let shownReveal = null; // what the revealed feedback on screen shows (result and bars)
+
+  // A rule of the question type the answer does not meet yet (the study app's rules); the
+  // message is shown and nothing is sent.
+  class Notice extends Error {}
 
   function load() {
     try {
@@ -191,10 +196,16 @@
     const q = s.question;
     if (!q || q.id !== shownQuestion) {
       shownQuestion = q ? q.id : null;
+      shownReveal = null;
       clear("question");
       clear("feedback");
       clear("dist");
       if (q && s.phase === "open" && !s.answered) renderQuestion(q);
+      // After a reload the answer is no longer on screen: at least say which question the
+      // message and the feedback are about.
+      else if (q && ["open", "closed", "revealed"].includes(s.phase)) {
+        $("question").append(el("p", { class: "prompt", text: q.prompt }));
+      }
     }
     if (s.phase === "lobby") info("Joined. Waiting for the teacher to start…");
     else if (s.phase === "open") info(s.answered ? "Answer sent — waiting for the teacher." : "");
@@ -203,15 +214,20 @@
       info("This question is closed. Waiting for the teacher…");
     } else if (s.phase === "revealed" && q && s.revealed) {
       lock();
-      if (!$("feedback").hasChildNodes()) {
+      // Drawn again when it changes: a typed answer the teacher accepts after the reveal
+      // turns the verdict and the bars.
+      const reveal = JSON.stringify([q.id, s.result, s.distribution]);
+      if (reveal !== shownReveal) {
+        shownReveal = reveal;
         if (s.result) showResult(s.revealed, s.result);
+        else clear("feedback");
+        if (s.distribution) showDistribution(s.distribution);
       }
       info(s.result ? "" : "You did not answer this one.");
-      if (s.distribution) showDistribution(s.distribution);
     } else if (s.phase === "finished") {
       info(`You have finished: ${+s.score.toFixed(2)} / ${s.total}. Well done!`);
     } else if (s.phase === "ended") {
-      info(`The session has ended. Your score: ${+s.score.toFixed(2)}.`);
+      info(`The session has ended. Your score: ${+s.score.toFixed(2)} / ${s.total}.`);
       if (s.review && s.mode === "self-paced") showReview(s.review);
     }
   }
@@ -243,6 +259,7 @@
         form.append(list);
         collect = () => {
           const picked = [...list.querySelectorAll("input:checked")].map((i) => i.value);
+          if (multi && !picked.length) throw new Notice("Tick at least one choice first.");
           if (multi) return picked;
           return picked.length ? picked[0] : undefined;
         };
@@ -293,7 +310,16 @@
           }
         });
         form.append(p);
-        collect = () => inputs.map((i) => i.value.trim());
+        let warned = "";
+        collect = () => {
+          const values = inputs.map((i) => i.value.trim());
+          const empty = values.flatMap((v, i) => (v ? [] : [String(i + 1)])).join(", ");
+          if (empty && empty !== warned) {
+            warned = empty; // a second Send confirms, as Enter does in the terminal
+            throw new Notice(`Gap ${empty} is empty: fill it in, or send again to submit.`);
+          }
+          return values;
+        };
         break;
       }
       case "ordering": {
@@ -345,7 +371,11 @@
           grid.append(el("span", { text: left.text }), select);
         }
         form.append(grid);
-        collect = () => selects.map((s) => (s.value === "" ? null : s.value));
+        collect = () => {
+          const missing = selects.filter((s) => s.value === "").length;
+          if (missing) throw new Notice(`Pair every item first: ${missing} still without a match.`);
+          return selects.map((s) => s.value);
+        };
         break;
       }
       case "flashcard": {
@@ -376,7 +406,14 @@
     }
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      const answer = collect();
+      let answer;
+      try {
+        answer = collect();
+      } catch (err) {
+        if (!(err instanceof Notice)) throw err;
+        info(err.message);
+        return;
+      }
       if (answer === undefined) {
         info("Choose or type an answer first.");
         return;
