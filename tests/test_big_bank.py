@@ -129,7 +129,9 @@ def test_spans_follow_the_last_questions_key_as_the_parsers_do() -> None:
     assert question_spans(b"[1, 2]") is None
 
 
-@pytest.mark.parametrize("change", ["edit", "touch", "quiz-version", "removed-index"])
+@pytest.mark.parametrize(
+    "change", ["edit", "touch", "quiz-version", "bank-schema", "removed-index"]
+)
 def test_a_changed_bank_file_is_validated_in_full_again(
     banks: Path, change: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -147,6 +149,8 @@ def test_a_changed_bank_file_is_validated_in_full_again(
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     elif change == "quiz-version":
         monkeypatch.setattr(bank_index, "__version__", "99.0")
+    elif change == "bank-schema":
+        monkeypatch.setattr(bank_index, "BANK_SCHEMA", 2)
     else:
         question_index_path(path).unlink()
     [loaded] = load_app_catalog([banks]).banks
