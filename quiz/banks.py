@@ -20,6 +20,7 @@ import reprlib
 import sys
 import threading
 import tomllib
+import weakref
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -180,9 +181,23 @@ class LazyBank:
         self.source = None if index.source is None else Source(**index.source)
         self.ids = index.ids
         self._built: dict[int, Question] = {}
+        # The file as indexed, held open: a bank saved anew (a new file renamed over it,
+        # as editors and `quiz add --replace` do) leaves this one readable, so a session
+        # started on it goes on with the questions it started with, as with a bank held
+        # in memory. An edit in place is caught by the CRC-32s.
+        self._file = path.open("rb")
+        weakref.finalize(self, self._file.close)
         self._positions: dict[str, int] | None = None
         self._listed: list[tuple[str, list[str]]] | None = None
         self._lock = threading.Lock()
+
+    def unchanged(self) -> bool:
+        """Whether the file held open is the one indexed (same size and time)."""
+        try:
+            st = os.fstat(self._file.fileno())
+        except (OSError, ValueError):
+            return False
+        return (st.st_size, st.st_mtime_ns) == (self.index.size, self.index.mtime_ns)
 
     @property
     def questions(self) -> LazyQuestions:
@@ -235,19 +250,20 @@ class LazyBank:
         index = self.index
         spans = index.spans
         validate = QUESTION_ADAPTER.validator.validate_json
+        f = self._file
         try:
-            with self.path.open("rb") as f:
-                st = os.fstat(f.fileno())
-                if len(numbers) >= self.READ_ALL_AT:
-                    whole = f.read()
-                    chunks = [whole[spans[2 * i] : spans[2 * i + 1]] for i in numbers]
-                else:
-                    chunks = []
-                    for i in numbers:
-                        f.seek(spans[2 * i])
-                        chunks.append(f.read(spans[2 * i + 1] - spans[2 * i]))
-        except OSError as exc:
-            self._refuse(numbers[0], f"cannot read file: {exc.strerror or exc}")
+            st = os.fstat(f.fileno())
+            if len(numbers) >= self.READ_ALL_AT:
+                f.seek(0)
+                whole = f.read()
+                chunks = [whole[spans[2 * i] : spans[2 * i + 1]] for i in numbers]
+            else:
+                chunks = []
+                for i in numbers:
+                    f.seek(spans[2 * i])
+                    chunks.append(f.read(spans[2 * i + 1] - spans[2 * i]))
+        except (OSError, ValueError) as exc:
+            self._refuse(numbers[0], f"cannot read file: {getattr(exc, 'strerror', None) or exc}")
         if (st.st_size, st.st_mtime_ns) != (index.size, index.mtime_ns):
             self._refuse(numbers[0], "the file changed since it was loaded")
         for i, data in zip(numbers, chunks, strict=True):
@@ -1403,7 +1419,12 @@ def _load_for_study(path: Path, unindexed: list[LoadedBank]) -> AnyLoaded:
         if index is not None and len(index.ids) >= FREEZE_AT_QUESTIONS:
             gc.freeze()
     if index is not None:
-        lazy = LazyBank(path, index)
+        try:
+            lazy = LazyBank(path, index)
+        except OSError:
+            return load_bank(path)  # says why it cannot be read
+        if not lazy.unchanged():
+            return _load_in_full(path, unindexed)  # changed since its stamp was read
         article = None
         if lazy.source is not None and index.article is not None:
             try:
@@ -1413,6 +1434,10 @@ def _load_for_study(path: Path, unindexed: list[LoadedBank]) -> AnyLoaded:
         if index is not None:
             stamp = (index.size, index.mtime_ns)
             return LazyLoadedBank(path=path, bank=lazy, article=article, stamp=stamp)
+    return _load_in_full(path, unindexed)
+
+
+def _load_in_full(path: Path, unindexed: list[LoadedBank]) -> LoadedBank:
     loaded = load_bank(path)
     if len(loaded.bank.questions) >= LAZY_AT_QUESTIONS and loaded.stamp is not None:
         unindexed.append(loaded)

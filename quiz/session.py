@@ -16,8 +16,10 @@ import time
 from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
+from quiz.banks import BankLoadError
 from quiz.models import (
     BankView,
     Cloze,
@@ -53,17 +55,66 @@ class Mode(StrEnum):
     RETRY = "retry"
 
 
-@dataclass(frozen=True)
 class QueueItem:
-    """One question to ask, and the bank it comes from."""
+    """One question to ask, and the bank it comes from.
 
-    bank_id: str
-    question: Question
+    Made `later`, the question is built (for a big bank: read and validated) only when
+    the session comes near it (`QuizSession` builds the current and the next question
+    before a screen asks for them): a quiz over a 100,000-question bank starts without
+    building them all.
+    """
+
+    __slots__ = ("_later", "_question", "bank_id", "question_id")
+
+    def __init__(self, bank_id: str, question: Question) -> None:
+        self.bank_id = bank_id
+        self.question_id = question.id
+        self._question: Question | None = question
+        self._later: Callable[[], Question] | None = None
+
+    @classmethod
+    def later(cls, bank_id: str, question_id: str, build: Callable[[], Question]) -> QueueItem:
+        """An item whose question `build()` makes when it is first needed."""
+        item = cls.__new__(cls)
+        item.bank_id = bank_id
+        item.question_id = question_id
+        item._question = None
+        item._later = build
+        return item
+
+    @property
+    def question(self) -> Question:
+        """The question (built now if it was made `later`)."""
+        if self._question is None:
+            assert self._later is not None
+            self._question = self._later()
+            self._later = None
+        return self._question
+
+    def build(self) -> bool:
+        """Build the question now; False if its bank file can no longer give it."""
+        if self._question is not None:
+            return True
+        try:
+            self.question  # noqa: B018 (builds it)
+        except BankLoadError:
+            return False
+        return True
 
     @property
     def key(self) -> tuple[str, str]:
         """(bank id, question id): how the store names the card."""
-        return (self.bank_id, self.question.id)
+        return (self.bank_id, self.question_id)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QueueItem):
+            return NotImplemented
+        return self.key == other.key and self.question == other.question
+
+    __hash__ = None  # type: ignore[assignment]  # as the frozen dataclass it was: not hashable
+
+    def __repr__(self) -> str:
+        return f"QueueItem(bank_id={self.bank_id!r}, question_id={self.question_id!r})"
 
 
 @dataclass(frozen=True)
@@ -193,6 +244,22 @@ def placeholder_answer(question: Question) -> Answer:
             assert_never(question)
 
 
+#: How many of a new session's questions are built at its start; the rest are built as
+#: the session comes to them (see `QueueItem.later`).
+BUILD_AHEAD = 64
+
+
+def _build_one(bank: BankView, i: int) -> Question:
+    return bank.questions_at([i])[0]
+
+
+def _build_by_id(bank: BankView, question_id: str) -> Question:
+    question = bank.question(question_id)
+    if question is None:  # listed by its bank a moment ago: a bank object never loses one
+        raise SessionError(f"question {question_id!r} is gone from bank {bank.id!r}")
+    return question
+
+
 #: From a pool of at least this many questions, a quiz of fewer is drawn with
 #: `random.sample` (O(count)) instead of a shuffle of the whole pool (O(pool)).
 SAMPLE_AT = 5_000
@@ -259,8 +326,11 @@ class QuizSession:
     elapsed_before: float = 0.0
     #: A second go at missed questions (its answers do not reschedule the cards).
     retry: bool = False
+    #: Questions left out because their bank file changed under the session.
+    dropped: int = 0
 
     def __post_init__(self) -> None:
+        self._ready()
         if not self.queue:
             raise SessionError("there are no questions to ask")
         now = self.clock()
@@ -310,16 +380,25 @@ class QuizSession:
             random.Random(options.seed).shuffle(picked)
         if count is not None:
             picked = picked[:count]
-        # Built bank by bank (a big bank builds many in one read of its file), asked in
-        # the order picked.
+        # The first questions are built now, bank by bank (a big bank builds them in one
+        # read of its file); the rest when the session comes to them.
         where = [bisect.bisect_right(offsets, n) - 1 for n in picked]
+        now, now_where = picked[:BUILD_AHEAD], where[:BUILD_AHEAD]
         built: dict[int, Question] = {}
         for k, (bank, _) in enumerate(selected):
-            mine = [n for n, b in zip(picked, where, strict=True) if b == k]
+            mine = [n for n, b in zip(now, now_where, strict=True) if b == k]
             if mine:
                 questions = bank.questions_at([n - offsets[k] for n in mine])
                 built.update(zip(mine, questions, strict=True))
-        items = [QueueItem(selected[k][0].id, built[n]) for n, k in zip(picked, where, strict=True)]
+        items = [
+            QueueItem(selected[k][0].id, built[n]) for n, k in zip(now, now_where, strict=True)
+        ]
+        if len(picked) > BUILD_AHEAD:
+            listed = [bank.question_tags() for bank, _ in selected]
+            for n, k in zip(picked[BUILD_AHEAD:], where[BUILD_AHEAD:], strict=True):
+                bank, i = selected[k][0], n - offsets[k]
+                qid = listed[k][i][0]
+                items.append(QueueItem.later(bank.id, qid, partial(_build_one, bank, i)))
         if not kw.get("title"):
             kw["title"] = f"#{options.tag}" if options.tag else " + ".join(b.title for b in banks)
         return cls(mode=mode, queue=items, options=options, **kw)
@@ -377,7 +456,7 @@ class QuizSession:
             "retry": self.retry,
             "title": self.title,
             "options": self.options.to_data(),
-            "queue": [[i.bank_id, i.question.id] for i in self.queue],
+            "queue": [[i.bank_id, i.question_id] for i in self.queue],
         }
 
     @classmethod
@@ -395,12 +474,20 @@ class QuizSession:
         deterministic) so the results screen shows them as they were. Questions that vanished
         from their bank since are dropped from the queue.
         """
+        # Questions still in their bank, by id; each built when first needed (a resumed
+        # quiz over a whole big bank does not build the questions it will not reach).
+        ids: dict[str, set[str]] = {}
         queue: list[QueueItem] = []
         for bank_id, question_id in plan.get("queue", []):
             bank = banks.get(bank_id)
-            q = bank.question(question_id) if bank else None
-            if q is not None:
-                queue.append(QueueItem(bank_id, q))
+            if bank is None:
+                continue
+            known = ids.get(bank_id)
+            if known is None:
+                known = ids[bank_id] = {qid for qid, _ in bank.question_tags()}
+            if question_id in known:
+                build = partial(_build_by_id, bank, question_id)
+                queue.append(QueueItem.later(bank_id, question_id, build))
         if not queue:
             raise SessionError("none of the session's questions exist any more")
         options = SessionOptions.from_data(plan.get("options", {}))
@@ -441,6 +528,7 @@ class QuizSession:
         done_keys = {i.key for i in done}
         session.queue = done + [i for i in queue if i.key not in done_keys]
         session.index = len(done)
+        session._ready()
         return session
 
     # -- state -------------------------------------------------------------------------
@@ -516,7 +604,20 @@ class QuizSession:
         self.recorder.record(record)
         self.records.append(record)
         self.answered = True
+        self._ready()  # the next question, built while the feedback is read
         return record
+
+    def _ready(self) -> None:
+        """Build the current and the next question before a screen asks for them. One
+        its bank file can no longer give (the file edited in place since the session
+        started) is left out of this run and counted in `dropped`."""
+        i = self.index
+        while i < len(self.queue) and i <= self.index + 1:
+            if self.queue[i].build():
+                i += 1
+            else:
+                del self.queue[i]
+                self.dropped += 1
 
     def submit(
         self, answer: Answer, *, hinted: bool = False, elapsed_ms: int | None = None
@@ -597,6 +698,7 @@ class QuizSession:
             raise SessionError("answer the question before going on")
         self.answered = False
         self.index += 1
+        self._ready()
         self.question_started_at = self.clock()
         if self.finished:
             self.recorder.finish(self)
@@ -606,6 +708,7 @@ class QuizSession:
         """Take the current (unanswered) question out of this run: it was suspended or buried."""
         self._require_open()
         del self.queue[self.index]
+        self._ready()
         self.question_started_at = self.clock()
         if self.finished and self.records:
             self.recorder.finish(self)

@@ -327,7 +327,8 @@ def test_retry_review_resume_and_stats_work_on_a_lazy_bank(
     service.set_banks({"big": fresh})
     resumed = service.resume(state)
     assert [i.key for i in resumed.queue] == [i.key for i in session.queue]
-    assert len(resumed.records) == 3 and len(fresh._built) == 6
+    # The three answered (re-graded), the current and the next: nothing else is built.
+    assert len(resumed.records) == 3 and len(fresh._built) == 5
     while not resumed.finished:
         give(service, resumed, right=True)
     retry = service.retry_missed(resumed).session
@@ -350,3 +351,51 @@ def test_a_bank_changed_behind_its_stamp_refuses_the_start_and_asks_for_a_reload
     with pytest.raises(BanksOutdated) as caught:
         service.start(["big"], mode=Mode.QUIZ, options=SessionOptions(count=20))
     assert "changed since it was loaded" in str(caught.value)
+
+
+def test_a_quiz_over_the_whole_bank_builds_questions_as_it_comes_to_them(
+    service: StudyService,
+) -> None:
+    from quiz.session import BUILD_AHEAD
+
+    session = service.start(["big"], options=SessionOptions(seed=2)).session
+    assert session.total == N and built(service) == BUILD_AHEAD
+    stored = service.store.unfinished_sessions("ann")[0]
+    assert len(stored.queue) == N  # the plan names every question without building it
+    for _ in range(BUILD_AHEAD + 3):
+        give(service, session, right=True)
+    # Those answered, the one on screen and the next: no more.
+    assert built(service) == BUILD_AHEAD + 3 + 2
+
+
+def test_a_bank_saved_anew_during_a_session_leaves_the_session_as_it_started(
+    service: StudyService, banks: Path
+) -> None:
+    """Saved as editors and `quiz add --replace` do (a new file renamed over the old):
+    the session goes on with the questions it started with, as a bank in memory would."""
+    session = service.start(["big"], options=SessionOptions(seed=3)).session
+    path = banks / "big.json"
+    new = path.with_suffix(".new")
+    new.write_text(path.read_text(encoding="utf-8").replace("Statement", "Changed"), "utf-8")
+    os.replace(new, path)
+    for _ in range(70):
+        give(service, session, right=True)
+    asked = [r.item.question.prompt for r in session.records]
+    assert session.dropped == 0 and not any("Changed" in p for p in asked)
+
+
+def test_a_bank_edited_in_place_during_a_session_never_serves_a_changed_question(
+    service: StudyService, banks: Path
+) -> None:
+    session = service.start(["big"], options=SessionOptions(seed=3)).session
+    path = banks / "big.json"
+    path.write_bytes(path.read_bytes().replace(b"Statement", b"Sentence!"))  # same inode
+    for _ in range(70):
+        if session.finished:
+            break
+        give(service, session, right=True)
+    asked = [r.item.question.prompt for r in session.records]
+    # Those built at the start are asked as they were; the rest are left out, counted.
+    assert not any("Sentence!" in p for p in asked)
+    assert session.dropped == N - len(asked)
+    assert session.finished
