@@ -159,9 +159,16 @@ def main() -> None:
             ),
         }
         if args.also is not None:
+            # Its own cache: an index written by another version of quiz is unusable to
+            # this one (and each run would rewrite the other's).
+            also_env = {
+                **base,
+                "PYTHONPATH": str(args.also),
+                "QUIZ_CACHE_DIR": str(Path(tmp) / "also-cache"),
+            }
             programs["also"] = (
                 [sys.executable, "-m", "quiz", "--db", str(Path(tmp) / "also.db")],
-                {**base, "PYTHONPATH": str(args.also)},
+                also_env,
                 title,
                 "Due now: ",
             )
@@ -181,7 +188,7 @@ def main() -> None:
                 shutil.copyfile(args.also_big_db or args.big_db, big2)
                 programs["big-also"] = (
                     [sys.executable, "-m", "quiz", "--db", str(big2)],
-                    {**base, "PYTHONPATH": str(args.also)},
+                    also_env,
                     title,
                     "Due now: ",
                 )

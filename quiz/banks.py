@@ -9,25 +9,35 @@ but explosive to walk), and nesting deeper than any bank needs.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import difflib
 import gc
 import json
+import os
 import re
 import reprlib
 import sys
 import threading
 import tomllib
+import weakref
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, NoReturn, TypeVar, overload
 
 from pydantic import ValidationError
 
 # Finding bank files needs no pydantic: it lives in quiz.bank_index, which Home uses first.
 from quiz.bank_index import FORMATS as FORMATS
+from quiz.bank_index import (
+    QuestionIndex,
+    question_index_path,
+    read_question_index,
+    write_question_index,
+)
 from quiz.bank_index import default_bank_paths as default_bank_paths
 from quiz.bank_index import find_bank_files as find_bank_files
 from quiz.files import write_text_atomic
@@ -36,6 +46,7 @@ from quiz.models import (
     ANKI_GUID_PATTERN,
     ANKI_TEMPLATE_PATTERN,
     BANK_ADAPTER,
+    QUESTION_ADAPTER,
     QUESTION_MODELS,
     QUESTION_TYPES,
     AnkiNotetype,
@@ -121,14 +132,193 @@ class LoadedBank:
         return article_section(self.article, quote)
 
 
+class BankChangedError(BankLoadError):
+    """A big bank's file no longer holds what was indexed: it must be read again."""
+
+
+class LazyQuestions(Sequence[Question]):
+    """A `LazyBank`'s questions: each built and validated when first indexed."""
+
+    def __init__(self, bank: LazyBank) -> None:
+        self._bank = bank
+
+    def __len__(self) -> int:
+        return len(self._bank.ids)
+
+    @overload
+    def __getitem__(self, i: int) -> Question: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Question]: ...
+    def __getitem__(self, i: int | slice) -> Question | Sequence[Question]:
+        if isinstance(i, slice):
+            return self._bank.questions_at(range(*i.indices(len(self))))
+        return self._bank.question_at(i)
+
+    def __iter__(self) -> Iterator[Question]:
+        # In one pass over the file (see `LazyBank.questions_at`).
+        return iter(self._bank.questions_at(range(len(self))))
+
+
+class LazyBank:
+    """A big JSON bank found valid by a full load, listed from its question index.
+
+    A question is read from its span of the file, checked against the CRC-32 recorded
+    when the whole file was validated, and validated (pydantic) only when a session asks
+    for it; then kept. The bank-wide rules (unique ids, quotes found in the article) held
+    for this very file and article, or the index would not have been used. Bytes that
+    differ from the indexed ones raise `BankChangedError` (the file changed behind its
+    size and time stamp): the caller reads the banks again, and the full validator then
+    says what, if anything, is wrong.
+    """
+
+    def __init__(self, path: Path, index: QuestionIndex) -> None:
+        self.path = path
+        self.index = index
+        self.id = index.id
+        self.title = index.title
+        self.description = index.description
+        self.tags = list(index.tags)
+        self.source = None if index.source is None else Source(**index.source)
+        self.ids = index.ids
+        self._built: dict[int, Question] = {}
+        # The file as indexed, held open: a bank saved anew (a new file renamed over it,
+        # as editors and `quiz add --replace` do) leaves this one readable, so a session
+        # started on it goes on with the questions it started with, as with a bank held
+        # in memory. An edit in place is caught by the CRC-32s.
+        self._file = path.open("rb")
+        weakref.finalize(self, self._file.close)
+        self._positions: dict[str, int] | None = None
+        self._listed: list[tuple[str, list[str]]] | None = None
+        self._lock = threading.Lock()
+
+    def unchanged(self) -> bool:
+        """Whether the file held open is the one indexed (same size and time)."""
+        try:
+            st = os.fstat(self._file.fileno())
+        except (OSError, ValueError):
+            return False
+        return (st.st_size, st.st_mtime_ns) == (self.index.size, self.index.mtime_ns)
+
+    @property
+    def questions(self) -> LazyQuestions:
+        """Every question, built on access (see `LazyQuestions`)."""
+        return LazyQuestions(self)
+
+    def question_tags(self) -> list[tuple[str, list[str]]]:
+        """Each question's id and own tags, from the index (nothing is validated)."""
+        if self._listed is None:
+            self._listed = list(zip(self.ids, self.index.question_tags, strict=True))
+        return self._listed
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id (validated now if not yet), or None."""
+        if self._positions is None:
+            self._positions = {qid: i for i, qid in enumerate(self.ids)}
+        i = self._positions.get(question_id)
+        return None if i is None else self.question_at(i)
+
+    def question_at(self, i: int) -> Question:
+        """Question number `i` (0-based, file order), validated on first use."""
+        return self.questions_at([i])[0]
+
+    def questions_at(self, numbers: Sequence[int]) -> list[Question]:
+        """Questions by number (0-based, file order), each validated on first use.
+
+        A few are read from their spans; many (a quiz over the whole bank) from one read
+        of the file, so that building them all costs what a full load does.
+        """
+        n = len(self.ids)
+        wanted = [i + n if i < 0 else i for i in numbers]
+        for i in wanted:
+            if not 0 <= i < n:
+                raise IndexError(f"question index {i} out of range")
+        with self._lock:
+            missing = [i for i in dict.fromkeys(wanted) if i not in self._built]
+            if len(missing) >= FREEZE_AT_QUESTIONS:
+                # Many objects, no cycles: as in `parse_bank_bytes`.
+                with _gc_paused():
+                    self._build(missing)
+                    gc.freeze()
+            elif missing:
+                self._build(missing)
+            return [self._built[i] for i in wanted]
+
+    #: Above this many questions to build, the whole file is read once.
+    READ_ALL_AT = 64
+
+    def _build(self, numbers: list[int]) -> None:
+        index = self.index
+        spans = index.spans
+        validate = QUESTION_ADAPTER.validator.validate_json
+        f = self._file
+        try:
+            st = os.fstat(f.fileno())
+            if len(numbers) >= self.READ_ALL_AT:
+                f.seek(0)
+                whole = f.read()
+                chunks = [whole[spans[2 * i] : spans[2 * i + 1]] for i in numbers]
+            else:
+                chunks = []
+                for i in numbers:
+                    f.seek(spans[2 * i])
+                    chunks.append(f.read(spans[2 * i + 1] - spans[2 * i]))
+        except (OSError, ValueError) as exc:
+            self._refuse(numbers[0], f"cannot read file: {getattr(exc, 'strerror', None) or exc}")
+        if (st.st_size, st.st_mtime_ns) != (index.size, index.mtime_ns):
+            self._refuse(numbers[0], "the file changed since it was loaded")
+        for i, data in zip(numbers, chunks, strict=True):
+            if zlib.crc32(data) != index.crcs[i]:
+                self._refuse(i, "the file changed since it was loaded")
+            try:
+                question = validate(data)
+            except ValidationError:
+                # The same bytes passed the full validator: only a changed validator
+                # (quiz changed without a version bump) gets here.
+                self._refuse(i, "the question no longer validates")
+            if question.id != self.ids[i]:
+                self._refuse(i, "the file changed since it was loaded")
+            self._built[i] = question
+
+    def _refuse(self, i: int, problem: str) -> NoReturn:
+        # Never use this index again (a change behind an unchanged stamp would keep it
+        # looking current): the next load validates the whole file.
+        with contextlib.suppress(OSError):
+            question_index_path(self.path).unlink()
+        raise BankChangedError([Problem(str(self.path), None, self.ids[i], None, problem)])
+
+
 @dataclass
-class Catalog:
+class LazyLoadedBank:
+    """A big bank listed from its question index (see `LazyBank`), with its article."""
+
+    path: Path
+    bank: LazyBank
+    article: str | None = None
+    stamp: tuple[int, int] | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+    def section_of(self, quote: str | None) -> str | None:
+        """The article heading a question's source quote falls under."""
+        if not quote or not self.article:
+            return None
+        return article_section(self.article, quote)
+
+
+#: A bank as the app holds it: validated in full, or (big JSON banks) question by question.
+AnyLoaded = LoadedBank | LazyLoadedBank
+_L = TypeVar("_L", LoadedBank, AnyLoaded)
+
+
+@dataclass
+class Catalog(Generic[_L]):
     """Every bank found: the valid ones, and the invalid ones with their problems."""
 
-    banks: list[LoadedBank] = field(default_factory=list)
+    banks: list[_L] = field(default_factory=list)
     invalid: list[tuple[Path, list[Problem]]] = field(default_factory=list)
+    #: Big JSON banks just validated in full and not indexed yet (`index_banks`).
+    unindexed: list[LoadedBank] = field(default_factory=list)
 
-    def get(self, bank_id: str) -> LoadedBank | None:
+    def get(self, bank_id: str) -> _L | None:
         """The loaded bank with this id, or None."""
         for loaded in self.banks:
             if loaded.bank.id == bank_id:
@@ -140,8 +330,8 @@ class Catalog:
         found: set[str] = set()
         for loaded in self.banks:
             found.update(loaded.bank.tags)
-            for q in loaded.bank.questions:
-                found.update(q.tags)
+            for _qid, tags in loaded.bank.question_tags():
+                found.update(tags)
         return sorted(found)
 
 
@@ -1180,16 +1370,105 @@ def bank_folder_stamp(paths: Iterable[Path] | None = None) -> tuple[tuple[str, i
     return tuple(out)
 
 
-def load_catalog(paths: Iterable[Path] | None = None) -> Catalog:
+def load_catalog(paths: Iterable[Path] | None = None) -> Catalog[LoadedBank]:
     """Load every bank under `paths` (default: shipped + user). Never raises for bad files.
 
     A bank whose id is already taken by an earlier bank is listed as invalid.
     """
-    catalog = Catalog()
+    catalog: Catalog[LoadedBank] = Catalog()
+    _fill(catalog, paths, lambda path: load_bank(path))
+    return catalog
+
+
+#: JSON banks with at least this many questions are indexed question by question after a
+#: full load, and from then on (while the file is unchanged) studied lazily (`LazyBank`).
+LAZY_AT_QUESTIONS = 2_000
+
+
+def load_app_catalog(
+    paths: Iterable[Path] | None = None, *, index: bool = True
+) -> Catalog[AnyLoaded]:
+    """`load_catalog` for studying: a big JSON bank whose question index is up to date is
+    listed from it and validated question by question (`LazyBank`); any other file is
+    loaded and validated in full, and a big JSON bank found valid is indexed for the next
+    time (now, or with `index=False` when the caller runs `index_banks` on the catalog,
+    as the app does once the banks are on screen). `quiz validate` and the other
+    commands use `load_catalog` (always in full)."""
+    catalog: Catalog[AnyLoaded] = Catalog()
+    _fill(catalog, paths, lambda path: _load_for_study(path, catalog.unindexed))
+    if index:
+        index_banks(catalog)
+    return catalog
+
+
+def index_banks(catalog: Catalog[Any]) -> None:
+    """Write the question index of the big banks the catalog validated in full (about
+    half a full load's time for 100,000 questions; best effort)."""
+    while catalog.unindexed:
+        loaded = catalog.unindexed.pop()
+        _index_questions(loaded.path, loaded)
+
+
+def _load_for_study(path: Path, unindexed: list[LoadedBank]) -> AnyLoaded:
+    if path.suffix.lower() != ".json":
+        return load_bank(path)
+    # Tens of thousands of small objects, no cycles: as in `parse_bank_bytes`, keep the
+    # cyclic collector from walking them while they are built, and after.
+    with _gc_paused():
+        index = read_question_index(path)
+        if index is not None and len(index.ids) >= FREEZE_AT_QUESTIONS:
+            gc.freeze()
+    if index is not None:
+        try:
+            lazy = LazyBank(path, index)
+        except OSError:
+            return load_bank(path)  # says why it cannot be read
+        if not lazy.unchanged():
+            return _load_in_full(path, unindexed)  # changed since its stamp was read
+        article = None
+        if lazy.source is not None and index.article is not None:
+            try:
+                article = Path(index.article[0]).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                index = None  # gone since the stamp was read: validate in full
+        if index is not None:
+            stamp = (index.size, index.mtime_ns)
+            return LazyLoadedBank(path=path, bank=lazy, article=article, stamp=stamp)
+    return _load_in_full(path, unindexed)
+
+
+def _load_in_full(path: Path, unindexed: list[LoadedBank]) -> LoadedBank:
+    loaded = load_bank(path)
+    if len(loaded.bank.questions) >= LAZY_AT_QUESTIONS and loaded.stamp is not None:
+        unindexed.append(loaded)
+    return loaded
+
+
+def _index_questions(path: Path, loaded: LoadedBank) -> None:
+    """Record a big JSON bank just found valid, for lazy loads while it is unchanged."""
+    try:
+        with path.open("rb") as f:
+            st = os.fstat(f.fileno())
+            data = f.read()
+    except OSError:
+        return
+    if (st.st_size, st.st_mtime_ns) != loaded.stamp:
+        return  # changed since it was validated: index it at the next full load
+    source = loaded.bank.source
+    write_question_index(
+        path,
+        loaded.stamp,
+        loaded.bank,
+        None if source is None else {"title": source.title, "path": source.path},
+        data,
+    )
+
+
+def _fill(catalog: Catalog[Any], paths: Iterable[Path] | None, load: Any) -> None:
     owners: dict[str, Path] = {}
     for path in find_bank_files(default_bank_paths() if paths is None else paths):
         try:
-            loaded = load_bank(path)
+            loaded = load(path)
         except BankLoadError as exc:
             catalog.invalid.append((path, exc.problems))
             continue
@@ -1201,7 +1480,7 @@ def load_catalog(paths: Iterable[Path] | None = None) -> Catalog:
                     [
                         Problem(
                             str(path),
-                            loaded_line(loaded, ("id",)),
+                            _line_of(path, ("id",)),
                             None,
                             "id",
                             f"bank id {bid!r} is already used by {owners[bid]}",
@@ -1212,16 +1491,19 @@ def load_catalog(paths: Iterable[Path] | None = None) -> Catalog:
             continue
         owners[bid] = path
         catalog.banks.append(loaded)
-    return catalog
 
 
 def loaded_line(loaded: LoadedBank, loc: Sequence[Any]) -> int | None:
     """The line of `loc` in a loaded bank's file (re-read; for messages only)."""
+    return _line_of(loaded.path, loc)
+
+
+def _line_of(path: Path, loc: Sequence[Any]) -> int | None:
     try:
-        text = loaded.path.read_text(encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    fmt = FORMATS.get(loaded.path.suffix.lower(), "toml")
+    fmt = FORMATS.get(path.suffix.lower(), "toml")
     return _Locator(text, fmt).line(loc)
 
 

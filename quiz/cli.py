@@ -132,11 +132,33 @@ def report_error(message: str, code: int, json_output: bool, **details: object) 
     return code
 
 
+def _app_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The options of a plain `quiz` (at most `--db` and `--profile`), else None.
+
+    Opening the app is what a learner waits for: it needs no subcommand's parser, and
+    building them all (19 modules) costs the first paint tens of milliseconds. Anything
+    else (`--help`, a command, a bad option) goes to the full parser, which says the same
+    as ever about it.
+    """
+    parser = _Parser(prog="quiz", add_help=False)
+    add_common_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except UsageError:
+        return None
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status (see EXIT_CODES)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     json_output = "--json" in argv
     try:
+        app_args = _app_only(argv)
+        if app_args is not None:
+            from quiz.commands.app import run_app
+
+            return run_app(app_args)
         parser = build_parser()
         args = parser.parse_args(argv)
         json_output = bool(getattr(args, "json", False))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal, Self, get_args
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, ClassVar, Literal, Protocol, Self, get_args
 
 from pydantic import (
     BeforeValidator,
@@ -618,9 +618,43 @@ class Bank(StrictModel):
                 return q
         return None
 
+    def question_tags(self) -> list[tuple[str, list[str]]]:
+        """Each question's id and own tags, in file order (all that listing and picking
+        questions need: see `BankView`)."""
+        return [(q.id, q.tags) for q in self.questions]
+
+    def questions_at(self, numbers: Sequence[int]) -> list[Question]:
+        """Questions by number (0-based, file order)."""
+        return [self.questions[i] for i in numbers]
+
     def to_data(self) -> dict[str, Any]:
         """Plain data in file order, as a bank file holds it (no defaults-only noise)."""
         return self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=False)
+
+
+class BankView(Protocol):
+    """What studying needs of a bank: a `Bank`, or a big bank validated question by
+    question as a session asks for them (`quiz.banks.LazyBank`).
+
+    `questions` is a sequence; indexing it builds (and validates) only that question, so
+    code that needs only ids and tags uses `question_tags()` instead of iterating it.
+    """
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def source(self) -> Source | None: ...
+    @property
+    def questions(self) -> Sequence[Question]: ...
+    def question(self, question_id: str) -> Question | None: ...
+    def question_tags(self) -> Sequence[tuple[str, Sequence[str]]]: ...
+    def questions_at(self, numbers: Sequence[int]) -> list[Question]: ...
 
 
 #: Reused everywhere: building a TypeAdapter is expensive, validating with it is not.

@@ -9,16 +9,19 @@ an unfinished session can be rebuilt from the store and resumed where it stopped
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import random
 import time
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
+from quiz.banks import BankLoadError
 from quiz.models import (
-    Bank,
+    BankView,
     Cloze,
     Flashcard,
     Matching,
@@ -52,17 +55,66 @@ class Mode(StrEnum):
     RETRY = "retry"
 
 
-@dataclass(frozen=True)
 class QueueItem:
-    """One question to ask, and the bank it comes from."""
+    """One question to ask, and the bank it comes from.
 
-    bank_id: str
-    question: Question
+    Made `later`, the question is built (for a big bank: read and validated) only when
+    the session comes near it (`QuizSession` builds the current and the next question
+    before a screen asks for them): a quiz over a 100,000-question bank starts without
+    building them all.
+    """
+
+    __slots__ = ("_later", "_question", "bank_id", "question_id")
+
+    def __init__(self, bank_id: str, question: Question) -> None:
+        self.bank_id = bank_id
+        self.question_id = question.id
+        self._question: Question | None = question
+        self._later: Callable[[], Question] | None = None
+
+    @classmethod
+    def later(cls, bank_id: str, question_id: str, build: Callable[[], Question]) -> QueueItem:
+        """An item whose question `build()` makes when it is first needed."""
+        item = cls.__new__(cls)
+        item.bank_id = bank_id
+        item.question_id = question_id
+        item._question = None
+        item._later = build
+        return item
+
+    @property
+    def question(self) -> Question:
+        """The question (built now if it was made `later`)."""
+        if self._question is None:
+            assert self._later is not None
+            self._question = self._later()
+            self._later = None
+        return self._question
+
+    def build(self) -> bool:
+        """Build the question now; False if its bank file can no longer give it."""
+        if self._question is not None:
+            return True
+        try:
+            self.question  # noqa: B018 (builds it)
+        except BankLoadError:
+            return False
+        return True
 
     @property
     def key(self) -> tuple[str, str]:
         """(bank id, question id): how the store names the card."""
-        return (self.bank_id, self.question.id)
+        return (self.bank_id, self.question_id)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QueueItem):
+            return NotImplemented
+        return self.key == other.key and self.question == other.question
+
+    __hash__ = None  # type: ignore[assignment]  # as the frozen dataclass it was: not hashable
+
+    def __repr__(self) -> str:
+        return f"QueueItem(bank_id={self.bank_id!r}, question_id={self.question_id!r})"
 
 
 @dataclass(frozen=True)
@@ -157,6 +209,10 @@ class SessionError(Exception):
     """A session cannot be built (no matching questions) or an action is out of turn."""
 
 
+class BanksOutdated(SessionError):
+    """A bank file changed since the banks were loaded: read them again, then retry."""
+
+
 def _default_grader(question: Question, answer: Answer) -> GradeResult:
     from quiz.grading import grade  # imported late: grading pulls in rapidfuzz
 
@@ -188,23 +244,60 @@ def placeholder_answer(question: Question) -> Answer:
             assert_never(question)
 
 
+#: How many of a new session's questions are built at its start; the rest are built as
+#: the session comes to them (see `QueueItem.later`).
+BUILD_AHEAD = 64
+
+
+def _build_one(bank: BankView, i: int) -> Question:
+    return bank.questions_at([i])[0]
+
+
+def _build_by_id(bank: BankView, question_id: str) -> Question:
+    question = bank.question(question_id)
+    if question is None:  # listed by its bank a moment ago: a bank object never loses one
+        raise SessionError(f"question {question_id!r} is gone from bank {bank.id!r}")
+    return question
+
+
+#: From a pool of at least this many questions, a quiz of fewer is drawn with
+#: `random.sample` (O(count)) instead of a shuffle of the whole pool (O(pool)).
+SAMPLE_AT = 5_000
+
+
+def _select(
+    banks: Iterable[BankView], tag: str | None, exclude: Collection[tuple[str, str]]
+) -> list[tuple[BankView, list[int]]]:
+    """Each bank with the numbers (file order) of its questions `select_questions` picks,
+    found from ids and tags only: nothing is built."""
+    out: list[tuple[BankView, list[int]]] = []
+    for bank in banks:
+        listed = bank.question_tags()
+        if tag is None or tag in bank.tags:
+            numbers = list(range(len(listed)))
+        else:
+            numbers = [i for i, (_, tags) in enumerate(listed) if tag in tags]
+        # Few questions are suspended or buried: look only at those of this bank.
+        dropped = {qid for b, qid in exclude if b == bank.id}
+        if dropped:
+            numbers = [i for i in numbers if listed[i][0] not in dropped]
+        out.append((bank, numbers))
+    return out
+
+
 def select_questions(
-    banks: Iterable[Bank],
+    banks: Iterable[BankView],
     *,
     tag: str | None = None,
-    exclude: Container[tuple[str, str]] = (),
+    exclude: Collection[tuple[str, str]] = (),
 ) -> list[QueueItem]:
     """Every question of `banks` (in file order), or those tagged `tag` (or whose bank is),
     less the (bank id, question id) pairs in `exclude` (suspended or buried ones)."""
-    items: list[QueueItem] = []
-    for bank in banks:
-        for q in bank.questions:
-            if (tag is None or tag in q.tags or tag in bank.tags) and (
-                bank.id,
-                q.id,
-            ) not in exclude:
-                items.append(QueueItem(bank.id, q))
-    return items
+    return [
+        QueueItem(bank.id, bank.questions[i])
+        for bank, numbers in _select(banks, tag, exclude)
+        for i in numbers
+    ]
 
 
 @dataclass
@@ -233,8 +326,11 @@ class QuizSession:
     elapsed_before: float = 0.0
     #: A second go at missed questions (its answers do not reschedule the cards).
     retry: bool = False
+    #: Questions left out because their bank file changed under the session.
+    dropped: int = 0
 
     def __post_init__(self) -> None:
+        self._ready()
         if not self.queue:
             raise SessionError("there are no questions to ask")
         now = self.clock()
@@ -246,28 +342,63 @@ class QuizSession:
     @classmethod
     def from_banks(
         cls,
-        banks: Sequence[Bank],
+        banks: Sequence[BankView],
         *,
         mode: Mode = Mode.QUIZ,
         options: SessionOptions | None = None,
-        exclude: Container[tuple[str, str]] = (),
+        exclude: Collection[tuple[str, str]] = (),
         **kw: Any,
     ) -> QuizSession:
         """A quiz over `banks` (or one tag across them): all or N questions, maybe shuffled.
 
-        Questions in `exclude` (bank id, question id) are left out.
+        Questions in `exclude` (bank id, question id) are left out. Questions are picked
+        by id and tags, and only those asked are built (a big bank's are validated then).
         """
         options = options or SessionOptions()
-        items = select_questions(banks, tag=options.tag, exclude=exclude)
-        if not items:
+        selected = _select(banks, options.tag, exclude)
+        # One int per question picked (bank k's question i is offsets[k] + i): a list of
+        # ints shuffles as fast as Python can, and the same seed gives the same order as
+        # shuffling the questions themselves. Only the questions kept are then built.
+        offsets: list[int] = []
+        picked: list[int] = []
+        size = 0
+        for bank, numbers in selected:
+            offsets.append(size)
+            picked.extend([size + i for i in numbers] if size else numbers)
+            size += len(bank.questions)
+        if not picked:
             what = f"tagged {options.tag!r}" if options.tag else "in these banks"
             raise SessionError(f"no questions {what}")
-        if options.shuffle:
-            random.Random(options.seed).shuffle(items)
-        if options.count is not None:
-            if options.count < 1:
-                raise SessionError(f"the question count must be at least 1, not {options.count}")
-            items = items[: options.count]
+        count = options.count
+        if count is not None and count < 1:
+            raise SessionError(f"the question count must be at least 1, not {count}")
+        if options.shuffle and count is not None and len(picked) >= SAMPLE_AT > count:
+            # A few questions from a big pool: draw them (as random, and as repeatable with
+            # a seed) rather than shuffling every question to keep the first few.
+            picked = random.Random(options.seed).sample(picked, min(count, len(picked)))
+        elif options.shuffle:
+            random.Random(options.seed).shuffle(picked)
+        if count is not None:
+            picked = picked[:count]
+        # The first questions are built now, bank by bank (a big bank builds them in one
+        # read of its file); the rest when the session comes to them.
+        where = [bisect.bisect_right(offsets, n) - 1 for n in picked]
+        now, now_where = picked[:BUILD_AHEAD], where[:BUILD_AHEAD]
+        built: dict[int, Question] = {}
+        for k, (bank, _) in enumerate(selected):
+            mine = [n for n, b in zip(now, now_where, strict=True) if b == k]
+            if mine:
+                questions = bank.questions_at([n - offsets[k] for n in mine])
+                built.update(zip(mine, questions, strict=True))
+        items = [
+            QueueItem(selected[k][0].id, built[n]) for n, k in zip(now, now_where, strict=True)
+        ]
+        if len(picked) > BUILD_AHEAD:
+            listed = [bank.question_tags() for bank, _ in selected]
+            for n, k in zip(picked[BUILD_AHEAD:], where[BUILD_AHEAD:], strict=True):
+                bank, i = selected[k][0], n - offsets[k]
+                qid = listed[k][i][0]
+                items.append(QueueItem.later(bank.id, qid, partial(_build_one, bank, i)))
         if not kw.get("title"):
             kw["title"] = f"#{options.tag}" if options.tag else " + ".join(b.title for b in banks)
         return cls(mode=mode, queue=items, options=options, **kw)
@@ -276,7 +407,7 @@ class QuizSession:
     def from_due(
         cls,
         due: Iterable[tuple[str, str, bool]],
-        banks: Mapping[str, Bank],
+        banks: Mapping[str, BankView],
         *,
         options: SessionOptions | None = None,
         **kw: Any,
@@ -325,7 +456,7 @@ class QuizSession:
             "retry": self.retry,
             "title": self.title,
             "options": self.options.to_data(),
-            "queue": [[i.bank_id, i.question.id] for i in self.queue],
+            "queue": [[i.bank_id, i.question_id] for i in self.queue],
         }
 
     @classmethod
@@ -333,7 +464,7 @@ class QuizSession:
         cls,
         plan: Mapping[str, Any],
         answers: Sequence[Mapping[str, Any]],
-        banks: Mapping[str, Bank],
+        banks: Mapping[str, BankView],
         **kw: Any,
     ) -> QuizSession:
         """Rebuild a stored session: its plan plus the answers already recorded, in order.
@@ -343,12 +474,20 @@ class QuizSession:
         deterministic) so the results screen shows them as they were. Questions that vanished
         from their bank since are dropped from the queue.
         """
+        # Questions still in their bank, by id; each built when first needed (a resumed
+        # quiz over a whole big bank does not build the questions it will not reach).
+        ids: dict[str, set[str]] = {}
         queue: list[QueueItem] = []
         for bank_id, question_id in plan.get("queue", []):
             bank = banks.get(bank_id)
-            q = bank.question(question_id) if bank else None
-            if q is not None:
-                queue.append(QueueItem(bank_id, q))
+            if bank is None:
+                continue
+            known = ids.get(bank_id)
+            if known is None:
+                known = ids[bank_id] = {qid for qid, _ in bank.question_tags()}
+            if question_id in known:
+                build = partial(_build_by_id, bank, question_id)
+                queue.append(QueueItem.later(bank_id, question_id, build))
         if not queue:
             raise SessionError("none of the session's questions exist any more")
         options = SessionOptions.from_data(plan.get("options", {}))
@@ -389,6 +528,7 @@ class QuizSession:
         done_keys = {i.key for i in done}
         session.queue = done + [i for i in queue if i.key not in done_keys]
         session.index = len(done)
+        session._ready()
         return session
 
     # -- state -------------------------------------------------------------------------
@@ -464,7 +604,20 @@ class QuizSession:
         self.recorder.record(record)
         self.records.append(record)
         self.answered = True
+        self._ready()  # the next question, built while the feedback is read
         return record
+
+    def _ready(self) -> None:
+        """Build the current and the next question before a screen asks for them. One
+        its bank file can no longer give (the file edited in place since the session
+        started) is left out of this run and counted in `dropped`."""
+        i = self.index
+        while i < len(self.queue) and i <= self.index + 1:
+            if self.queue[i].build():
+                i += 1
+            else:
+                del self.queue[i]
+                self.dropped += 1
 
     def submit(
         self, answer: Answer, *, hinted: bool = False, elapsed_ms: int | None = None
@@ -545,6 +698,7 @@ class QuizSession:
             raise SessionError("answer the question before going on")
         self.answered = False
         self.index += 1
+        self._ready()
         self.question_started_at = self.clock()
         if self.finished:
             self.recorder.finish(self)
@@ -554,6 +708,7 @@ class QuizSession:
         """Take the current (unanswered) question out of this run: it was suspended or buried."""
         self._require_open()
         del self.queue[self.index]
+        self._ready()
         self.question_started_at = self.clock()
         if self.finished and self.records:
             self.recorder.finish(self)

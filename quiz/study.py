@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from quiz.models import CLOZE_GAP, Bank, Cloze, Flashcard, Question
+from quiz.banks import BankChangedError
+from quiz.models import CLOZE_GAP, BankView, Cloze, Flashcard, Question
 from quiz.numbers import format_interval
 from quiz.session import (
     RATING_NAMES,
     AnswerRecord,
+    BanksOutdated,
     Mode,
     QueueItem,
     QuizSession,
@@ -62,6 +64,10 @@ __all__ = [
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _outdated(exc: BankChangedError) -> BanksOutdated:
+    return BanksOutdated(f"{exc.problems[0].format()}: the banks are being read again")
 
 
 def _plural(n: int, word: str) -> str:
@@ -219,10 +225,12 @@ class StudyService:
 
     store: Store
     profile: str
-    banks: Mapping[str, Bank] = field(default_factory=dict)
+    # Not in the repr: Textual names a worker by its callable's repr, and a big bank's
+    # catalog figures take a tenth of a second to print.
+    banks: Mapping[str, BankView] = field(default_factory=dict, repr=False)
     now: Callable[[], datetime] = _utcnow
     clock: Callable[[], float] = time.monotonic
-    info: CatalogInfo = field(init=False)
+    info: CatalogInfo = field(init=False, repr=False)
     _reader: Store | None = field(default=None, init=False, repr=False)
     _reader_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -251,10 +259,11 @@ class StudyService:
 
     # -- banks and profiles ----------------------------------------------------------
 
-    def set_banks(self, banks: Mapping[str, Bank]) -> None:
-        """The banks changed on disk: use these from now on."""
+    def set_banks(self, banks: Mapping[str, BankView], info: CatalogInfo | None = None) -> None:
+        """The banks changed on disk: use these from now on (`info`: their CatalogInfo,
+        when already built off the UI thread)."""
         self.banks = banks
-        self.info = CatalogInfo.from_banks(banks.values())
+        self.info = info if info is not None else CatalogInfo.from_banks(banks.values())
 
     def switch_profile(self, profile: str) -> None:
         """Study as `profile` from now on (created if new); the app reopens on it."""
@@ -311,19 +320,28 @@ class StudyService:
                 raise SessionError(f"no valid bank with id {missing[0]!r}")
             chosen = [self.banks[b] for b in bank_ids]
         blocked = self._blocked()
-        candidates = {
-            (bank.id, q.id)
-            for bank in chosen
-            for q in bank.questions
-            if options.tag is None or options.tag in q.tags or options.tag in bank.tags
-        }
-        skipped = [blocked[k] for k in candidates if k in blocked]
+        tag = options.tag
+        # From the catalog's ids and tags: a big bank's questions are built only if asked.
+        known = self.info.tags
+        chosen_ids = {bank.id for bank in chosen}
+        skipped = [
+            how
+            for key, how in blocked.items()
+            if key[0] in chosen_ids and key in known and (tag is None or tag in known[key])
+        ]
         try:
             session = QuizSession.from_banks(
                 chosen, mode=mode, options=options, clock=self.clock, exclude=set(blocked)
             )
+        except BankChangedError as exc:
+            raise _outdated(exc) from None
         except SessionError as exc:
-            if skipped and candidates and len(skipped) == len(candidates):
+            candidates = sum(
+                1
+                for key, tags in known.items()
+                if key[0] in chosen_ids and (tag is None or tag in tags)
+            )
+            if skipped and candidates and len(skipped) == candidates:
                 raise SessionError(
                     f"every question here is suspended or buried ({len(skipped)}): restore "
                     "them from Suspended & buried"
@@ -356,6 +374,8 @@ class StudyService:
         options = SessionOptions(shuffle=False, count=count)
         try:
             session = QuizSession.from_due(due, self.banks, options=options, clock=self.clock)
+        except BankChangedError as exc:
+            raise _outdated(exc) from None
         except SessionError as exc:
             if held:
                 raise SessionError(
@@ -418,13 +438,16 @@ class StudyService:
             "options": state.options,
             "queue": state.queue,
         }
-        session = QuizSession.resume(
-            plan,
-            stored_answers(state.mode, state.answered),
-            self.banks,
-            session_id=state.id,
-            clock=self.clock,
-        )
+        try:
+            session = QuizSession.resume(
+                plan,
+                stored_answers(state.mode, state.answered),
+                self.banks,
+                session_id=state.id,
+                clock=self.clock,
+            )
+        except BankChangedError as exc:
+            raise _outdated(exc) from None
         session.recorder = StoreRecorder(
             self.store, self.profile, state.id, schedule=not session.retry, now=self.now
         )

@@ -65,11 +65,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_study(args: argparse.Namespace) -> int:
     """Check the bank id, then run the app straight into the session."""
-    from quiz.banks import load_catalog
+    from quiz.banks import load_app_catalog
     from quiz.commands.app import app_options
     from quiz.ui.app import StartRequest, create_app
 
-    catalog = load_catalog()
+    # A big JSON bank unchanged since it was validated is read question by question; one
+    # just validated in full is indexed by the app once the session is on screen.
+    catalog = load_app_catalog(index=False)
     ids = sorted(lb.bank.id for lb in catalog.banks)
     if args.mode != "review" and args.bank_id not in ids:
         raise UsageError(

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
-from quiz.models import Bank
+from quiz.models import BankView
 from quiz.scheduler import Card, Rating, State
 from quiz.store.common import QuestionKey
 
@@ -149,20 +150,31 @@ class CatalogInfo:
     @cached_property
     def bank_tag_counts(self) -> dict[str, Counter[str]]:
         """Per bank, how many of its questions carry each tag (do not modify)."""
-        per_bank: dict[str, Counter[str]] = {}
+        per_bank: dict[str, list[tuple[str, ...]]] = {}
         for (b, _q), tags in self.tags.items():
-            per_bank.setdefault(b, Counter()).update(tags)
-        return per_bank
+            per_bank.setdefault(b, []).append(tags)
+        return {b: Counter(chain.from_iterable(t)) for b, t in per_bank.items()}
+
+    def warm(self) -> CatalogInfo:
+        """Compute every derived figure now (in a worker thread, not on the UI's)."""
+        for name in ("existing", "questions_by_bank", "tag_counts", "bank_tag_counts"):
+            getattr(self, name)
+        return self
 
     @classmethod
-    def from_banks(cls, banks: Iterable[Bank]) -> CatalogInfo:
-        """Tags (bank tags + question tags, deduplicated) and titles from loaded banks."""
+    def from_banks(cls, banks: Iterable[BankView]) -> CatalogInfo:
+        """Tags (bank tags + question tags, deduplicated) and titles from loaded banks
+        (from ids and tags only: a big bank's questions are not built)."""
         tags: dict[QuestionKey, tuple[str, ...]] = {}
         titles: dict[str, str] = {}
         for bank in banks:
             titles[bank.id] = bank.title
-            for q in bank.questions:
-                tags[(bank.id, q.id)] = tuple(dict.fromkeys([*bank.tags, *q.tags]))
+            bank_id, bank_tags = bank.id, bank.tags
+            for qid, qtags in bank.question_tags():
+                if not bank_tags:
+                    tags[(bank_id, qid)] = tuple(dict.fromkeys(qtags)) if qtags else ()
+                else:
+                    tags[(bank_id, qid)] = tuple(dict.fromkeys([*bank_tags, *qtags]))
         return cls(tags=tags, titles=titles)
 
 

@@ -7,10 +7,12 @@ read them from `app.data` once `DataReady` has arrived.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,10 +28,10 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from quiz.bank_index import IndexedBank
-    from quiz.banks import Catalog, LoadedBank
-    from quiz.models import Bank
-    from quiz.session import QuizSession
-    from quiz.store import SessionState, Store
+    from quiz.banks import AnyLoaded, Catalog, LoadedBank
+    from quiz.models import BankView
+    from quiz.session import QuizSession, SessionError
+    from quiz.store import CatalogInfo, SessionState, Store
     from quiz.store.safety import WindowPresence
     from quiz.study import Started, StudyService
 
@@ -46,20 +48,29 @@ class StartRequest:
     seed: int | None = None
 
 
+@dataclass(frozen=True)
+class LoadedBanks:
+    """What the loading worker hands the UI thread: the banks and what the numbers need
+    to know about them (built in the worker: for a big bank it is a pass over its ids)."""
+
+    catalog: Catalog[AnyLoaded] | Catalog[LoadedBank]
+    info: CatalogInfo
+
+
 @dataclass
 class AppData:
     """The banks and the study service over the learner's store, loaded at start."""
 
-    catalog: Catalog
+    catalog: Catalog[AnyLoaded] | Catalog[LoadedBank]
     service: StudyService
-    banks: dict[str, LoadedBank] = field(default_factory=dict)
+    banks: dict[str, AnyLoaded] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, catalog: Catalog, service: StudyService) -> AppData:
+    def build(cls, loaded: LoadedBanks, service: StudyService) -> AppData:
         """Index the catalog's valid banks by id (the catalog already refuses duplicates)."""
-        banks = {lb.bank.id: lb for lb in catalog.banks}
-        service.set_banks({k: v.bank for k, v in banks.items()})
-        return cls(catalog=catalog, service=service, banks=banks)
+        banks: dict[str, AnyLoaded] = {lb.bank.id: lb for lb in loaded.catalog.banks}
+        service.set_banks({k: v.bank for k, v in banks.items()}, loaded.info)
+        return cls(catalog=loaded.catalog, service=service, banks=banks)
 
     @property
     def store(self) -> Store:
@@ -67,9 +78,27 @@ class AppData:
         return self.service.store
 
     @property
-    def bank_models(self) -> dict[str, Bank]:
+    def bank_models(self) -> dict[str, BankView]:
         """Valid banks by id, as models."""
         return {k: v.bank for k, v in self.banks.items()}
+
+
+def _catalog_info(catalog: Catalog[AnyLoaded] | Catalog[LoadedBank]) -> CatalogInfo:
+    """What the numbers need to know about the banks, every figure computed (in the
+    loading worker: for a big bank it is a pass over its ids and tags)."""
+    import gc
+
+    from quiz.banks import FREEZE_AT_QUESTIONS
+    from quiz.store import CatalogInfo
+
+    info = CatalogInfo.from_banks(lb.bank for lb in catalog.banks).warm()
+    if len(info.tags) >= FREEZE_AT_QUESTIONS:
+        # Its hundreds of thousands of keys live as long as the banks: out of the cyclic
+        # collector's view, or each full collection walks them all (30-40 ms for 100,000
+        # questions, in the middle of starting a quiz). See `quiz.banks.parse_bank_bytes`.
+        gc.collect(1)
+        gc.freeze()
+    return info
 
 
 #: A theme for low vision and bright rooms: pure black and white, and right, wrong and
@@ -149,7 +178,7 @@ class QuizApp(App[None]):
         profile: str | None = None,
         bank_paths: list[Path] | None = None,
         start: StartRequest | None = None,
-        catalog: Catalog | None = None,
+        catalog: Catalog[AnyLoaded] | Catalog[LoadedBank] | None = None,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] | None = None,
     ) -> None:
@@ -223,7 +252,7 @@ class QuizApp(App[None]):
     def _start_load(self) -> None:
         self.run_worker(self._load, thread=True, name="load", exit_on_error=False)
 
-    def _load(self) -> Catalog:
+    def _load(self) -> LoadedBanks:
         """Load every bank (thread worker: parsing and validating is the slow part).
 
         The store's modules are imported here too, so opening it on the main thread (a
@@ -234,17 +263,25 @@ class QuizApp(App[None]):
         for name in ("quiz.store", "quiz.session", "quiz.study", "quiz.grading"):
             importlib.import_module(name)
         if self._preloaded is not None:
-            return self._preloaded
+            return LoadedBanks(self._preloaded, _catalog_info(self._preloaded))
         return self._load_and_index()
 
-    def _load_and_index(self) -> Catalog:
-        """Load every bank and record what Home lists in the index for the next start."""
-        from quiz.bank_index import write_index
-        from quiz.banks import load_catalog
+    def _load_and_index(self) -> LoadedBanks:
+        """Load every bank (a big JSON bank unchanged since it was validated: from its
+        question index, see `quiz.banks.LazyBank`) and record what Home lists in the
+        index for the next start."""
+        from quiz.bank_index import read_index, write_index
+        from quiz.banks import load_app_catalog
 
-        catalog = load_catalog(self.bank_paths)
-        write_index(catalog)
-        return catalog
+        # Big banks validated in full are indexed after the banks are on screen.
+        catalog = load_app_catalog(self.bank_paths, index=False)
+        listed = read_index(self.bank_paths)
+        found = {os.fspath(lb.path): lb.bank.id for lb in catalog.banks}
+        found.update((os.fspath(path), "") for path, _ in catalog.invalid)
+        # Rewriting it costs a pass over every question's tags: only when it is out of date.
+        if listed is None or {e.path: e.id for e in listed} != found:
+            write_index(catalog)
+        return LoadedBanks(catalog, _catalog_info(catalog))
 
     def _open_service(self) -> StudyService | None:
         from quiz.store import Store, StoreError
@@ -293,22 +330,39 @@ class QuizApp(App[None]):
                 markup=False,
             )
         elif event.state is WorkerState.SUCCESS:
-            catalog: Catalog = event.worker.result  # type: ignore[assignment]
+            loaded: LoadedBanks = event.worker.result  # type: ignore[assignment]
             if event.worker.name == "reload" and self.data is not None:
-                self.data = AppData.build(catalog, self.data.service)
+                self._index_later(loaded.catalog)
+                self.data = AppData.build(loaded, self.data.service)
                 for screen in self.screen_stack:
                     screen.post_message(DataReady())
                 return
+            self._index_later(loaded.catalog)
             service = self._open_service()
             if service is None:
                 return
-            self.data = AppData.build(catalog, service)
+            self.data = AppData.build(loaded, service)
             for screen in self.screen_stack:
                 screen.post_message(DataReady())
             self._bank_stamp = self._bank_folders_stamp()
             self.set_interval(BANK_POLL_SECONDS, self._poll_banks, name="bank-watch")
             self._apply_saved_theme()
             self._after_load()
+
+    def _index_later(self, catalog: Catalog[AnyLoaded] | Catalog[LoadedBank]) -> None:
+        """Index the big banks this load validated in full, off the UI thread and after
+        the load (so that the next start reads them lazily; see `quiz.banks.LazyBank`)."""
+        if catalog.unindexed:
+            from quiz.banks import index_banks
+
+            self.run_worker(
+                partial(index_banks, catalog),
+                thread=True,
+                name="index-banks",
+                # Named here: the default, the callable's repr, would print every bank.
+                description="index the big banks",
+                exit_on_error=False,
+            )
 
     # -- bank folders ------------------------------------------------------------------
 
@@ -438,8 +492,7 @@ class QuizApp(App[None]):
             try:
                 started = start()
             except SessionError as exc:
-                text = str(exc)
-                self.notify(text[:1].upper() + text[1:], severity="warning", markup=False)
+                self._refused(exc)
                 return
             self._begin(started)
 
@@ -451,6 +504,15 @@ class QuizApp(App[None]):
             go()
         else:
             self._ask_unfinished(pending, then=go, starting=starting)
+
+    def _refused(self, exc: SessionError, prefix: str = "") -> None:
+        """Say why a session did not start; a bank changed on disk is read again."""
+        from quiz.session import BanksOutdated
+
+        text = prefix + str(exc)
+        self.notify(text[:1].upper() + text[1:], severity="warning", markup=False)
+        if isinstance(exc, BanksOutdated):
+            self.reload_banks()
 
     def start_study(
         self,
@@ -499,7 +561,7 @@ class QuizApp(App[None]):
         try:
             started = self.data.service.retry_missed(previous)
         except SessionError as exc:
-            self.notify(str(exc).capitalize(), markup=False)
+            self._refused(exc)
             return
         self._begin(started)
 
@@ -512,7 +574,7 @@ class QuizApp(App[None]):
         try:
             session = self.data.service.resume(stored)
         except SessionError as exc:
-            self.notify(f"Cannot resume: {exc}", severity="warning", markup=False)
+            self._refused(exc, "Cannot resume: ")
             return
         if session.finished:
             from quiz.ui.screens.results import ResultsScreen
@@ -628,7 +690,7 @@ def create_app(
     *,
     bank_paths: list[Path] | None = None,
     start: StartRequest | None = None,
-    catalog: Catalog | None = None,
+    catalog: Catalog[AnyLoaded] | Catalog[LoadedBank] | None = None,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] | None = None,
 ) -> QuizApp:

@@ -6,6 +6,7 @@ the grading models, which Home (first paint) must not wait for.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.keys import _character_to_key
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
 #: Actions every footer keeps, at its right end, however narrow the terminal.
@@ -35,7 +36,12 @@ def types_a_character(key: str) -> bool:
 
 def takes_text(widget: DOMNode | None) -> bool:
     """Whether the focused widget is a text box (printable keys are characters there)."""
-    return isinstance(widget, Input | TextArea)
+    if isinstance(widget, Input):
+        return True
+    # TextArea is looked up, not imported: its module (and the document model it brings)
+    # costs Home's first paint some milliseconds, and no TextArea exists until it is loaded.
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return text_area is not None and isinstance(widget, text_area.TextArea)
 
 
 @dataclass(frozen=True)
