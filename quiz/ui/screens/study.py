@@ -237,8 +237,20 @@ class StudyScreen(Screen[None]):
             seed = zlib.crc32(repr((self.session.options.seed, item.key)).encode())
             # Locked by on_question_view_answered, in the same frame as the feedback.
             widget = QuestionView(
-                q, seed=seed, autofocus=False, lock_on_answer=False, id="question"
+                q,
+                seed=seed,
+                autofocus=False,
+                lock_on_answer=False,
+                on_answer=self._on_answer,
+                id="question",
             )
+            from quiz.ui.widgets.feedback import FeedbackPanel
+
+            # Built (hidden, empty) with the question: the answer fills it, and does not
+            # pay for mounting, styling and composing it.
+            # A self-rated card's answer is its back, shown by the view: not a second time.
+            panel = FeedbackPanel(q, show_answer=q.type != "flashcard", id="feedback")
+            return Vertical(widget, panel, classes="study-slot")
         return Vertical(widget, classes="study-slot")
 
     #: Seconds between a frame and building the next question: the frame reaches the
@@ -372,18 +384,28 @@ class StudyScreen(Screen[None]):
             view.locked = True  # type: ignore[attr-defined]
             view.show_result(record.result)  # type: ignore[attr-defined]
         q = record.item.question
-        panel = FeedbackPanel(
-            q,
-            record.result,
-            section=self._section(record.item.bank_id, q.source_quote),
-            headline=headline,
-            notice=notice,
-            # A flipped card already shows its back: not a second time.
-            show_answer=q.type != "flashcard",
-            id="feedback",
-        )
         with self.app.batch_update():
-            await slot.mount(panel)
+            panels = slot.query_children(FeedbackPanel)
+            if panels:
+                panel = panels.first()
+                await panel.show(
+                    record.result,
+                    section=self._section(record.item.bank_id, q.source_quote),
+                    headline=headline,
+                    notice=notice,
+                )
+            else:
+                panel = FeedbackPanel(
+                    q,
+                    record.result,
+                    section=self._section(record.item.bank_id, q.source_quote),
+                    headline=headline,
+                    notice=notice,
+                    # A flipped card already shows its back: not a second time.
+                    show_answer=q.type != "flashcard",
+                    id="feedback",
+                )
+                await slot.mount(panel)
             # Focus leaves the locked input so Enter/n reach this screen; the panel scrolls.
             panel.focus()
             self._update_status()
@@ -432,6 +454,11 @@ class StudyScreen(Screen[None]):
 
     async def on_question_view_answered(self, event: QuestionView.Answered) -> None:
         event.stop()
+        await self._on_answer(event)
+
+    async def _on_answer(self, event: QuestionView.Answered) -> None:
+        """An answer from a question view: called by the view itself (`on_answer`), not
+        through the messages that bubble up to here (a hop through the slot and the body)."""
         if event.view is self._view():  # not a question gone since (undone, set aside)
             await self._answer(event.view, event.answer, event.hinted)
 
@@ -545,9 +572,7 @@ class StudyScreen(Screen[None]):
         except Exception as exc:  # the store failed: nothing changed
             self.notify(f"Could not change the answer: {exc}", severity="error", markup=False)
             return
-        if self._slot is not None:
-            for panel in self._slot.query_children("#feedback"):
-                await panel.remove()
+        # The panel on screen is filled again with the appealed result.
         await self.show_feedback(
             recorded.record, headline=recorded.headline, notice=recorded.notice
         )
