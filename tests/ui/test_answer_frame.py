@@ -153,3 +153,26 @@ def test_a_choice_row_draws_what_its_table_draws(
     options = console.options.update(width=width)
     row = HangingRow(prefix, body)
     assert list(console.render(row, options)) == list(console.render(row.table(), options))
+
+
+async def test_studying_raises_the_collectors_threshold_and_leaving_restores_it(
+    make_app: Callable[..., QuizApp],
+) -> None:
+    """The study screen keeps the cyclic collector out of the keys (it collects while the
+    learner reads); the rest of the app gets Python's thresholds back when it goes."""
+    import gc
+
+    from quiz.ui.screens.study import StudyScreen
+
+    before = gc.get_threshold()
+    app = make_app(start=StartRequest(kind="study", bank_id="every-type", seed=4))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert gc.get_threshold() == (StudyScreen.YOUNG_GC_THRESHOLD, *before[1:])
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        assert feedback_shown(study_screen(app))
+        await pilot.press("escape")  # leave: back to Home
+        await pilot.pause()
+        assert not isinstance(app.screen, StudyScreen)
+        assert gc.get_threshold() == before
