@@ -183,7 +183,10 @@ async def hooked_ready(self):
     return await ready(self)
 App._ready = hooked_ready
 
-wrap(StudyScreen, "on_question_view_answered", "answered", is_async=True)
+# The view hands the answer to the screen directly (`_on_answer`) where it can, else as
+# the Answered message (older code, `--also`-style comparisons).
+ANSWER = "_on_answer" if hasattr(StudyScreen, "_on_answer") else "on_question_view_answered"
+wrap(StudyScreen, ANSWER, "answered", is_async=True)
 wrap(StudyScreen, "show_feedback", "shown", is_async=True)
 wrap(StudyService, "submit", "submit")
 wrap(Store, "record_attempt", "store")

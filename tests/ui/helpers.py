@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 
 from quiz.ui.app import QuizApp
@@ -51,6 +52,12 @@ def study_screen(app: QuizApp) -> StudyScreen:
     screen = app.screen
     assert isinstance(screen, StudyScreen), f"expected the study screen, got {screen!r}"
     return screen
+
+
+def feedback_shown(node: DOMNode) -> bool:
+    """Whether `node` (the study screen, a slot) shows an answer's feedback: the panel is
+    built, hidden and empty, with its question, and shown once it has the answer."""
+    return any(panel.display for panel in node.query("#feedback"))
 
 
 async def open_first_bank(pilot: Pilot[None]) -> StudyScreen:

@@ -20,7 +20,7 @@ from quiz.store import Store
 from quiz.ui.app import QuizApp, StartRequest
 from quiz.ui.widgets.question_view import QuestionView
 from quiz.ui.widgets.questions.base import HangingRow
-from tests.ui.helpers import answer_keys, ready, study_screen
+from tests.ui.helpers import answer_keys, feedback_shown, ready, study_screen
 
 
 async def _give_answer_unhandled(app: QuizApp, pilot: object) -> None:
@@ -77,7 +77,7 @@ async def test_undo_right_behind_an_answer_takes_back_that_answer(
         await pilot.pause()
         # The second question is asked again; the first answer stays.
         assert screen.session.current == second and not screen.session.answered
-        assert not screen.query("#feedback")
+        assert not feedback_shown(screen)
         session_id = screen.session.session_id
     assert session_id is not None and first is not None
     with Store.open(db_path) as store:
@@ -100,7 +100,7 @@ async def test_the_lock_and_the_feedback_are_drawn_in_one_frame(
             return
         for view in slot.query_children(QuestionView):
             locked = view.locked or view.input.locked
-            drawn.append((view.question.id, locked, bool(slot.query_children("#feedback"))))
+            drawn.append((view.question.id, locked, feedback_shown(slot)))
 
     monkeypatch.setattr(QuizApp, "post_display_hook", note_frame)
     app = make_app(start=StartRequest(kind="study", bank_id="every-type", seed=4))
@@ -114,7 +114,7 @@ async def test_the_lock_and_the_feedback_are_drawn_in_one_frame(
             await pilot.pause()
             if screen.flashcards or screen.session.current is None:
                 break
-            assert screen.query("#feedback")
+            assert feedback_shown(screen)
             await pilot.press("enter")
             await pilot.pause()
     locked_alone = [(qid, locked, fb) for qid, locked, fb in drawn if locked and not fb]
@@ -153,3 +153,26 @@ def test_a_choice_row_draws_what_its_table_draws(
     options = console.options.update(width=width)
     row = HangingRow(prefix, body)
     assert list(console.render(row, options)) == list(console.render(row.table(), options))
+
+
+async def test_studying_raises_the_collectors_threshold_and_leaving_restores_it(
+    make_app: Callable[..., QuizApp],
+) -> None:
+    """The study screen keeps the cyclic collector out of the keys (it collects while the
+    learner reads); the rest of the app gets Python's thresholds back when it goes."""
+    import gc
+
+    from quiz.ui.screens.study import StudyScreen
+
+    before = gc.get_threshold()
+    app = make_app(start=StartRequest(kind="study", bank_id="every-type", seed=4))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert gc.get_threshold() == (StudyScreen.YOUNG_GC_THRESHOLD, *before[1:])
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        assert feedback_shown(study_screen(app))
+        await pilot.press("escape")  # leave: back to Home
+        await pilot.pause()
+        assert not isinstance(app.screen, StudyScreen)
+        assert gc.get_threshold() == before

@@ -12,7 +12,7 @@ from quiz.ui.app import QuizApp, StartRequest
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.study import StudyScreen
-from tests.ui.helpers import answer_keys, open_first_bank, ready, study_screen
+from tests.ui.helpers import answer_keys, feedback_shown, open_first_bank, ready, study_screen
 
 ALL_IDS = {"mc", "ms", "tf", "sa", "num", "cloze", "order", "match", "card"}
 
@@ -118,7 +118,7 @@ async def test_undo_restores_card_and_returns(
         await pilot.pause()
         # Back on the same question, unanswered, and the store forgot the answer and card.
         assert screen.session.current == first and not screen.session.answered
-        assert not screen.query("#feedback")
+        assert not feedback_shown(screen)
         session_id = screen.session.session_id
         await pilot.press(*answer_keys(app, right=True))
         await pilot.pause()

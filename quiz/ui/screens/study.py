@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import zlib
 from typing import TYPE_CHECKING, ClassVar
 
@@ -154,6 +155,10 @@ class StudyScreen(Screen[None]):
         self._slot: Vertical | None = None
         #: Pending `_prebuild_next` (see _prebuild_soon).
         self._prebuild_timer: Timer | None = None
+        #: What the status line's Statics show (see _set_status).
+        self._status: dict[str, Text] = {}
+        #: The collector's thresholds before this screen raised the first (see on_mount).
+        self._gc_thresholds: tuple[int, int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,11 +172,35 @@ class StudyScreen(Screen[None]):
         yield Vertical(id="study-body")
         yield QuizFooter()
 
+    #: The cyclic collector's first threshold while studying (Python's default: 700).
+    #: An answer and its frame allocate a few thousand objects: at 700 the collector ran
+    #: 4-5 times in each (and a second-generation pass every other answer), 1-2 ms of
+    #: the answer's ~20. Raised, and with the young generations collected while the
+    #: learner reads (`_collect_young`), it runs between keys, not in them.
+    YOUNG_GC_THRESHOLD = 20_000
+
+    #: Seconds after a question is shown before the young generations are collected.
+    COLLECT_DELAY = 0.05
+
     async def on_mount(self) -> None:
         self.sub_title = self.session.title
+        thresholds = gc.get_threshold()
+        self._gc_thresholds = thresholds
+        gc.set_threshold(max(thresholds[0], self.YOUNG_GC_THRESHOLD), *thresholds[1:])
         await self.show_question()
         if self.session.options.time_limit is not None:
             self._timer = self.set_interval(0.25, self._tick)
+
+    def on_unmount(self) -> None:
+        """Give the collector its thresholds back."""
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            self._gc_thresholds = None
+
+    def _collect_young(self) -> None:
+        """Collect the young generations while the learner reads: the next key starts
+        with them empty, so the collector does not run in it (see YOUNG_GC_THRESHOLD)."""
+        gc.collect(1)
 
     # -- display -----------------------------------------------------------------------
 
@@ -190,14 +219,21 @@ class StudyScreen(Screen[None]):
     def _update_status(self) -> None:
         s = self.session
         shown = min(s.index + 1, s.total)
-        self.query_one("#study-count", Static).update(Text(f"{shown} of {s.total}"))
+        self._set_status("study-count", Text(f"{shown} of {s.total}"))
         self.query_one("#study-progress", ProgressBar).update(
             total=s.total, progress=len(s.records)
         )
-        self.query_one("#study-score", Static).update(
-            Text(f"Score {format_score_percent(s.score, len(s.records))}")
+        self._set_status(
+            "study-score", Text(f"Score {format_score_percent(s.score, len(s.records))}")
         )
         self._show_time()
+
+    def _set_status(self, widget_id: str, text: Text) -> None:
+        """Show `text` in a status Static unless it shows it already: an update lays the
+        line out and draws it again even with the same text (the count, on each answer)."""
+        if self._status.get(widget_id) != text:
+            self._status[widget_id] = text
+            self.query_one(f"#{widget_id}", Static).update(text)
 
     def _show_time(self) -> None:
         left = self.session.time_left()
@@ -237,8 +273,20 @@ class StudyScreen(Screen[None]):
             seed = zlib.crc32(repr((self.session.options.seed, item.key)).encode())
             # Locked by on_question_view_answered, in the same frame as the feedback.
             widget = QuestionView(
-                q, seed=seed, autofocus=False, lock_on_answer=False, id="question"
+                q,
+                seed=seed,
+                autofocus=False,
+                lock_on_answer=False,
+                on_answer=self._on_answer,
+                id="question",
             )
+            from quiz.ui.widgets.feedback import FeedbackPanel
+
+            # Built (hidden, empty) with the question: the answer fills it, and does not
+            # pay for mounting, styling and composing it.
+            # A self-rated card's answer is its back, shown by the view: not a second time.
+            panel = FeedbackPanel(q, show_answer=q.type != "flashcard", id="feedback")
+            return Vertical(widget, panel, classes="study-slot")
         return Vertical(widget, classes="study-slot")
 
     #: Seconds between a frame and building the next question: the frame reaches the
@@ -331,6 +379,7 @@ class StudyScreen(Screen[None]):
             # the question shows the keyboard in it, and the footer its keys.
             self.set_focus(widget)
             self.refresh_bindings()
+        self.set_timer(self.COLLECT_DELAY, self._collect_young, name="collect-young")
         if self.flashcards:
             # No feedback between cards: build the next one while this one is studied.
             self._prebuild_soon()
@@ -372,18 +421,28 @@ class StudyScreen(Screen[None]):
             view.locked = True  # type: ignore[attr-defined]
             view.show_result(record.result)  # type: ignore[attr-defined]
         q = record.item.question
-        panel = FeedbackPanel(
-            q,
-            record.result,
-            section=self._section(record.item.bank_id, q.source_quote),
-            headline=headline,
-            notice=notice,
-            # A flipped card already shows its back: not a second time.
-            show_answer=q.type != "flashcard",
-            id="feedback",
-        )
         with self.app.batch_update():
-            await slot.mount(panel)
+            panels = slot.query_children(FeedbackPanel)
+            if panels:
+                panel = panels.first()
+                await panel.show(
+                    record.result,
+                    section=self._section(record.item.bank_id, q.source_quote),
+                    headline=headline,
+                    notice=notice,
+                )
+            else:
+                panel = FeedbackPanel(
+                    q,
+                    record.result,
+                    section=self._section(record.item.bank_id, q.source_quote),
+                    headline=headline,
+                    notice=notice,
+                    # A flipped card already shows its back: not a second time.
+                    show_answer=q.type != "flashcard",
+                    id="feedback",
+                )
+                await slot.mount(panel)
             # Focus leaves the locked input so Enter/n reach this screen; the panel scrolls.
             panel.focus()
             self._update_status()
@@ -432,6 +491,11 @@ class StudyScreen(Screen[None]):
 
     async def on_question_view_answered(self, event: QuestionView.Answered) -> None:
         event.stop()
+        await self._on_answer(event)
+
+    async def _on_answer(self, event: QuestionView.Answered) -> None:
+        """An answer from a question view: called by the view itself (`on_answer`), not
+        through the messages that bubble up to here (a hop through the slot and the body)."""
         if event.view is self._view():  # not a question gone since (undone, set aside)
             await self._answer(event.view, event.answer, event.hinted)
 
@@ -545,9 +609,7 @@ class StudyScreen(Screen[None]):
         except Exception as exc:  # the store failed: nothing changed
             self.notify(f"Could not change the answer: {exc}", severity="error", markup=False)
             return
-        if self._slot is not None:
-            for panel in self._slot.query_children("#feedback"):
-                await panel.remove()
+        # The panel on screen is filled again with the appealed result.
         await self.show_feedback(
             recorded.record, headline=recorded.headline, notice=recorded.notice
         )

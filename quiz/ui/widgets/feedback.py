@@ -35,6 +35,9 @@ class FeedbackPanel(VerticalScroll):
     when the question has one, the caveat that goes beyond the article.
 
     Scrolls on its own when the explanation is long; all bank text is shown literally.
+    Built with a result it shows it at once; built without one (the study screen builds
+    it with the question, hidden) it stays hidden until `show` fills it, so the answer
+    only updates a few Statics instead of mounting a panel.
     """
 
     DEFAULT_CSS = """
@@ -52,7 +55,6 @@ class FeedbackPanel(VerticalScroll):
     FeedbackPanel.-correct > .verdict { color: $text-success; }
     FeedbackPanel.-partial > .verdict { color: $text-warning; }
     FeedbackPanel.-incorrect > .verdict { color: $text-error; }
-    FeedbackPanel > .explanation { margin: 1 0 0 0; }
     FeedbackPanel > .source { margin: 1 0 0 0; color: $text-muted; }
     FeedbackPanel > .notice { margin: 1 0 0 0; color: $text-warning; }
     FeedbackPanel > .caveat { margin: 1 0 0 0; border-left: wide $warning; padding: 0 0 0 1; }
@@ -61,7 +63,7 @@ class FeedbackPanel(VerticalScroll):
     def __init__(
         self,
         question: Question,
-        result: GradeResult,
+        result: GradeResult | None = None,
         *,
         section: str | None = None,
         headline: str | None = None,
@@ -80,37 +82,79 @@ class FeedbackPanel(VerticalScroll):
         self.notice = notice
         #: False where the answer is already on screen (a flipped card shows its back).
         self.show_answer = show_answer
-        self.add_class(f"-{outcome_of(result)}")
+        # Few widgets: each costs a mount, a restyle (twice per answer: the outcome's class
+        # and the focus) and a render. The parts no one styles or addresses on their own
+        # share `.body`; the source and the caveat are there if the question has them, the
+        # notice once an answer has one.
+        self._verdict = Static("", classes="verdict", markup=False)
+        self._notice: Static | None = None
+        self._body = Static("", classes="body")
+        self._source = Static("", classes="source") if question.source_quote else None
+        self._caveat = Static("", classes="caveat") if question.caveat is not None else None
+        if result is None:
+            self.display = False
+        else:
+            if notice:
+                self._notice = Static("", classes="notice")
+            self._fill(result)
 
     def compose(self) -> ComposeResult:
-        """One Static per part; parts that are empty are left out."""
-        result = self.result
-        yield Static(verdict(result, self.headline), classes="verdict", markup=False)
-        if self.notice:
-            yield Static(Content(self.notice), classes="notice")
+        """Verdict, notice, body (answer, choices' feedback, note, why), source, caveat."""
+        parts = (self._verdict, self._notice, self._body, self._source, self._caveat)
+        yield from (part for part in parts if part is not None)
+
+    async def show(
+        self,
+        result: GradeResult,
+        *,
+        section: str | None = None,
+        headline: str | None = None,
+        notice: str | None = None,
+    ) -> None:
+        """Fill the panel with `result` (replacing what it showed) and show it."""
+        self.section = section
+        self.headline = headline
+        self.notice = notice
+        if notice and self._notice is None:
+            self._notice = Static("", classes="notice")
+            await self.mount(self._notice, after=self._verdict)
+        self._fill(result)
+        self.display = True
+
+    def _fill(self, result: GradeResult) -> None:
+        self.result = result
+        outcome = f"-{outcome_of(result)}"
+        for name in ("-correct", "-partial", "-incorrect"):
+            if name != outcome and self.has_class(name):
+                self.remove_class(name)
+        self.add_class(outcome)
+        question = self.question
+        self._verdict.update(verdict(result, self.headline))
+        if self._notice is not None:
+            self._notice.update(Content(self.notice or ""))
+            self._notice.display = bool(self.notice)
+        lines: list[Content] = []
         if result.correct_answer and self.show_answer:
-            label = "Answer: " if self.question.type == "flashcard" else "Right answer: "
-            yield Static(Content.assemble((label, "bold"), result.correct_answer), classes="answer")
-        for line in result.feedback:
-            yield Static(Content.assemble(("› ", "bold"), line), classes="choice-feedback")
+            label = "Answer: " if question.type == "flashcard" else "Right answer: "
+            lines.append(Content.assemble((label, "bold"), result.correct_answer))
+        lines.extend(Content.assemble(("› ", "bold"), line) for line in result.feedback)
         if result.note:
-            yield Static(Content(result.note), classes="note")
-        yield Static(
-            Content.assemble(("Why: ", "bold"), self.question.explanation), classes="explanation"
-        )
-        if self.question.source_quote:
+            lines.append(Content(result.note))
+        # A blank line before "Why", as the margin the explanation had on its own.
+        lines += [Content(""), Content.assemble(("Why: ", "bold"), question.explanation)]
+        self._body.update(Content("\n").join(lines))
+        if self._source is not None:
             where = f"Source, section “{self.section}”:" if self.section else "Source:"
-            quote = f"“{self.question.source_quote}”"
-            yield Static(Content.assemble((where, "bold"), "\n", quote), classes="source")
-        if (caveat := self.question.caveat) is not None:
+            quote = f"“{question.source_quote}”"
+            self._source.update(Content.assemble((where, "bold"), "\n", quote))
+        if self._caveat is not None and (caveat := question.caveat) is not None:
             # Last and under its own label: it goes beyond the article the key follows.
-            yield Static(
+            self._caveat.update(
                 Content.assemble(
                     ("Beyond the article: ", "bold"),
                     caveat.text,
                     "\n",
                     ("Reference: ", "italic"),
                     caveat.reference,
-                ),
-                classes="caveat",
+                )
             )

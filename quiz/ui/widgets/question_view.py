@@ -18,6 +18,8 @@ from quiz import models
 from quiz.ui.widgets.questions import Answer, QuestionInput, make_question_input
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from quiz.grading import GradeResult
     from quiz.models import Question
 
@@ -120,6 +122,7 @@ class QuestionView(Widget):
         show_hint_key: bool = True,
         autofocus: bool = True,
         lock_on_answer: bool = True,
+        on_answer: Callable[[QuestionView.Answered], Awaitable[None]] | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
@@ -133,6 +136,9 @@ class QuestionView(Widget):
         #: so that the lock and the feedback are drawn in one frame (a lock drawn first
         #: costs a frame, and the feedback then waits for the next one).
         self.lock_on_answer = lock_on_answer
+        #: Given the answer directly, in place of posting Answered: a posted message
+        #: waits for each container between the view and its handler to pass it on.
+        self.on_answer = on_answer
         self.input: QuestionInput = make_question_input(question, seed)
         self._started = time.monotonic()
 
@@ -210,15 +216,19 @@ class QuestionView(Widget):
             self.action_hint()
             self.input.focus_input()
 
-    def on_question_input_submitted(self, message: QuestionInput.Submitted) -> None:
-        """Turn the input's answer into Answered, once."""
+    async def on_question_input_submitted(self, message: QuestionInput.Submitted) -> None:
+        """Turn the input's answer into Answered, once (to `on_answer` if given)."""
         message.stop()
         if self.locked:
             return
         elapsed_ms = int((time.monotonic() - self._started) * 1000)
         if self.lock_on_answer:
             self.locked = True
-        self.post_message(self.Answered(self, message.answer, self.hinted, elapsed_ms))
+        answered = self.Answered(self, message.answer, self.hinted, elapsed_ms)
+        if self.on_answer is not None:
+            await self.on_answer(answered)
+        else:
+            self.post_message(answered)
 
     def show_result(self, result: GradeResult) -> None:
         """Mark right/wrong parts of the answer inline."""
