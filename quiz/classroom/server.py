@@ -242,17 +242,16 @@ class HotPaths:
             status, body = 200, make()
         except Refused as exc:
             status, body = exc.status, refusal_body(exc)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _send_json(send, status, body)
+
+
+async def _send_json(
+    send: Send, status: int, body: bytes, extra: tuple[tuple[bytes, bytes], ...] = ()
+) -> None:
+    """A whole JSON response from an ASGI middleware (a refusal, or a hot path's reply)."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, *extra]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -398,19 +397,13 @@ class Capacity:
             await self.app(scope, receive, send)
             return
         if self.active >= self.limit and not self._exempt(scope):
-            body = Refusal(
-                error="busy",
-                message=f"the classroom server is at capacity ({self.limit} connections); "
+            busy = Refused(
+                503,
+                "busy",
+                f"the classroom server is at capacity ({self.limit} connections); "
                 "try again in a few seconds",
-            ).model_dump_json()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 503,
-                    "headers": [(b"content-type", b"application/json"), (b"retry-after", b"5")],
-                }
             )
-            await send({"type": "http.response.body", "body": body.encode()})
+            await _send_json(send, 503, refusal_body(busy), ((b"retry-after", b"5"),))
             return
         self.active += 1
         try:
@@ -439,35 +432,15 @@ class SameOrigin:
             origin = headers.get(b"origin")
             host = headers.get(b"host", b"")
             if origin is not None and origin.split(b"://", 1)[-1] != host:
-                body = Refusal(
-                    error="foreign_origin", message="requests from other sites are refused"
-                ).model_dump_json()
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 403,
-                        "headers": [(b"content-type", b"application/json")],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body.encode()})
+                foreign = Refused(403, "foreign_origin", "requests from other sites are refused")
+                await _send_json(send, 403, refusal_body(foreign))
                 return
         await self.app(scope, receive, send)
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = (
-        Refusal(error="too_large", message=f"request bodies are limited to {limit} bytes")
-        .model_dump_json()
-        .encode()
-    )
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    too_large = Refused(413, "too_large", f"request bodies are limited to {limit} bytes")
+    await _send_json(send, 413, refusal_body(too_large))
 
 
 def create_app(
