@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.dom import DOMNode
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from quiz.ui.app import QuizApp
 from quiz.ui.screens.study import StudyScreen
@@ -46,6 +47,16 @@ async def ready(pilot: Pilot[None]) -> None:
             break
         await pilot.pause(0.05)
     await pilot.pause()
+    screen = app.screen
+    if isinstance(screen, HomeScreen):
+        # Rows drawn again late (a later numbers read) get their column widths on the
+        # table's next idle: a frame taken before that shows header-wide columns.
+        table = screen.query_one("#banks", DataTable)
+        for _ in range(100):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if not table._require_update_dimensions and not table._new_rows:
+                break
 
 
 def study_screen(app: QuizApp) -> StudyScreen:
