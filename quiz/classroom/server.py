@@ -163,10 +163,8 @@ def validation_message(errors: Any) -> str:
     """One line naming up to five invalid fields of a request body."""
     parts = []
     for err in list(errors)[:5]:
-        if (
-            err.get("type") in _NOT_AN_OBJECT
-            and [p for p in err.get("loc", ()) if p != "body"] == []
-        ):
+        at_root = all(p == "body" for p in err.get("loc", ()))
+        if err.get("type") in _NOT_AN_OBJECT and at_root:
             parts.append("body: should be a JSON object (Content-Type: application/json)")
             continue
         if err.get("type") == "json_invalid":

@@ -840,8 +840,8 @@ class ClassSession:
     ) -> list[DistributionRow]:
         """A choice question's bars in the order this viewer was shown the choices (the
         projected order for the teacher), not the bank's."""
-        ids = self.view(idx, student).ids.get("c")
-        public = self.view(idx, student).public.choices
+        view = self.view(idx, student)
+        ids, public = view.ids.get("c"), view.public.choices
         if ids is None or public is None or len(rows) != len(ids):
             return rows
         return [rows[ids[option.id]] for option in public]
