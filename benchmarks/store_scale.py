@@ -16,10 +16,14 @@ Without --make it builds (once, cached in --dir) a store for each of --sizes and
 for each size, alternately with the same banks over an empty store (the baseline):
 
 - open: `Store.open` of the file (warm page cache) and close;
-- Home: `StudyService.bank_summaries()` (the numbers of the bank list), first in a
-  fresh service (as at start) and again (as after each quiz);
+- Home: `StudyService.bank_summaries()` (the numbers of the bank list) "after a change"
+  (the store's kept rows about the catalog emptied first, as after a bank file was
+  edited or the first start after an upgrade: every stored question id is read),
+  "first" (a new process: this process's caches dropped, the kept rows fit) and
+  "again" (as after each quiz); the catalog's figures computed beforehand, as the
+  app's loading worker does;
 - review queue: `StudyService.start_review()`'s store reads (due cards + daily limits);
-- Stats: `StudyService.stats()` (everything the Stats screen shows), first and again;
+- Stats: `StudyService.stats()` (everything the Stats screen shows), the same three;
 - `quiz stats --json` as a subprocess (Python start, bank loading, the report).
 
 It prints the median and spread (min..max) of --runs runs and the growth per 10x cards.
@@ -236,10 +240,23 @@ def _time(fn: Callable[[], object]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def _drop_kept(db: Path) -> None:
+    """Empty the store's statistics caches (as when every bank file has changed)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("DELETE FROM bank_extras")
+        conn.execute("DELETE FROM bank_tags")
+    finally:
+        conn.close()
+
+
 def measure(db: Path, banks_dir: Path, empty_db: Path, runs: int) -> dict[str, list[float]]:
     """Time each operation `runs` times on `db`, alternating with the same on `empty_db`."""
     from quiz.banks import load_catalog
     from quiz.store import Store
+    from quiz.store.statistics import forget_cached
     from quiz.study import StudyService
 
     catalog = load_catalog([banks_dir])
@@ -257,20 +274,37 @@ def measure(db: Path, banks_dir: Path, empty_db: Path, runs: int) -> dict[str, l
                 Store.open(p).close()
 
             add(f"{label}open", _time(open_close))
-            with Store.open(path) as store:
-                service = StudyService(store, PROFILE, banks=banks)
+            # "after a change": what the store keeps about the catalog does not fit (a
+            # bank file edited, or the first start after an upgrade), so every stored
+            # question id is read; "first": a new process (this one's caches dropped),
+            # the store's kept rows fit; "again": as Home reads after each quiz and
+            # Stats on each visit.
+            _drop_kept(path)
+            for when in ("after a change", "first"):
+                forget_cached(path)
+                with Store.open(path) as store:
+                    # The catalog's figures are computed as the app's loading worker does
+                    # (`quiz.ui.app._catalog_info`), before Home asks for its numbers.
+                    service = StudyService(store, PROFILE, banks=banks)
+                    service.info.warm()
+                    add(f"{label}Home summaries, {when}", _time(service.bank_summaries))
+                    if when == "first":
+                        add(f"{label}Home summaries, again", _time(service.bank_summaries))
+            _drop_kept(path)
+            for when in ("after a change", "first"):
+                forget_cached(path)
+                with Store.open(path) as store:
+                    service = StudyService(store, PROFILE, banks=banks)
+                    service.info.warm()
+                    add(f"{label}Stats, {when}", _time(service.stats))
+                    if when == "first":
+                        add(f"{label}Stats, again", _time(service.stats))
 
-                def review_queue(s: StudyService = service) -> None:
-                    s.store.due_cards(s.profile, existing=s.info.existing)
-                    s.store.daily_limits(s.profile)
+                        def review_queue(s: StudyService = service) -> None:
+                            s.store.due_cards(s.profile, existing=s.info.existing)
+                            s.store.daily_limits(s.profile)
 
-                # First in this process (caches of what the catalog lacks empty), then
-                # again, as Home reads after each quiz and Stats on each visit.
-                add(f"{label}Home summaries, first", _time(service.bank_summaries))
-                add(f"{label}Home summaries, again", _time(service.bank_summaries))
-                add(f"{label}review queue", _time(review_queue))
-                add(f"{label}Stats, first", _time(service.stats))
-                add(f"{label}Stats, again", _time(service.stats))
+                        add(f"{label}review queue", _time(review_queue))
             cmd = [sys.executable, "-m", "quiz", "stats", "--json", "--db", str(path)]
             cmd += ["--profile", PROFILE] if path == db else []
 

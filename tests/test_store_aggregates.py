@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from quiz.scheduler import Settings, State
-from quiz.store import CatalogInfo, Store
+from quiz.store import SCHEMA_VERSION, CatalogInfo, Store, statistics
 from quiz.store.common import MATURE_DAYS, ms
+from quiz.store.statistics import forget_cached
 
 NOW = datetime(2026, 3, 2, 12, 0).astimezone().astimezone(UTC)
 P = "ann"
@@ -182,13 +183,131 @@ def test_home_numbers_match_the_history_after_any_mix_of_writes(store: Store, se
     play(store, seed)
     full = catalog_without()
     edited = catalog_without(("alpha", "a1"), ("alpha", "a3"), ("beta", "b0"))
-    for catalog in (full, edited, full):
-        # The same store read with the catalog before and after a bank file was edited.
+    for catalog in (full, edited, full, edited):
+        # The same store read with the catalog before and after a bank file was edited,
+        # by this process and by a new one (which finds what the last one kept).
+        assert shown_banks(store, catalog, NOW) == reference_banks(store, catalog, NOW)
+        forget_cached(store.path)
         assert shown_banks(store, catalog, NOW) == reference_banks(store, catalog, NOW)
     # A question the store had only a card for, learned later: still counted right.
     play(store, seed + 100, steps=40)
     assert shown_banks(store, edited, NOW) == reference_banks(store, edited, NOW)
+    forget_cached(store.path)
+    assert shown_banks(store, edited, NOW) == reference_banks(store, edited, NOW)
     store.close()
+
+
+def _saved(path: Path) -> dict[str, str]:
+    conn = sqlite3.connect(path)
+    try:
+        return dict(conn.execute("SELECT bank_id, extra_ids FROM bank_extras"))
+    finally:
+        conn.close()
+
+
+def test_a_new_process_finds_the_removed_questions_without_reading_every_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "quiz.db"
+    edited = catalog_without(("alpha", "a1"), ("beta", "b0"))
+    with Store.open(path) as s:
+        play(s, 3)
+        expected = reference_banks(s, edited, NOW)
+        assert shown_banks(s, edited, NOW) == expected
+    assert _saved(path) == {"alpha": "a1", "beta": "b0"}
+    # The next process (Home's reader connection, which may not write: it keeps the
+    # answer through a connection of its own) reads one row per bank, not every id.
+    forget_cached(path)
+    monkeypatch.setattr(statistics, "_stored_ids", _no_whole_read)
+    with Store.open(path) as s:
+        reader = Store.open_reader(path)
+        assert shown_banks(reader, edited, NOW) == expected
+        # The bank file changed: the entry no longer fits, so the ids are read again.
+        monkeypatch.undo()
+        again = catalog_without(("alpha", "a2"))
+        assert shown_banks(reader, again, NOW) == reference_banks(s, again, NOW)
+        assert _saved(path) == {"alpha": "a2", "beta": ""}
+        # The store learned a question the catalog lacks: its bank's entry is stale.
+        s.record_attempt(None, P, "beta", "b9", answer=None, outcome="correct", score=1.0)
+        forget_cached(path)
+        assert shown_banks(reader, again, NOW) == reference_banks(s, again, NOW)
+        assert _saved(path) == {"alpha": "a2", "beta": "b9"}
+        reader.close()
+        # A rebuild (quiz doctor) starts the counters again: the entries go with them.
+        s.rebuild_aggregates()
+        assert _saved(path) == {}
+        forget_cached(path)
+        assert shown_banks(s, again, NOW) == reference_banks(s, again, NOW)
+
+
+def _no_whole_read(*args: object) -> dict[str, set[str]]:
+    raise AssertionError("read every stored question id")
+
+
+def reference_tags(store: Store, catalog: CatalogInfo) -> dict[str, tuple[int, int]]:
+    """Attempts and right answers per tag, counted from the attempts."""
+    out: dict[str, tuple[int, int]] = {tag: (0, 0) for tag in catalog.tag_counts}
+    for b, q, n, ok in store.conn.execute(
+        "SELECT bank_id, question_id, count(*), sum(outcome = 'correct') FROM attempts"
+        " GROUP BY bank_id, question_id"
+    ):
+        for tag in catalog.tags.get((b, q), ()):
+            out[tag] = (out[tag][0] + n, out[tag][1] + ok)
+    return out
+
+
+def shown_tags(store: Store, catalog: CatalogInfo) -> dict[str, tuple[int, int]]:
+    """Attempts and right answers per tag as Stats shows them."""
+    return {
+        t.tag: (t.attempts, round((t.accuracy or 0) * t.attempts))
+        for t in store.stats_report(P, catalog, now=NOW).tags
+    }
+
+
+def retagged(catalog: CatalogInfo, bank: str, tag: str) -> CatalogInfo:
+    """The catalog after every question of `bank` got `tag` added in its file."""
+    tags = {k: (*v, tag) if k[0] == bank else v for k, v in catalog.tags.items()}
+    return CatalogInfo(tags=tags, titles=dict(catalog.titles))
+
+
+def test_a_new_process_finds_attempts_per_tag_without_reading_every_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "quiz.db"
+    catalog = catalog_without(("beta", "b1"))
+    with Store.open(path) as s:
+        play(s, 5)
+        expected = reference_tags(s, catalog)
+        assert shown_tags(s, catalog) == expected
+    forget_cached(path)
+    monkeypatch.setattr(statistics, "_bank_tag_history", _no_tag_read)
+    with Store.open(path) as s:
+        reader = Store.open_reader(path)
+        assert shown_tags(reader, catalog) == expected
+        # A bank file gave its questions another tag: that bank is read again.
+        monkeypatch.undo()
+        calls: list[str] = []
+        real = statistics._bank_tag_history
+
+        def counted(store: Store, pid: int, bank_id: str, info: CatalogInfo) -> Any:
+            calls.append(bank_id)
+            return real(store, pid, bank_id, info)
+
+        monkeypatch.setattr(statistics, "_bank_tag_history", counted)
+        again = retagged(catalog, "alpha", "new")
+        assert shown_tags(reader, again) == reference_tags(s, again)
+        assert calls == ["alpha"]
+        # An answer in another bank: only that bank is read again, in a new process too.
+        s.record_attempt(None, P, "beta", "b2", answer=None, outcome="correct", score=1.0)
+        forget_cached(path)
+        calls.clear()
+        assert shown_tags(reader, again) == reference_tags(s, again)
+        assert calls == ["beta"]
+        reader.close()
+
+
+def _no_tag_read(*args: object) -> dict[str, tuple[int, int]]:
+    raise AssertionError("read every question's history for the tags")
 
 
 def test_stats_days_streak_and_totals_match_the_review_log(store: Store) -> None:
@@ -286,14 +405,15 @@ def test_an_older_store_gets_its_aggregates_from_its_history(tmp_path: Path) -> 
     for kind, name in conn.execute(
         "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index')"
         " AND (name IN ('question_stats', 'bank_stats', 'day_stats', 'bank_last',"
-        " 'cards_leech', 'question_stats_weak') OR type = 'trigger')"
+        " 'cards_leech', 'question_stats_weak', 'bank_extras', 'bank_tags')"
+        " OR type = 'trigger')"
     ).fetchall():
         if kind != "index" or name == "cards_leech":
             conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     with Store.open(path) as s:
-        assert s.schema_version() == 5
+        assert s.schema_version() == SCHEMA_VERSION
         assert shown_banks(s, catalog, NOW) == expected
         report = s.stats_report(P, catalog, now=NOW, heatmap_days=60)
         assert report.totals.reviews == sum(days.values())

@@ -15,6 +15,8 @@ QuestionKey = tuple[str, str]
 #: Interval (days) from which a review card counts as mature / a question as stable.
 MATURE_DAYS = 21
 BUSY_TIMEOUT_MS = 5000
+#: Separates question ids joined in one string (ids are slugs: never a control character).
+ID_SEP = "\x1f"
 #: Session modes that are not a bank's "last score": due-card reviews and retries of
 #: what was missed (a session whose scope has "retry": true is a retry too).
 UNSCORED_MODES = ("review", "retry")

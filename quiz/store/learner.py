@@ -169,6 +169,15 @@ def _set_aside_after_backup(db_path: Path, now: datetime, exc: sqlite3.DatabaseE
     )
 
 
+#: The statistics caches (`quiz.store.statistics`): the `bank_stats` counter an entry is
+#: valid for, and the column of its value.
+StatsCache = Literal["bank_extras", "bank_tags"]
+_STATS_CACHES: dict[str, tuple[str, str]] = {
+    "bank_extras": ("ids_version", "extra_ids"),
+    "bank_tags": ("changes", "per_tag"),
+}
+
+
 class Store:
     """A connection to one learner database. Not shared between threads."""
 
@@ -186,6 +195,8 @@ class Store:
         self._settings: dict[str, Settings] = {}
         #: This process's open marker (`quiz.store.shutdown`), removed by `close`.
         self._marker: Path | None = None
+        #: A second connection made by `open_reader` (`query_only`).
+        self._reader = False
 
     # -- opening --------------------------------------------------------------------
 
@@ -281,7 +292,9 @@ class Store:
             conn.execute("PRAGMA query_only = ON")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the database {path}: {exc}") from exc
-        return cls(conn, path)
+        store = cls(conn, path)
+        store._reader = True
+        return store
 
     def daily_backup(self, now: datetime | None = None) -> Path | None:
         """Back the store up unless that was done today already; the new file, if any.
@@ -1167,6 +1180,58 @@ class Store:
         )
 
     # -- stats ------------------------------------------------------------------------
+
+    def cached_rows(self, table: StatsCache, profile_id: int) -> dict[str, tuple[int, str, str]]:
+        """A statistics cache (`bank_extras`, `bank_tags`): per bank, (the `bank_stats`
+        counter it was found for, the catalog digest, the value)."""
+        counter, value = _STATS_CACHES[table]
+        return {
+            str(b): (int(n), str(digest), str(text))
+            for b, n, digest, text in self.conn.execute(
+                f"SELECT bank_id, {counter}, catalog, {value} FROM {table} WHERE profile_id = ?",
+                (profile_id,),
+            )
+        }
+
+    def keep_cached(
+        self, table: StatsCache, profile_id: int, entries: Iterable[tuple[str, int, str, str]]
+    ) -> None:
+        """Keep (bank, counter, catalog digest, value) rows in a statistics cache.
+
+        Best effort: a cache is never worth a failed read. A store opened read-only keeps
+        nothing; the history reader (`query_only`) writes through a short connection of
+        its own that never creates a file; a busy store is left for the next read.
+        """
+        rows = [(profile_id, *entry) for entry in entries]
+        if not rows or self.read_only or (not self._reader and self.conn.in_transaction):
+            return
+        counter, value = _STATS_CACHES[table]
+        # Only while the bank's row still has that counter: an entry found for an older
+        # one, or for a row deleted meanwhile (its trigger drops the entry), is stale.
+        sql = (
+            f"INSERT INTO {table} (profile_id, bank_id, {counter}, catalog, {value})"
+            " SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM bank_stats"
+            f" WHERE profile_id = ?1 AND bank_id = ?2 AND {counter} = ?3)"
+            f" ON CONFLICT DO UPDATE SET {counter} = excluded.{counter},"
+            f" catalog = excluded.catalog, {value} = excluded.{value}"
+        )
+        try:
+            conn = self.conn
+            if self._reader:
+                conn = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None
+                )
+            try:
+                conn.execute("PRAGMA busy_timeout = 200")
+                with write_transaction(conn) as c:
+                    c.executemany(sql, rows)
+            finally:
+                if conn is self.conn:
+                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                else:
+                    conn.close()
+        except sqlite3.Error:
+            pass
 
     def bank_summaries(
         self, profile: str, catalog: CatalogInfo, now: datetime | None = None

@@ -21,6 +21,13 @@ refused (StoreError), never modified.
   counter bumped whenever a question is first or last known), `day_stats` (reviews per
   local day) and `bank_last` (each bank's last finished scored session). Home and Stats
   read these few hundred rows instead of the whole history. A partial index lists leeches.
+- v6: `bank_extras`, a cache: per bank, the questions the store knows that the catalog
+  (the bank files) no longer holds, with the `ids_version` and the digest of the
+  catalog's question ids it was found for. Finding them reads every stored question id,
+  so a new process reuses the answer while neither side changed. `bank_tags`, the same
+  for Stats' attempts and right answers per tag of a bank's questions, kept for the
+  bank's `changes` counter and the digest of its questions' tags. A trigger drops a
+  bank's entries with its `bank_stats` row (a rebuild, a deleted profile).
 """
 
 from __future__ import annotations
@@ -394,6 +401,31 @@ _V5 = (
 )
 
 
+_V6 = (
+    """CREATE TABLE bank_extras (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        bank_id TEXT NOT NULL,
+        ids_version INTEGER NOT NULL,
+        catalog TEXT NOT NULL,
+        extra_ids TEXT NOT NULL,
+        PRIMARY KEY (profile_id, bank_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE bank_tags (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        bank_id TEXT NOT NULL,
+        changes INTEGER NOT NULL,
+        catalog TEXT NOT NULL,
+        per_tag TEXT NOT NULL,
+        PRIMARY KEY (profile_id, bank_id)
+    ) WITHOUT ROWID""",
+    # The counters start again at 0 in a row made anew: an entry must not outlive its row.
+    """CREATE TRIGGER bank_stats_gone AFTER DELETE ON bank_stats BEGIN
+        DELETE FROM bank_extras WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id;
+        DELETE FROM bank_tags WHERE profile_id = OLD.profile_id AND bank_id = OLD.bank_id;
+    END""",
+)
+
+
 def _script(statements: Sequence[str]) -> Callable[[sqlite3.Connection], None]:
     def run(conn: sqlite3.Connection) -> None:
         for statement in statements:
@@ -409,6 +441,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V3),
     _script(_V4),
     _script(_V5),
+    _script(_V6),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

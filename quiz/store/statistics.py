@@ -15,6 +15,7 @@ Every figure is a frozen dataclass; `StatsReport.to_json()` gives the JSON that
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from quiz.scheduler import State
 from quiz.store.common import (
+    ID_SEP,
     MATURE_DAYS,
     QuestionKey,
     from_ms,
@@ -223,8 +225,6 @@ class _Extra:
 #: Per store file, profile and bank: (ids_version, the catalog's ids, the extra ids).
 #: Shared by every connection of this process to that file (Home's reader, commands).
 _EXTRAS: dict[tuple[str, int, str], tuple[int, frozenset[str], frozenset[str]]] = {}
-#: Separates question ids in one `group_concat` (ids are slugs: never a control character).
-_SEP = "\x1f"
 
 
 def _stored_ids(store: Store, pid: int, bank_ids: set[str]) -> dict[str, set[str]]:
@@ -240,15 +240,17 @@ def _stored_ids(store: Store, pid: int, bank_ids: set[str]) -> dict[str, set[str
             (pid,),
         ):
             if b in bank_ids and joined:
-                out.setdefault(b, set()).update(joined.split(_SEP))
+                out.setdefault(b, set()).update(joined.split(ID_SEP))
     return out
 
 
 def _extras(
-    store: Store, pid: int, rows: dict[str, _BankRow], per_bank: dict[str, frozenset[str]]
+    store: Store, pid: int, rows: dict[str, _BankRow], catalog: CatalogInfo
 ) -> dict[str, frozenset[str]]:
     """Per catalog bank with history: its questions the store knows and the catalog does
-    not (cached until the bank's ids_version or the catalog changes)."""
+    not. Kept in this process, and in the store's `bank_extras` for the next one, until
+    the bank's ids_version or the catalog's ids change: finding them reads every id."""
+    per_bank = catalog.questions_by_bank
     key = str(store.path)
     out: dict[str, frozenset[str]] = {}
     stale: set[str] = set()
@@ -261,37 +263,48 @@ def _extras(
             out[b] = hit[2]
         else:
             stale.add(b)
-    if stale:
-        for b, ids in _stored_ids(store, pid, stale).items():
-            extras = frozenset(ids - per_bank[b])
+    if not stale:
+        return out
+    digests = catalog.ids_digests
+    for b, (version, digest, joined) in store.cached_rows("bank_extras", pid).items():
+        if b in stale and version == rows[b].version and digest == digests[b]:
+            extras = frozenset(joined.split(ID_SEP) if joined else ())
+            _EXTRAS[(key, pid, b)] = (version, per_bank[b], extras)
+            out[b] = extras
+    missing = stale - set(out)
+    if missing:
+        found: list[tuple[str, int, str, str]] = []
+        stored = _stored_ids(store, pid, missing)
+        for b in missing:
+            extras = frozenset(stored.get(b, set()) - per_bank[b])
             _EXTRAS[(key, pid, b)] = (rows[b].version, per_bank[b], extras)
             out[b] = extras
+            found.append((b, rows[b].version, digests[b], ID_SEP.join(sorted(extras))))
+        store.keep_cached("bank_extras", pid, found)
     return out
 
 
-def _extra(store: Store, pid: int, bank_id: str, question_id: str, now_ms: int) -> _Extra:
-    row = store.conn.execute(
-        "SELECT last_correct FROM question_stats"
-        " WHERE profile_id = ? AND bank_id = ? AND question_id = ?",
-        (pid, bank_id, question_id),
+def _extra(
+    store: Store, pid: int, bank_id: str, question_ids: Iterable[str], now_ms: int
+) -> _Extra:
+    """What the given stored questions of a bank add to its row, summed (one query per
+    table, however many questions were removed from the bank's file)."""
+    ids = json.dumps(sorted(question_ids))
+    (right_last,) = store.conn.execute(
+        "SELECT coalesce(sum(last_correct), 0) FROM question_stats"
+        " WHERE profile_id = ? AND bank_id = ? AND question_id IN (SELECT value FROM json_each(?))",
+        (pid, bank_id, ids),
     ).fetchone()
-    card = store.conn.execute(
-        "SELECT reps, state, stability, leech, due_ms, suspended, buried_until_ms FROM cards"
-        " WHERE profile_id = ? AND bank_id = ? AND question_id = ?",
-        (pid, bank_id, question_id),
+    seen, stable, leeches, due = store.conn.execute(
+        "SELECT coalesce(sum(reps > 0), 0),"
+        " coalesce(sum(state = ? AND coalesce(stability, 0) >= ?), 0),"
+        " coalesce(sum(leech != 0), 0),"
+        " coalesce(sum(reps > 0 AND suspended = 0 AND due_ms <= ?"
+        " AND (buried_until_ms IS NULL OR buried_until_ms <= ?)), 0) FROM cards"
+        " WHERE profile_id = ? AND bank_id = ? AND question_id IN (SELECT value FROM json_each(?))",
+        (int(State.Review), MATURE_DAYS, now_ms, now_ms, pid, bank_id, ids),
     ).fetchone()
-    if card is None:
-        return _Extra(int(row[0]) if row else 0, 0, 0, 0, 0)
-    reps, state, stability, leech, due_ms, suspended, buried = card
-    return _Extra(
-        right_last=int(row[0]) if row else 0,
-        seen=int(reps > 0),
-        stable=int(state == State.Review and (stability or 0) >= MATURE_DAYS),
-        leeches=int(bool(leech)),
-        due=int(
-            reps > 0 and not suspended and due_ms <= now_ms and (buried is None or buried <= now_ms)
-        ),
-    )
+    return _Extra(int(right_last), int(seen), int(stable), int(leeches), int(due))
 
 
 def _bank_rows(store: Store, pid: int) -> dict[str, _BankRow]:
@@ -342,7 +355,7 @@ def bank_summaries(
     rows = _bank_rows(store, pid)
     last = last_scores(store, pid)
     due = _due_per_bank(store, pid, now_ms)
-    extras = _extras(store, pid, rows, per_bank)
+    extras = _extras(store, pid, rows, catalog)
     out: dict[str, BankSummary] = {}
     empty = _BankRow(0, 0, 0, 0, 0, 0, 0)
     for b in sorted(set(per_bank) | {b for b, r in rows.items() if r.attempts}):
@@ -355,14 +368,13 @@ def bank_summaries(
         else:
             right_last, seen, stable = row.right_last, row.seen, row.stable
             leeches, bank_due = row.leeches, due.get(b, 0)
-            if b in rows:
-                for q in extras.get(b, ()):
-                    x = _extra(store, pid, b, q, now_ms)
-                    right_last -= x.right_last
-                    seen -= x.seen
-                    stable -= x.stable
-                    leeches -= x.leeches
-                    bank_due -= x.due
+            if b in rows and extras.get(b):
+                x = _extra(store, pid, b, extras[b], now_ms)
+                right_last -= x.right_last
+                seen -= x.seen
+                stable -= x.stable
+                leeches -= x.leeches
+                bank_due -= x.due
         out[b] = BankSummary(
             bank_id=b,
             title=catalog.titles.get(b, b),
@@ -433,15 +445,15 @@ def _forecast(
         if b in per_bank:
             # Overdue cards are due today.
             per_day[max(today, date.fromisoformat(day))] += int(n)
-    for b, extra in _extras(store, pid, _bank_rows(store, pid), per_bank).items():
-        for q in extra:
-            card = store.conn.execute(
-                "SELECT due_ms FROM cards WHERE profile_id = ? AND bank_id = ?"
-                " AND question_id = ? AND suspended = 0 AND reps > 0 AND due_ms < ?",
-                (pid, b, q, end_ms),
-            ).fetchone()
-            if card is not None:
-                per_day[max(today, local_date(from_ms(card[0])))] -= 1
+    for b, extra in _extras(store, pid, _bank_rows(store, pid), catalog).items():
+        if not extra:
+            continue
+        for (due_ms,) in store.conn.execute(
+            "SELECT due_ms FROM cards WHERE profile_id = ? AND bank_id = ? AND question_id IN"
+            " (SELECT value FROM json_each(?)) AND suspended = 0 AND reps > 0 AND due_ms < ?",
+            (pid, b, json.dumps(sorted(extra)), end_ms),
+        ):
+            per_day[max(today, local_date(from_ms(due_ms)))] -= 1
     return tuple(
         ForecastDay(date=(today + timedelta(days=i)).isoformat(), due=per_day[today + timedelta(i)])
         for i in range(days)
@@ -485,7 +497,9 @@ _TAGS: dict[tuple[str, int, str], tuple[int, object, dict[str, tuple[int, int]]]
 
 
 def _tag_history(store: Store, pid: int, catalog: CatalogInfo) -> tuple[Counter[str], Counter[str]]:
-    """Attempts and right answers per tag, re-read only for the banks answered since."""
+    """Attempts and right answers per tag. Per bank, kept in this process and in the
+    store's `bank_tags` for the next one; re-read only for banks answered since or whose
+    questions' tags changed (a re-read reads a row per question the bank has history of)."""
     attempts: Counter[str] = Counter()
     correct: Counter[str] = Counter()
     changes = {
@@ -495,27 +509,54 @@ def _tag_history(store: Store, pid: int, catalog: CatalogInfo) -> tuple[Counter[
         )
     }
     key = str(store.path)
+    per_bank: dict[str, dict[str, tuple[int, int]]] = {}
+    stale: list[str] = []
     for b in catalog.questions_by_bank:
         if b not in changes:
             continue
         hit = _TAGS.get((key, pid, b))
-        if hit is None or hit[0] != changes[b] or hit[1] is not catalog.tags:
-            per_tag: dict[str, list[int]] = {}
-            for q, n, ok in store.conn.execute(
-                "SELECT question_id, attempts, correct FROM question_stats"
-                " WHERE profile_id = ? AND bank_id = ?",
-                (pid, b),
-            ):
-                for tag in catalog.tags.get((b, q), ()):
-                    counts = per_tag.setdefault(tag, [0, 0])
-                    counts[0] += n
-                    counts[1] += ok
-            hit = (changes[b], catalog.tags, {t: (v[0], v[1]) for t, v in per_tag.items()})
-            _TAGS[(key, pid, b)] = hit
-        for tag, (n, ok) in hit[2].items():
+        if hit is not None and hit[0] == changes[b] and hit[1] is catalog.tags:
+            per_bank[b] = hit[2]
+        else:
+            stale.append(b)
+    if stale:
+        digests = catalog.tags_digests
+        kept = store.cached_rows("bank_tags", pid)
+        found: list[tuple[str, int, str, str]] = []
+        for b in stale:
+            entry = kept.get(b)
+            if entry is not None and entry[0] == changes[b] and entry[1] == digests[b]:
+                counts = {t: (int(n), int(ok)) for t, (n, ok) in json.loads(entry[2]).items()}
+            else:
+                counts = _bank_tag_history(store, pid, b, catalog)
+                found.append((b, changes[b], digests[b], json.dumps(counts)))
+            _TAGS[(key, pid, b)] = (changes[b], catalog.tags, counts)
+            per_bank[b] = counts
+        store.keep_cached("bank_tags", pid, found)
+    for counts in per_bank.values():
+        for tag, (n, ok) in counts.items():
             attempts[tag] += n
             correct[tag] += ok
     return attempts, correct
+
+
+def _bank_tag_history(
+    store: Store, pid: int, bank_id: str, catalog: CatalogInfo
+) -> dict[str, tuple[int, int]]:
+    per_tag: dict[str, list[int]] = {}
+    tags = catalog.tags
+    for q, n, ok in store.conn.execute(
+        "SELECT question_id, attempts, correct FROM question_stats"
+        " WHERE profile_id = ? AND bank_id = ?",
+        (pid, bank_id),
+    ):
+        for tag in tags.get((bank_id, q), ()):
+            counts = per_tag.get(tag)
+            if counts is None:
+                counts = per_tag[tag] = [0, 0]
+            counts[0] += n
+            counts[1] += ok
+    return {t: (v[0], v[1]) for t, v in per_tag.items()}
 
 
 def _weakest(
