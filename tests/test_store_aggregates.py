@@ -232,6 +232,21 @@ def test_a_new_process_finds_the_removed_questions_without_reading_every_id(
         forget_cached(path)
         assert shown_banks(reader, again, NOW) == reference_banks(s, again, NOW)
         assert _saved(path) == {"alpha": "a2", "beta": "b9"}
+        # One bank file edited: only that bank's ids are read.
+        read: list[set[str]] = []
+        real = statistics._stored_ids
+
+        def counted(store: Store, pid: int, bank_ids: set[str]) -> dict[str, set[str]]:
+            read.append(set(bank_ids))
+            return real(store, pid, bank_ids)
+
+        monkeypatch.setattr(statistics, "_stored_ids", counted)
+        third = catalog_without(("alpha", "a2"), ("alpha", "a3"))
+        forget_cached(path)
+        assert shown_banks(reader, third, NOW) == reference_banks(s, third, NOW)
+        assert read == [{"alpha"}]
+        assert _saved(path) == {"alpha": "a2\x1fa3", "beta": "b9"}
+        monkeypatch.undo()
         reader.close()
         # A rebuild (quiz doctor) starts the counters again: the entries go with them.
         s.rebuild_aggregates()
