@@ -417,9 +417,8 @@ class StudyScreen(Screen[None]):
             return
         views = slot.query_children("#question")
         if views:
-            view = views.first()
-            view.locked = True  # type: ignore[attr-defined]
-            view.show_result(record.result)  # type: ignore[attr-defined]
+            # Locks the view and marks the answer (see QuestionView.show_result).
+            views.first().show_result(record.result)  # type: ignore[attr-defined]
         q = record.item.question
         with self.app.batch_update():
             panels = slot.query_children(FeedbackPanel)
@@ -443,11 +442,26 @@ class StudyScreen(Screen[None]):
                     id="feedback",
                 )
                 await slot.mount(panel)
-            # Focus leaves the locked input so Enter/n reach this screen; the panel scrolls.
-            panel.focus()
-            self._update_status()
             self.refresh_bindings()
+        # The focus and the status line change in the frame after the feedback's, as the
+        # footer does: moving the focus restyles the input and the panel with all their
+        # children (~9 nodes), and the score resizes the progress bar: together about a
+        # third of the answer's time, none of it part of the feedback.
+        self.call_after_refresh(self._after_feedback, slot, panel)
         self._prebuild_soon()
+
+    def _after_feedback(self, slot: Vertical, panel: Widget) -> None:
+        """Once the feedback is on screen: the keyboard goes to the panel (Enter/n reach
+        this screen, arrows scroll the panel), and the status line counts the answer.
+
+        Until then the focus is on the locked input, whose keys are off, so a key pressed
+        in between (Enter, u) still reaches this screen's bindings.
+        """
+        if not self.is_attached:
+            return
+        if self._slot is slot and self.session.answered and panel.is_attached:
+            self.set_focus(panel)
+        self._update_status()
 
     async def _record(self, action: Callable[[], Recorded]) -> AnswerRecord | None:
         """Run a service action that records an answer; report a store failure, keep state."""
@@ -500,14 +514,18 @@ class StudyScreen(Screen[None]):
             await self._answer(event.view, event.answer, event.hinted)
 
     async def _answer(self, view: QuestionView, answer: Answer, hinted: bool) -> None:
-        # Nothing on screen has changed since the key: the lock, the marks, the feedback,
-        # the status and the footer are drawn in one frame.
+        # Nothing on screen has changed since the key: the lock, the marks and the
+        # feedback are drawn in one frame (the focus, the status and the footer in the
+        # next).
         with self.app.batch_update():
-            view.locked = True
             if self.session.answered:
+                view.locked = True
                 return
-            # Timed by the session's clock, the same one the time limit uses.
+            # Timed by the session's clock, the same one the time limit uses. The view is
+            # locked with its marks (show_feedback -> show_result), so that a row the
+            # lock and the marks both change is restyled once.
             await self._record(lambda: self.service.submit(self.session, answer, hinted=hinted))
+            view.locked = True  # also if it could not be recorded: not taken twice
 
     def _view(self) -> QuestionView | None:
         """The question on screen (None for a card in flashcards mode)."""

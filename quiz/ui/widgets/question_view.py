@@ -93,7 +93,9 @@ class QuestionView(Widget):
         Binding("f2", "hint_typing", "Hint", tooltip="Show the hint"),
     ]
 
-    locked: reactive[bool] = reactive(False)
+    #: Not repainting: the view draws nothing of its own that the lock changes (its
+    #: children do), and a repaint draws every line of the view again.
+    locked: reactive[bool] = reactive(False, repaint=False)
     hinted: reactive[bool] = reactive(False)
 
     class Answered(Message):
@@ -231,6 +233,8 @@ class QuestionView(Widget):
             self.post_message(answered)
 
     def show_result(self, result: GradeResult) -> None:
-        """Mark right/wrong parts of the answer inline."""
-        self.locked = True
-        self.input.show_result(result)
+        """Lock, and mark right/wrong parts of the answer inline (each changed part
+        restyled once for both)."""
+        with self.input.marking():
+            self.locked = True
+            self.input.show_result(result)
