@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import zlib
 from typing import TYPE_CHECKING, ClassVar
 
@@ -286,7 +287,7 @@ class StudyScreen(Screen[None]):
             # pay for mounting, styling and composing it.
             # A self-rated card's answer is its back, shown by the view: not a second time.
             panel = FeedbackPanel(q, show_answer=q.type != "flashcard", id="feedback")
-            return Vertical(widget, panel, classes="study-slot")
+            return Vertical(widget, panel, classes="study-slot question-slot")
         return Vertical(widget, classes="study-slot")
 
     #: Seconds between a frame and building the next question: the frame reaches the
@@ -416,6 +417,8 @@ class StudyScreen(Screen[None]):
         if slot is None:
             return
         views = slot.query_children("#question")
+        # Measured before the lock changes the view's layout.
+        question_height = views.first().locked_height() if views else None  # type: ignore[attr-defined]
         if views:
             # Locks the view and marks the answer (see QuestionView.show_result).
             views.first().show_result(record.result)  # type: ignore[attr-defined]
@@ -430,6 +433,7 @@ class StudyScreen(Screen[None]):
                     headline=headline,
                     notice=notice,
                 )
+                panel.styles.layer = self._feedback_layer(slot, panel, question_height)
             else:
                 panel = FeedbackPanel(
                     q,
@@ -449,6 +453,38 @@ class StudyScreen(Screen[None]):
         # third of the answer's time, none of it part of the feedback.
         self.call_after_refresh(self._after_feedback, slot, panel)
         self._prebuild_soon()
+
+    def _feedback_layer(self, slot: Widget, panel: Widget, question_height: int | None) -> str:
+        """Where the feedback goes: over the blank lines under the question ("feedback")
+        when the question, locked, leaves room for the panel (as filled) there, else in
+        the question's layer, under the question, which makes room for it and scrolls:
+        a long question is never hidden by the feedback.
+
+        Over the blank lines the question keeps its size, so the frame that shows the
+        feedback does not lay the question out and draw it again.
+        """
+        room = slot.size.height
+        if question_height is None or not room:
+            return "question"
+        styles = panel.styles
+        # The panel's height as the layout will find it (the measured text is cached
+        # for the layout): its content at its width, its gutter, at most its max-height.
+        width = slot.size.width - styles.margin.width - styles.gutter.width
+        height = panel.get_content_height(slot.size, self.app.size, width) + styles.gutter.height
+        if styles.max_height is not None:
+            height = min(height, math.ceil(styles.max_height.resolve(slot.size, self.app.size)))
+        return "feedback" if question_height + height + styles.margin.height <= room else "question"
+
+    def on_resize(self) -> None:
+        """A smaller screen may no longer leave the feedback room under the question."""
+        from quiz.ui.widgets.feedback import FeedbackPanel
+
+        view, slot = self._view(), self._slot
+        if view is None or slot is None or not self.session.answered:
+            return
+        for panel in slot.query_children(FeedbackPanel):
+            if panel.display and panel.styles.layer == "feedback":
+                panel.styles.layer = self._feedback_layer(slot, panel, view.locked_height())
 
     def _after_feedback(self, slot: Vertical, panel: Widget) -> None:
         """Once the feedback is on screen: the keyboard goes to the panel (Enter/n reach
