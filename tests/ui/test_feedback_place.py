@@ -85,6 +85,9 @@ async def test_the_feedback_never_covers_the_question(
             assert feedback_shown(screen)
             panel = screen.query_one("#feedback", FeedbackPanel)
             assert panel.region.height >= 4, panel.region
+            # On top: the verdict is what the screen shows there.
+            shown, _ = screen.get_widget_at(panel.region.x + 3, panel.region.y)
+            assert panel in shown.ancestors_with_self, shown
             for line in _shown_lines(view):
                 assert not line.overlaps(panel.region), (item.question.id, line, panel.region)
             if view.region != before:

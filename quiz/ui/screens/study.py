@@ -287,7 +287,8 @@ class StudyScreen(Screen[None]):
             # pay for mounting, styling and composing it.
             # A self-rated card's answer is its back, shown by the view: not a second time.
             panel = FeedbackPanel(q, show_answer=q.type != "flashcard", id="feedback")
-            return Vertical(widget, panel, classes="study-slot question-slot")
+            # First: over the question, where it usually goes (see _place_feedback).
+            return Vertical(panel, widget, classes="study-slot question-slot")
         return Vertical(widget, classes="study-slot")
 
     #: Seconds between a frame and building the next question: the frame reaches the
@@ -370,7 +371,8 @@ class StudyScreen(Screen[None]):
                 child.display = False
             self.call_after_refresh(self._discard, old)
             self._slot = slot
-            widget = slot.children[0]
+            # The question (or card): first, unless its feedback was placed over it.
+            widget = next(child for child in slot.children if child.id != "feedback")
             self._show_bank(item.bank_id)
             self._update_status()
             if isinstance(widget, QuestionView):
@@ -433,7 +435,7 @@ class StudyScreen(Screen[None]):
                     headline=headline,
                     notice=notice,
                 )
-                panel.styles.layer = self._feedback_layer(slot, panel, question_height)
+                self._place_feedback(slot, panel, question_height)
             else:
                 panel = FeedbackPanel(
                     q,
@@ -475,6 +477,20 @@ class StudyScreen(Screen[None]):
             height = min(height, math.ceil(styles.max_height.resolve(slot.size, self.app.size)))
         return "feedback" if question_height + height + styles.margin.height <= room else "question"
 
+    def _place_feedback(self, slot: Widget, panel: Widget, question_height: int | None) -> None:
+        """Put the panel in its layer (see _feedback_layer). Over the question it comes
+        first in the slot, as built: Textual numbers the slot's widgets for drawing in
+        reverse order, so a panel placed after the question would renumber the question
+        and all its widgets, and the frame would draw them all again, unchanged. Under
+        the question (the same layer) it comes after it, as the layout needs."""
+        layer = self._feedback_layer(slot, panel, question_height)
+        panel.styles.layer = layer
+        first = slot.children[0] is panel
+        if layer == "feedback" and not first:
+            slot.move_child(panel, before=0)
+        elif layer == "question" and first:
+            slot.move_child(panel, after=len(slot.children) - 1)
+
     def on_resize(self) -> None:
         """A smaller screen may no longer leave the feedback room under the question."""
         from quiz.ui.widgets.feedback import FeedbackPanel
@@ -484,7 +500,7 @@ class StudyScreen(Screen[None]):
             return
         for panel in slot.query_children(FeedbackPanel):
             if panel.display and panel.styles.layer == "feedback":
-                panel.styles.layer = self._feedback_layer(slot, panel, view.locked_height())
+                self._place_feedback(slot, panel, view.locked_height())
 
     def _after_feedback(self, slot: Vertical, panel: Widget) -> None:
         """Once the feedback is on screen: the keyboard goes to the panel (Enter/n reach

@@ -243,7 +243,7 @@ class QuestionView(Widget):
             (child.virtual_region_with_margin.bottom for child in scroll.displayed_children),
             default=0,
         )
-        # Both at the end of what the view shows, and both go with the lock.
+        # Both at the end of what the view shows, and both blank once locked.
         going = [*self.input.query_children(".help"), *scroll.query_children(".buttons")]
         gone: int = sum(widget.outer_size.height for widget in going if widget.display)
         return bottom - gone

@@ -312,13 +312,15 @@ class QuestionInput(Widget):
     def watch_locked(self, locked: bool) -> None:
         """Hide the key help, clear the notice, update the footer's key list.
 
-        The help line's `display` is set on it alone: a class on the input would restyle
-        the input and every widget in it, each answer.
+        The help line's visibility is set on it alone: a class on the input would restyle
+        the input and every widget in it, each answer. Hidden, it keeps its place (the
+        input's last line before the notice): the input keeps its size, and so does
+        everything around it, which would otherwise all be drawn again.
         """
         if not locked:
             self.posted = None
         for help_line in self.query_children(".help"):
-            help_line.display = not locked
+            help_line.visible = not locked
         self.notice = ""
         self.refresh_bindings()
         self.locked_changed(locked)
