@@ -23,9 +23,13 @@ program, "also", alternately with the others: a before/after under the same load
 Goal (issue 14): answer -> feedback <= 2x the bare app's key -> same text.
 
 Not covered: question types other than true/false (a matching or ordering question
-draws more); the first question (the screen is built then); the quiz's header, status
-line and footer, which the bare app does not have (they are part of what the quiz must
-draw: its footer changes with the answer, in the frame after the feedback); pressing
+draws more); a question too long to leave the feedback room under it (at 80x24, most of
+the shipped banks' questions with their long explanations): the feedback then takes its
+room from the question, which is laid out and drawn again in the answer's frame (these
+questions are short: the feedback goes over their blank lines); the first question (the
+screen is built then); the quiz's header, status line and footer, which the bare app
+does not have (they are part of what the quiz must draw: its footer, focus and status
+line change with the answer, in the frame after the feedback); pressing
 Enter sooner than `--read` after the feedback (the next question is then built on the
 key: `--read 0` times that); terminals other than tmux; tmux's own key delivery and
 capture (the same for both: a floor of a few ms, and the 2 ms polling).

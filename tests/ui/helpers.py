@@ -71,6 +71,15 @@ def feedback_shown(node: DOMNode) -> bool:
     return any(panel.display for panel in node.query("#feedback"))
 
 
+def feedback_text(node: DOMNode) -> str:
+    """What the feedback shown in `node` (the study screen, a slot) says, as plain text:
+    its first line is the verdict ("✓ Correct"), then the notice, the answer, the why
+    and the source; "" when no feedback is shown."""
+    from quiz.ui.widgets.feedback import FeedbackPanel
+
+    return "\n".join(panel.text for panel in node.query(FeedbackPanel) if panel.display)
+
+
 async def open_first_bank(pilot: Pilot[None]) -> StudyScreen:
     """From Home, start a quiz on the first bank (the row below Review due)."""
     await pilot.press("down", "enter")

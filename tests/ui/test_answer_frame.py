@@ -176,3 +176,40 @@ async def test_studying_raises_the_collectors_threshold_and_leaving_restores_it(
         await pilot.pause()
         assert not isinstance(app.screen, StudyScreen)
         assert gc.get_threshold() == before
+
+
+async def test_keys_reach_the_screen_before_the_focus_moves_to_the_feedback(
+    make_app: Callable[..., QuizApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The focus moves to the feedback in the frame after the feedback's own; until then
+    the locked input keeps it, and its keys are off, so Enter and u still act."""
+    from quiz.ui.screens.study import StudyScreen
+    from quiz.ui.widgets.feedback import FeedbackPanel
+
+    app = make_app(start=StartRequest(kind="study", bank_id="every-type", seed=4))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = study_screen(app)
+        first = screen.session.current
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        # As it is once the feedback is on screen: the keyboard is in the feedback.
+        assert feedback_shown(screen) and isinstance(app.focused, FeedbackPanel)
+        await pilot.press("enter")
+        await pilot.pause()
+        second = screen.session.current
+        assert second is not None and second != first
+        # Now as if the keys came before that frame.
+        monkeypatch.setattr(StudyScreen, "_after_feedback", lambda *_: None)
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        assert feedback_shown(screen) and not isinstance(app.focused, FeedbackPanel)
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.session.current == second and not screen.session.answered
+        await pilot.press(*answer_keys(app, right=True))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.session.current not in (first, second)
+        assert [r.item for r in screen.session.records] == [first, second]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from textual import events
 from textual.app import App, ComposeResult
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Footer, Input, Static
 
@@ -526,15 +527,25 @@ async def test_feedback_panel_parts() -> None:
     app = PanelApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        texts = [str(s.render()) for s in app.query(Static) if s.display]
-    assert texts[0] == "◐ Partly correct 60%"
-    # Each part on a line of its own (the parts no one addresses share a Static).
-    lines = "\n".join(texts).splitlines()
-    assert "Right answer: 2, 5" in lines
-    assert "› [b]Four[/b] is 2×2." in lines
-    assert "Graded with partial credit." in lines
-    assert "Why: Because." in lines
-    assert "Source, section “Primes > Definition”:\n“A prime has [i]two[/i] divisors.”" in texts
+        panel = app.query_one(FeedbackPanel)
+        lines = panel.text.splitlines()
+        # The verdict's colour is the outcome's (its span, not a class on a widget).
+        assert panel.has_class("-partial")
+        first = panel.query_one(Static).visual
+        assert isinstance(first, Content)
+        assert first.spans[0].style == "bold $text-warning"
+    # Each part on a line of its own, in this order, blank lines where margins are.
+    assert lines == [
+        "◐ Partly correct 60%",
+        "Right answer: 2, 5",
+        "› [b]Four[/b] is 2×2.",
+        "Graded with partial credit.",
+        "",
+        "Why: Because.",
+        "",
+        "Source, section “Primes > Definition”:",
+        "“A prime has [i]two[/i] divisors.”",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from quiz.numbers import format_score_percent
 from quiz.ui.app import QuizApp, StartRequest
 from quiz.ui.screens.results import ResultsScreen
-from tests.ui.helpers import answer_keys, ready, study_screen
+from tests.ui.helpers import answer_keys, feedback_text, ready, study_screen
 
 
 async def test_header_and_results_show_the_same_partial_score(
@@ -176,7 +176,7 @@ async def test_a_rated_card_shows_its_rating_and_its_back_once(
             await pilot.pause()
         await pilot.press("space", "1")
         await pilot.pause()
-        verdict = str(screen.query_one("#feedback .verdict").render())
+        verdict = feedback_text(screen).splitlines()[0]
         assert verdict == "✗ Again: back in 1 minute"
         assert "Incorrect" not in verdict
         slot = screen._slot

@@ -17,7 +17,7 @@ from quiz.ui.screens.dialogs import ResumeDialog
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.study import StudyScreen
-from tests.ui.helpers import answer_keys, open_first_bank, ready, study_screen
+from tests.ui.helpers import answer_keys, feedback_text, open_first_bank, ready, study_screen
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -285,7 +285,7 @@ async def test_new_card_limit_is_explained_once_in_a_quiz(
             await pilot.press(*answer_keys(app, right=True))
             await pilot.pause()
             # Said in the feedback (issue 17), not in a toast over it.
-            said += [str(w.render()) for w in screen.query("#feedback .notice")]
+            said.append(feedback_text(screen))
             await pilot.press("enter")
             await pilot.pause()
         assert len([n for n in said if "new-card limit" in n]) == 1, said

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import zlib
 from typing import TYPE_CHECKING, ClassVar
 
@@ -286,7 +287,8 @@ class StudyScreen(Screen[None]):
             # pay for mounting, styling and composing it.
             # A self-rated card's answer is its back, shown by the view: not a second time.
             panel = FeedbackPanel(q, show_answer=q.type != "flashcard", id="feedback")
-            return Vertical(widget, panel, classes="study-slot")
+            # First: over the question, where it usually goes (see _place_feedback).
+            return Vertical(panel, widget, classes="study-slot question-slot")
         return Vertical(widget, classes="study-slot")
 
     #: Seconds between a frame and building the next question: the frame reaches the
@@ -369,7 +371,8 @@ class StudyScreen(Screen[None]):
                 child.display = False
             self.call_after_refresh(self._discard, old)
             self._slot = slot
-            widget = slot.children[0]
+            # The question (or card): first, unless its feedback was placed over it.
+            widget = next(child for child in slot.children if child.id != "feedback")
             self._show_bank(item.bank_id)
             self._update_status()
             if isinstance(widget, QuestionView):
@@ -416,10 +419,11 @@ class StudyScreen(Screen[None]):
         if slot is None:
             return
         views = slot.query_children("#question")
+        # Measured before the lock changes the view's layout.
+        question_height = views.first().locked_height() if views else None  # type: ignore[attr-defined]
         if views:
-            view = views.first()
-            view.locked = True  # type: ignore[attr-defined]
-            view.show_result(record.result)  # type: ignore[attr-defined]
+            # Locks the view and marks the answer (see QuestionView.show_result).
+            views.first().show_result(record.result)  # type: ignore[attr-defined]
         q = record.item.question
         with self.app.batch_update():
             panels = slot.query_children(FeedbackPanel)
@@ -431,6 +435,7 @@ class StudyScreen(Screen[None]):
                     headline=headline,
                     notice=notice,
                 )
+                self._place_feedback(slot, panel, question_height)
             else:
                 panel = FeedbackPanel(
                     q,
@@ -443,11 +448,72 @@ class StudyScreen(Screen[None]):
                     id="feedback",
                 )
                 await slot.mount(panel)
-            # Focus leaves the locked input so Enter/n reach this screen; the panel scrolls.
-            panel.focus()
-            self._update_status()
             self.refresh_bindings()
+        # The focus and the status line change in the frame after the feedback's, as the
+        # footer does: moving the focus restyles the input and the panel with all their
+        # children (~9 nodes), and the score resizes the progress bar: together about a
+        # third of the answer's time, none of it part of the feedback.
+        self.call_after_refresh(self._after_feedback, slot, panel)
         self._prebuild_soon()
+
+    def _feedback_layer(self, slot: Widget, panel: Widget, question_height: int | None) -> str:
+        """Where the feedback goes: over the blank lines under the question ("feedback")
+        when the question, locked, leaves room for the panel (as filled) there, else in
+        the question's layer, under the question, which makes room for it and scrolls:
+        a long question is never hidden by the feedback.
+
+        Over the blank lines the question keeps its size, so the frame that shows the
+        feedback does not lay the question out and draw it again.
+        """
+        room = slot.size.height
+        if question_height is None or not room:
+            return "question"
+        styles = panel.styles
+        # The panel's height as the layout will find it (the measured text is cached
+        # for the layout): its content at its width, its gutter, at most its max-height.
+        width = slot.size.width - styles.margin.width - styles.gutter.width
+        height = panel.get_content_height(slot.size, self.app.size, width) + styles.gutter.height
+        if styles.max_height is not None:
+            height = min(height, math.ceil(styles.max_height.resolve(slot.size, self.app.size)))
+        return "feedback" if question_height + height + styles.margin.height <= room else "question"
+
+    def _place_feedback(self, slot: Widget, panel: Widget, question_height: int | None) -> None:
+        """Put the panel in its layer (see _feedback_layer). Over the question it comes
+        first in the slot, as built: Textual numbers the slot's widgets for drawing in
+        reverse order, so a panel placed after the question would renumber the question
+        and all its widgets, and the frame would draw them all again, unchanged. Under
+        the question (the same layer) it comes after it, as the layout needs."""
+        layer = self._feedback_layer(slot, panel, question_height)
+        panel.styles.layer = layer
+        first = slot.children[0] is panel
+        if layer == "feedback" and not first:
+            slot.move_child(panel, before=0)
+        elif layer == "question" and first:
+            slot.move_child(panel, after=len(slot.children) - 1)
+
+    def on_resize(self) -> None:
+        """A smaller screen may no longer leave the feedback room under the question."""
+        from quiz.ui.widgets.feedback import FeedbackPanel
+
+        view, slot = self._view(), self._slot
+        if view is None or slot is None or not self.session.answered:
+            return
+        for panel in slot.query_children(FeedbackPanel):
+            if panel.display and panel.styles.layer == "feedback":
+                self._place_feedback(slot, panel, view.locked_height())
+
+    def _after_feedback(self, slot: Vertical, panel: Widget) -> None:
+        """Once the feedback is on screen: the keyboard goes to the panel (Enter/n reach
+        this screen, arrows scroll the panel), and the status line counts the answer.
+
+        Until then the focus is on the locked input, whose keys are off, so a key pressed
+        in between (Enter, u) still reaches this screen's bindings.
+        """
+        if not self.is_attached:
+            return
+        if self._slot is slot and self.session.answered and panel.is_attached:
+            self.set_focus(panel)
+        self._update_status()
 
     async def _record(self, action: Callable[[], Recorded]) -> AnswerRecord | None:
         """Run a service action that records an answer; report a store failure, keep state."""
@@ -500,14 +566,18 @@ class StudyScreen(Screen[None]):
             await self._answer(event.view, event.answer, event.hinted)
 
     async def _answer(self, view: QuestionView, answer: Answer, hinted: bool) -> None:
-        # Nothing on screen has changed since the key: the lock, the marks, the feedback,
-        # the status and the footer are drawn in one frame.
+        # Nothing on screen has changed since the key: the lock, the marks and the
+        # feedback are drawn in one frame (the focus, the status and the footer in the
+        # next).
         with self.app.batch_update():
-            view.locked = True
             if self.session.answered:
+                view.locked = True
                 return
-            # Timed by the session's clock, the same one the time limit uses.
+            # Timed by the session's clock, the same one the time limit uses. The view is
+            # locked with its marks (show_feedback -> show_result), so that a row the
+            # lock and the marks both change is restyled once.
             await self._record(lambda: self.service.submit(self.session, answer, hinted=hinted))
+            view.locked = True  # also if it could not be recorded: not taken twice
 
     def _view(self) -> QuestionView | None:
         """The question on screen (None for a card in flashcards mode)."""

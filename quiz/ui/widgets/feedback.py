@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -51,14 +51,17 @@ class FeedbackPanel(VerticalScroll):
     FeedbackPanel.-partial { border-left: thick $warning; }
     FeedbackPanel.-incorrect { border-left: thick $error; }
     FeedbackPanel > Static { height: auto; }
-    FeedbackPanel > .verdict { text-style: bold; }
-    FeedbackPanel.-correct > .verdict { color: $text-success; }
-    FeedbackPanel.-partial > .verdict { color: $text-warning; }
-    FeedbackPanel.-incorrect > .verdict { color: $text-error; }
     FeedbackPanel > .source { margin: 1 0 0 0; color: $text-muted; }
-    FeedbackPanel > .notice { margin: 1 0 0 0; color: $text-warning; }
     FeedbackPanel > .caveat { margin: 1 0 0 0; border-left: wide $warning; padding: 0 0 0 1; }
     """
+
+    #: The verdict's style per outcome: it is the body's first line, not a widget of its
+    #: own styled by the panel's outcome class (see `_fill`).
+    VERDICT_STYLES: ClassVar[dict[str, str]] = {
+        "correct": "bold $text-success",
+        "partial": "bold $text-warning",
+        "incorrect": "bold $text-error",
+    }
 
     def __init__(
         self,
@@ -82,26 +85,31 @@ class FeedbackPanel(VerticalScroll):
         self.notice = notice
         #: False where the answer is already on screen (a flipped card shows its back).
         self.show_answer = show_answer
-        # Few widgets: each costs a mount, a restyle (twice per answer: the outcome's class
-        # and the focus) and a render. The parts no one styles or addresses on their own
-        # share `.body`; the source and the caveat are there if the question has them, the
-        # notice once an answer has one.
-        self._verdict = Static("", classes="verdict", markup=False)
-        self._notice: Static | None = None
+        # Few widgets: each costs a mount, a restyle and a render, and its place in every
+        # layout of the screen. The verdict, the notice, the answer, the choices'
+        # feedback, the note and the why are lines of one Static, styled by their spans
+        # (blank lines where they had margins). The source (muted: an `auto` colour, which
+        # only CSS resolves against the background) and the caveat (its border) keep
+        # widgets of their own, there only if the question has them.
         self._body = Static("", classes="body")
         self._source = Static("", classes="source") if question.source_quote else None
         self._caveat = Static("", classes="caveat") if question.caveat is not None else None
         if result is None:
             self.display = False
         else:
-            if notice:
-                self._notice = Static("", classes="notice")
             self._fill(result)
 
     def compose(self) -> ComposeResult:
-        """Verdict, notice, body (answer, choices' feedback, note, why), source, caveat."""
-        parts = (self._verdict, self._notice, self._body, self._source, self._caveat)
+        """The body (verdict, notice, answer, choices' feedback, note, why), the source,
+        the caveat."""
+        parts = (self._body, self._source, self._caveat)
         yield from (part for part in parts if part is not None)
+
+    @property
+    def text(self) -> str:
+        """What the panel says, as plain text (the body, the source, the caveat)."""
+        parts = [self._body, self._source, self._caveat]
+        return "\n\n".join(str(part.render()) for part in parts if part is not None)
 
     async def show(
         self,
@@ -115,25 +123,25 @@ class FeedbackPanel(VerticalScroll):
         self.section = section
         self.headline = headline
         self.notice = notice
-        if notice and self._notice is None:
-            self._notice = Static("", classes="notice")
-            await self.mount(self._notice, after=self._verdict)
         self._fill(result)
         self.display = True
 
     def _fill(self, result: GradeResult) -> None:
         self.result = result
-        outcome = f"-{outcome_of(result)}"
-        for name in ("-correct", "-partial", "-incorrect"):
-            if name != outcome and self.has_class(name):
-                self.remove_class(name)
-        self.add_class(outcome)
+        outcome = outcome_of(result)
+        classes = {f"-{name}": name == outcome for name in ("correct", "partial", "incorrect")}
+        if any(self.has_class(name) != wanted for name, wanted in classes.items()):
+            # The class sets the border's colour, which only the panel itself shows: it
+            # alone is restyled, not its children too (update_classes would restyle all).
+            self.update_classes(classes, update=False)
+            if self.is_attached:
+                self.app.stylesheet.update_nodes([self], animate=False)
         question = self.question
-        self._verdict.update(verdict(result, self.headline))
-        if self._notice is not None:
-            self._notice.update(Content(self.notice or ""))
-            self._notice.display = bool(self.notice)
-        lines: list[Content] = []
+        lines: list[Content] = [
+            Content.styled(verdict(result, self.headline), self.VERDICT_STYLES[outcome])
+        ]
+        if self.notice:
+            lines += [Content(""), Content.styled(self.notice, "$text-warning")]
         if result.correct_answer and self.show_answer:
             label = "Answer: " if question.type == "flashcard" else "Right answer: "
             lines.append(Content.assemble((label, "bold"), result.correct_answer))

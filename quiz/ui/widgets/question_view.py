@@ -93,7 +93,9 @@ class QuestionView(Widget):
         Binding("f2", "hint_typing", "Hint", tooltip="Show the hint"),
     ]
 
-    locked: reactive[bool] = reactive(False)
+    #: Not repainting: the view draws nothing of its own that the lock changes (its
+    #: children do), and a repaint draws every line of the view again.
+    locked: reactive[bool] = reactive(False, repaint=False)
     hinted: reactive[bool] = reactive(False)
 
     class Answered(Message):
@@ -230,7 +232,25 @@ class QuestionView(Widget):
         else:
             self.post_message(answered)
 
+    def locked_height(self) -> int | None:
+        """The height of what the view shows once locked (the key help line and the
+        buttons go), from its last layout; None when it does not fit the view now (it
+        scrolls), or was never laid out."""
+        scroll = self.query_children(VerticalScroll).first()
+        if not scroll.size.height or scroll.max_scroll_y > 0:
+            return None
+        bottom: int = max(
+            (child.virtual_region_with_margin.bottom for child in scroll.displayed_children),
+            default=0,
+        )
+        # Both at the end of what the view shows, and both blank once locked.
+        going = [*self.input.query_children(".help"), *scroll.query_children(".buttons")]
+        gone: int = sum(widget.outer_size.height for widget in going if widget.display)
+        return bottom - gone
+
     def show_result(self, result: GradeResult) -> None:
-        """Mark right/wrong parts of the answer inline."""
-        self.locked = True
-        self.input.show_result(result)
+        """Lock, and mark right/wrong parts of the answer inline (each changed part
+        restyled once for both)."""
+        with self.input.marking():
+            self.locked = True
+            self.input.show_result(result)
