@@ -22,11 +22,14 @@ program, "also", alternately with the others: a before/after under the same load
 
 Goal (issue 14): answer -> feedback <= 2x the bare app's key -> same text.
 
+With --long the prompts, explanations and source quotes are as long as the shipped
+banks' longer ones: at 80x24 the feedback then does not fit under the question and takes
+its room from it (the question is laid out and drawn again in the answer's frame); by
+default they are short and the feedback goes over the question's blank lines. The bare
+app shows the same texts either way.
+
 Not covered: question types other than true/false (a matching or ordering question
-draws more); a question too long to leave the feedback room under it (at 80x24, most of
-the shipped banks' questions with their long explanations): the feedback then takes its
-room from the question, which is laid out and drawn again in the answer's frame (these
-questions are short: the feedback goes over their blank lines); the first question (the
+draws more); the first question (the
 screen is built then); the quiz's header, status line and footer, which the bare app
 does not have (they are part of what the quiz must draw: its footer, focus and status
 line change with the answer, in the frame after the feedback); pressing
@@ -35,7 +38,7 @@ key: `--read 0` times that); terminals other than tmux; tmux's own key delivery 
 capture (the same for both: a floor of a few ms, and the 2 ms polling).
 `keypress_profile.py` splits the quiz's time into its parts, inside the app.
 
-    python benchmarks/keypress.py [--rounds N] [--read SECONDS] [--also CHECKOUT]
+    python benchmarks/keypress.py [--rounds N] [--read SECONDS] [--also CHECKOUT] [--long]
 """
 
 from __future__ import annotations
@@ -62,9 +65,11 @@ import sys
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
+PROMPT_TAIL, WHY_TAIL, SOURCE = sys.argv[1], sys.argv[2], sys.argv[3]
+
 class Bare(App[None]):
     def compose(self) -> ComposeResult:
-        yield Static("Statement 0 holds.", id="prompt")
+        yield Static("Statement 0 holds." + PROMPT_TAIL, id="prompt")
 
     n = 0
     feedback: Static | None = None
@@ -74,19 +79,38 @@ class Bare(App[None]):
             return
         if self.feedback is None:
             self.feedback = Static(
-                f"✓ Correct\nRight answer: True\n\nWhy: Because reason {self.n}."
+                f"✓ Correct\nRight answer: True\n\nWhy: Because reason {self.n}.{WHY_TAIL}"
+                + (f"\n\nSource:\n“{SOURCE}”" if SOURCE else "")
             )
             self.mount(self.feedback)
         else:
             self.feedback.remove()
             self.feedback = None
             self.n += 1
-            self.query_one("#prompt", Static).update(f"Statement {self.n} holds.")
+            self.query_one("#prompt", Static).update(f"Statement {self.n} holds.{PROMPT_TAIL}")
 
 Bare().run()
 """
 
 PROMPT = re.compile(r"Statement (\d+) holds\.")
+#: With --long: a prompt, an explanation and a source quote as long as the shipped banks'
+#: longer ones (their 75th percentiles: ~190, ~290 and ~280 characters): at 80x24 the
+#: feedback then does not fit under the question.
+LONG_PROMPT = (
+    " In adults with a severe autoimmune disease that resisted two or more lines of"
+    " conventional treatment, the conditioning regimen removes the autoreactive cells."
+)
+LONG_WHY = (
+    " The regimen's intensity trades the depth of the immune reset against the risk of"
+    " treatment-related harm, which is why the article stresses careful selection of"
+    " patients and experienced centres, and follow-up over years rather than months."
+)
+LONG_SOURCE = (
+    "Autologous haematopoietic stem cell transplantation aims to reset the immune system:"
+    " intensive conditioning removes the autoreactive immune cells, and the patient's own"
+    " stem cells, collected beforehand, then rebuild an immune system that tolerates the"
+    " body's tissues."
+)
 
 
 def _pane(session: str) -> str:
@@ -142,7 +166,15 @@ def main() -> None:
     parser.add_argument(
         "--also", type=Path, metavar="CHECKOUT", help="time quiz from another checkout too"
     )
+    parser.add_argument(
+        "--long",
+        action="store_true",
+        help="questions and explanations as long as the shipped banks' (see the docstring)",
+    )
     args = parser.parse_args()
+    prompt_tail = LONG_PROMPT if args.long else ""
+    why_tail = LONG_WHY if args.long else ""
+    source = LONG_SOURCE if args.long else ""
     rounds = min(args.rounds, QUESTIONS - 2)
     with tempfile.TemporaryDirectory() as tmp:
         banks = Path(tmp) / "banks"
@@ -151,9 +183,10 @@ def main() -> None:
             {
                 "id": f"s{i}",
                 "type": "true_false",
-                "prompt": f"Statement {i} holds.",
-                "explanation": f"Because reason {i}.",
+                "prompt": f"Statement {i} holds.{prompt_tail}",
+                "explanation": f"Because reason {i}.{why_tail}",
                 "answer": True,
+                **({"source_quote": source} if source else {}),
             }
             for i in range(QUESTIONS)
         ]
@@ -165,7 +198,8 @@ def main() -> None:
         db = shlex.quote(str(Path(tmp) / "quiz.db"))
         tag = os.getpid()
         commands = {
-            "bare": f"exec env {env} {shlex.quote(sys.executable)} -c {shlex.quote(BARE)}",
+            "bare": f"exec env {env} {shlex.quote(sys.executable)} -c {shlex.quote(BARE)}"
+            f" {shlex.quote(prompt_tail)} {shlex.quote(why_tail)} {shlex.quote(source)}",
             "quiz": f"exec env {env} {shlex.quote(sys.executable)} -m quiz --db {db}"
             " study bench --seed 1",
         }
@@ -197,8 +231,9 @@ def main() -> None:
                 subprocess.run(["tmux", "kill-session", "-t", session], check=False)
     load = os.getloadavg()[0]
     print(
-        f"median (min..max) of {rounds} questions, ms; tmux 80x24; feedback read for"
-        f" {args.read:g} s; load average {load:.1f} on {os.cpu_count()} CPUs"
+        f"median (min..max) of {rounds} {'long ' if args.long else ''}questions, ms; tmux"
+        f" 80x24; feedback read for {args.read:g} s; load average {load:.1f} on"
+        f" {os.cpu_count()} CPUs"
     )
     base = [statistics.median(r[i] for r in results["bare"]) for i in (0, 1)]
     for name, rows in results.items():
