@@ -366,7 +366,9 @@ def main() -> None:
         "--exec", type=Path, dest="extra", help="run this Python file in the app first"
     )
     parser.add_argument("--trace", action="store_true", help="print one round's marks")
+    parser.add_argument("--long", action="store_true", help="long questions, as keypress.py --long")
     args = parser.parse_args()
+    long = {"prompt": keypress.LONG_PROMPT, "why": keypress.LONG_WHY} if args.long else {}
     rounds = min(args.rounds, keypress.QUESTIONS - 2)
     with tempfile.TemporaryDirectory() as tmp:
         banks = Path(tmp) / "banks"
@@ -375,9 +377,10 @@ def main() -> None:
             {
                 "id": f"s{i}",
                 "type": "true_false",
-                "prompt": f"Statement {i} holds.",
-                "explanation": f"Because reason {i}.",
+                "prompt": f"Statement {i} holds.{long.get('prompt', '')}",
+                "explanation": f"Because reason {i}.{long.get('why', '')}",
                 "answer": True,
+                **({"source_quote": keypress.LONG_SOURCE} if args.long else {}),
             }
             for i in range(keypress.QUESTIONS)
         ]

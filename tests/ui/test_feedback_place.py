@@ -131,3 +131,41 @@ async def test_a_smaller_screen_moves_the_feedback_under_the_question(
         for line in _shown_lines(view):
             assert not line.overlaps(panel.region), (line, panel.region)
         assert view.region.bottom <= panel.region.y
+
+
+async def test_a_long_feedback_goes_under_a_short_question_and_scrolls(
+    make_app: Callable[..., QuizApp], bank_dir: Path
+) -> None:
+    # Seven lines of question and some twenty of feedback: the question keeps all its
+    # lines and its size, and the feedback takes the lines left under it, scrolling.
+    question = {
+        "id": "long-why",
+        "type": "true_false",
+        "prompt": "Statement holds. " * 30,
+        "answer": True,
+        "explanation": "Because of a long chain of reasons. " * 40,
+    }
+    (bank_dir / "why.json").write_text(
+        json.dumps({"schema": 1, "id": "why", "title": "Why", "questions": [question]}),
+        encoding="utf-8",
+    )
+    app = make_app(start=StartRequest(kind="study", bank_id="why", seed=1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = study_screen(app)
+        view = screen.query_one("#question", QuestionView)
+        before = view.region
+        await pilot.press("t", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        panel = screen.query_one("#feedback", FeedbackPanel)
+        assert view.region == before
+        shown = _shown_lines(view)
+        assert max(line.bottom for line in shown) <= panel.region.y
+        assert panel.region.bottom == before.bottom
+        assert panel.region.height >= 8
+        assert panel.max_scroll_y > 0
+        # The keyboard is on the feedback: the arrows reach its last line.
+        await pilot.press(*["down"] * 40)
+        await pilot.pause()
+        assert panel.scroll_y == panel.max_scroll_y

@@ -90,6 +90,11 @@ class FlashcardCard(Widget, can_focus=True):
 RATE_GROUP = Binding.Group("Rate", compact=True)
 
 
+#: The fewest lines the feedback is given over the blank lines under a question (it
+#: scrolls): with less room there, the question makes room instead (see _feedback_layer).
+FEEDBACK_LINES = 8
+
+
 class StudyScreen(Screen[None]):
     """Ask the session's questions; record each answer as it is given."""
 
@@ -456,18 +461,24 @@ class StudyScreen(Screen[None]):
         self.call_after_refresh(self._after_feedback, slot, panel)
         self._prebuild_soon()
 
-    def _feedback_layer(self, slot: Widget, panel: Widget, question_height: int | None) -> str:
-        """Where the feedback goes: over the blank lines under the question ("feedback")
-        when the question, locked, leaves room for the panel (as filled) there, else in
-        the question's layer, under the question, which makes room for it and scrolls:
-        a long question is never hidden by the feedback.
+    def _feedback_layer(
+        self, slot: Widget, panel: Widget, question_height: int | None
+    ) -> tuple[str, int | None]:
+        """Where the feedback goes, and the height it is held to there.
 
-        Over the blank lines the question keeps its size, so the frame that shows the
-        feedback does not lay the question out and draw it again.
+        Over the blank lines under the question ("feedback") when the question, locked,
+        leaves the panel room there: all the room it needs, or at least FEEDBACK_LINES
+        (the panel then scrolls, as it does at its own max-height). Else in the
+        question's layer, under the question, which makes room for it and scrolls: a
+        long question is never hidden by the feedback.
+
+        Over the blank lines the question keeps its size and its place in the drawing
+        order, so the frame that shows the feedback does not lay the question out and
+        draw it again.
         """
         room = slot.size.height
         if question_height is None or not room:
-            return "question"
+            return "question", None
         styles = panel.styles
         # The panel's height as the layout will find it (the measured text is cached
         # for the layout): its content at its width, its gutter, at most its max-height.
@@ -475,7 +486,12 @@ class StudyScreen(Screen[None]):
         height = panel.get_content_height(slot.size, self.app.size, width) + styles.gutter.height
         if styles.max_height is not None:
             height = min(height, math.ceil(styles.max_height.resolve(slot.size, self.app.size)))
-        return "feedback" if question_height + height + styles.margin.height <= room else "question"
+        spare = room - question_height - styles.margin.height
+        if height <= spare:
+            return "feedback", None
+        if spare >= FEEDBACK_LINES:
+            return "feedback", spare
+        return "question", None
 
     def _place_feedback(self, slot: Widget, panel: Widget, question_height: int | None) -> None:
         """Put the panel in its layer (see _feedback_layer). Over the question it comes
@@ -483,8 +499,11 @@ class StudyScreen(Screen[None]):
         reverse order, so a panel placed after the question would renumber the question
         and all its widgets, and the frame would draw them all again, unchanged. Under
         the question (the same layer) it comes after it, as the layout needs."""
-        layer = self._feedback_layer(slot, panel, question_height)
+        panel.styles.max_height = None  # measured at the stylesheet's own limit
+        layer, cap = self._feedback_layer(slot, panel, question_height)
         panel.styles.layer = layer
+        if cap is not None:
+            panel.styles.max_height = cap
         first = slot.children[0] is panel
         if layer == "feedback" and not first:
             slot.move_child(panel, before=0)
