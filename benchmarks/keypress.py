@@ -113,6 +113,30 @@ LONG_SOURCE = (
 )
 
 
+def write_bank(folder: Path, *, long: bool = False) -> tuple[str, str, str]:
+    """Write the "bench" bank into `folder`; returns what --long adds to each prompt and
+    explanation, and the source quote (empty without --long), for the bare app."""
+    prompt_tail = LONG_PROMPT if long else ""
+    why_tail = LONG_WHY if long else ""
+    source = LONG_SOURCE if long else ""
+    questions = [
+        {
+            "id": f"s{i}",
+            "type": "true_false",
+            "prompt": f"Statement {i} holds.{prompt_tail}",
+            "explanation": f"Because reason {i}.{why_tail}",
+            "answer": True,
+            **({"source_quote": source} if source else {}),
+        }
+        for i in range(QUESTIONS)
+    ]
+    (folder / "bench.json").write_text(
+        json.dumps({"schema": 1, "id": "bench", "title": "Bench", "questions": questions}),
+        encoding="utf-8",
+    )
+    return prompt_tail, why_tail, source
+
+
 def _pane(session: str) -> str:
     return subprocess.run(
         ["tmux", "capture-pane", "-pt", session], capture_output=True, text=True, check=False
@@ -172,28 +196,11 @@ def main() -> None:
         help="questions and explanations as long as the shipped banks' (see the docstring)",
     )
     args = parser.parse_args()
-    prompt_tail = LONG_PROMPT if args.long else ""
-    why_tail = LONG_WHY if args.long else ""
-    source = LONG_SOURCE if args.long else ""
     rounds = min(args.rounds, QUESTIONS - 2)
     with tempfile.TemporaryDirectory() as tmp:
         banks = Path(tmp) / "banks"
         banks.mkdir()
-        questions = [
-            {
-                "id": f"s{i}",
-                "type": "true_false",
-                "prompt": f"Statement {i} holds.{prompt_tail}",
-                "explanation": f"Because reason {i}.{why_tail}",
-                "answer": True,
-                **({"source_quote": source} if source else {}),
-            }
-            for i in range(QUESTIONS)
-        ]
-        (banks / "bench.json").write_text(
-            json.dumps({"schema": 1, "id": "bench", "title": "Bench", "questions": questions}),
-            encoding="utf-8",
-        )
+        prompt_tail, why_tail, source = write_bank(banks, long=args.long)
         env = f"PYTHONPATH={shlex.quote(str(ROOT))} QUIZ_BANKS_DIR={shlex.quote(str(banks))}"
         db = shlex.quote(str(Path(tmp) / "quiz.db"))
         tag = os.getpid()

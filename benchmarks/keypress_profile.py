@@ -368,26 +368,11 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true", help="print one round's marks")
     parser.add_argument("--long", action="store_true", help="long questions, as keypress.py --long")
     args = parser.parse_args()
-    long = {"prompt": keypress.LONG_PROMPT, "why": keypress.LONG_WHY} if args.long else {}
     rounds = min(args.rounds, keypress.QUESTIONS - 2)
     with tempfile.TemporaryDirectory() as tmp:
         banks = Path(tmp) / "banks"
         banks.mkdir()
-        questions = [
-            {
-                "id": f"s{i}",
-                "type": "true_false",
-                "prompt": f"Statement {i} holds.{long.get('prompt', '')}",
-                "explanation": f"Because reason {i}.{long.get('why', '')}",
-                "answer": True,
-                **({"source_quote": keypress.LONG_SOURCE} if args.long else {}),
-            }
-            for i in range(keypress.QUESTIONS)
-        ]
-        (banks / "bench.json").write_text(
-            json.dumps({"schema": 1, "id": "bench", "title": "Bench", "questions": questions}),
-            encoding="utf-8",
-        )
+        keypress.write_bank(banks, long=args.long)
         out = Path(tmp) / "log.json"
         hooks = Path(tmp) / "hooks.py"
         hooks.write_text(HOOKS, encoding="utf-8")

@@ -279,32 +279,28 @@ def measure(db: Path, banks_dir: Path, empty_db: Path, runs: int) -> dict[str, l
             # question id is read; "first": a new process (this one's caches dropped),
             # the store's kept rows fit; "again": as Home reads after each quiz and
             # Stats on each visit.
-            _drop_kept(path)
-            for when in ("after a change", "first"):
-                forget_cached(path)
-                with Store.open(path) as store:
-                    # The catalog's figures are computed as the app's loading worker does
-                    # (`quiz.ui.app._catalog_info`), before Home asks for its numbers.
-                    service = StudyService(store, PROFILE, banks=banks)
-                    service.info.warm()
-                    add(f"{label}Home summaries, {when}", _time(service.bank_summaries))
-                    if when == "first":
-                        add(f"{label}Home summaries, again", _time(service.bank_summaries))
-            _drop_kept(path)
-            for when in ("after a change", "first"):
-                forget_cached(path)
-                with Store.open(path) as store:
-                    service = StudyService(store, PROFILE, banks=banks)
-                    service.info.warm()
-                    add(f"{label}Stats, {when}", _time(service.stats))
-                    if when == "first":
-                        add(f"{label}Stats, again", _time(service.stats))
+            for name in ("Home summaries", "Stats"):
+                _drop_kept(path)
+                for when in ("after a change", "first"):
+                    forget_cached(path)
+                    with Store.open(path) as store:
+                        # The catalog's figures are computed as the app's loading worker
+                        # does (`quiz.ui.app._catalog_info`), before Home asks for numbers.
+                        service = StudyService(store, PROFILE, banks=banks)
+                        service.info.warm()
+                        read = service.bank_summaries if name == "Home summaries" else service.stats
+                        add(f"{label}{name}, {when}", _time(read))
+                        if when == "first":
+                            add(f"{label}{name}, again", _time(read))
+            with Store.open(path) as store:
+                service = StudyService(store, PROFILE, banks=banks)
+                service.info.warm()
 
-                        def review_queue(s: StudyService = service) -> None:
-                            s.store.due_cards(s.profile, existing=s.info.existing)
-                            s.store.daily_limits(s.profile)
+                def review_queue(s: StudyService = service) -> None:
+                    s.store.due_cards(s.profile, existing=s.info.existing)
+                    s.store.daily_limits(s.profile)
 
-                        add(f"{label}review queue", _time(review_queue))
+                add(f"{label}review queue", _time(review_queue))
             cmd = [sys.executable, "-m", "quiz", "stats", "--json", "--db", str(path)]
             cmd += ["--profile", PROFILE] if path == db else []
 
