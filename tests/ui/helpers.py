@@ -51,12 +51,21 @@ async def ready(pilot: Pilot[None]) -> None:
     if isinstance(screen, HomeScreen):
         # Rows drawn again late (a later numbers read) get their column widths on the
         # table's next idle: a frame taken before that shows header-wide columns.
+        # Settled only when it stays so for a few ticks with no worker running: a later
+        # numbers read (the screen shown again, the data arriving) renders the rows anew
+        # (a clean-clone CI run under load caught a frame between the two).
         table = screen.query_one("#banks", DataTable)
-        for _ in range(100):
+        settled = 0
+        for _ in range(200):
             await app.workers.wait_for_complete()
             await pilot.pause()
-            if not table._require_update_dimensions and not table._new_rows:
-                break
+            busy = any(worker.is_running for worker in app.workers)
+            if busy or table._require_update_dimensions or table._new_rows:
+                settled = 0
+            else:
+                settled += 1
+                if settled >= 3:
+                    break
 
 
 def study_screen(app: QuizApp) -> StudyScreen:
