@@ -190,3 +190,27 @@ def test_home_lists_the_banks_before_pydantic_is_imported(bank_dir: Path, tmp_pa
         outputs.append(out.stdout.split())
     # Review due, the bank and the invalid file; the second start never loaded pydantic.
     assert outputs == [["3", "True"], ["3", "False"]]
+
+
+async def test_home_rows_are_drawn_with_their_column_widths_at_once(
+    make_app: Callable[..., QuizApp],
+) -> None:
+    # The table measures new rows on its next idle; a frame drawn before that (a busy
+    # moment, a resize) must not show every title cut to the header's width.
+    from quiz.ui.screens.home import HomeScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        table = screen.query_one("#banks", DataTable)
+        settled = [c.content_width for c in table.columns.values()]
+        assert settled[0] > len("Bank")
+        screen._render_rows()  # as a resize or a numbers read does
+        assert [c.content_width for c in table.columns.values()] == settled
+        # Drawn now (no idle in between), the title is whole.
+        shot = app.export_screenshot().replace("&#160;", " ")
+        assert "Every question type" in shot
+        await pilot.pause()
+        assert [c.content_width for c in table.columns.values()] == settled

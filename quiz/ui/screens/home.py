@@ -463,8 +463,22 @@ class HomeScreen(Screen[None]):
                 rows.append((f"⚠ {entry.title} (invalid)", "red", blank, key))
                 self._invalid[entry.key] = entry.problem
         width = self._title_width([cells for _, _, cells, _ in rows])
-        for title, style, cells, key in rows:
-            table.add_row(Text(clip(title, width), style=style or ""), *cells, key=key)
+        shown = [
+            (Text(clip(title, width), style=style or ""), cells, key)
+            for title, style, cells, key in rows
+        ]
+        # The columns as wide as their cells now: the table measures new rows only on its
+        # next idle, and a frame drawn before that (a busy moment, a resize) showed every
+        # title cut to the header's width.
+        for i, column in enumerate(table.columns.values()):
+            column.content_width = max(
+                [
+                    column.label.cell_len,
+                    *((row[0] if i == 0 else row[1][i - 1]).cell_len for row in shown),
+                ]
+            )
+        for title_text, cells, key in shown:
+            table.add_row(title_text, *cells, key=key)
         if cursor_key is not None:
             with contextlib.suppress(Exception):  # that row may be gone (filtered out)
                 table.move_cursor(row=table.get_row_index(cursor_key))
