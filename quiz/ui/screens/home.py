@@ -392,10 +392,6 @@ class HomeScreen(Screen[None]):
             except Exception:
                 cursor_key = None
         table.clear()
-        # clear() keeps each column as wide as its widest cell ever was; a narrower
-        # terminal needs the title column to shrink with its new, shorter titles.
-        for column in table.columns.values():
-            column.content_width = column.label.cell_len
         rows: list[tuple[str, str | None, list[Text], str]] = []  # title, style, cells, key
         numbers = self._numbers
         if data is None or (numbers is not None and numbers.profile != data.service.profile):
@@ -462,21 +458,22 @@ class HomeScreen(Screen[None]):
                 key = f"{INVALID_PREFIX}{entry.key}"
                 rows.append((f"⚠ {entry.title} (invalid)", "red", blank, key))
                 self._invalid[entry.key] = entry.problem
-        width = self._title_width([cells for _, _, cells, _ in rows])
+        # The columns exactly as wide as their cells now: clear() keeps each as wide as
+        # its widest cell ever was (a narrower terminal needs the titles to shrink), and
+        # the table measures new rows only on its next idle (a frame drawn before that, a
+        # busy moment or a resize, showed every title cut to the header's width).
+        number_widths = self._number_widths([cells for _, _, cells, _ in rows])
+        width = self._title_width(number_widths)
         shown = [
             (Text(clip(title, width), style=style or ""), cells, key)
             for title, style, cells, key in rows
         ]
-        # The columns as wide as their cells now: the table measures new rows only on its
-        # next idle, and a frame drawn before that (a busy moment, a resize) showed every
-        # title cut to the header's width.
-        for i, column in enumerate(table.columns.values()):
-            column.content_width = max(
-                [
-                    column.label.cell_len,
-                    *((row[0] if i == 0 else row[1][i - 1]).cell_len for row in shown),
-                ]
-            )
+        title_column, *number_columns = table.columns.values()
+        title_column.content_width = max(
+            [title_column.label.cell_len, *(text.cell_len for text, _, _ in shown)]
+        )
+        for column, column_width in zip(number_columns, number_widths, strict=True):
+            column.content_width = column_width
         for title_text, cells, key in shown:
             table.add_row(title_text, *cells, key=key)
         if cursor_key is not None:
@@ -484,15 +481,20 @@ class HomeScreen(Screen[None]):
                 table.move_cursor(row=table.get_row_index(cursor_key))
         self._show_detail()
 
-    def _title_width(self, rows: list[list[Text]]) -> int:
-        """The widest title that leaves room for the number columns on this screen."""
+    def _number_widths(self, rows: list[list[Text]]) -> list[int]:
+        """Each number column's width: its header or its widest cell."""
         table = self.query_one("#banks", DataTable)
         columns = list(table.columns.values())[1:]
-        padding = 2 * table.cell_padding
-        numbers = sum(
-            padding + max([column.label.cell_len, *(row[i].cell_len for row in rows)])
+        return [
+            max([column.label.cell_len, *(row[i].cell_len for row in rows)])
             for i, column in enumerate(columns)
-        )
+        ]
+
+    def _title_width(self, number_widths: list[int]) -> int:
+        """The widest title that leaves room for the number columns on this screen."""
+        table = self.query_one("#banks", DataTable)
+        padding = 2 * table.cell_padding
+        numbers = sum(padding + width for width in number_widths)
         # The table spans the screen; before the first layout the app's size is the screen's.
         width = self.size.width or self.app.size.width
         self._rows_width = width
